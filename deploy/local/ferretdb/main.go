@@ -1,0 +1,45 @@
+// Command ferretdb-local runs FerretDB 1.24 (MongoDB wire protocol, SQLite backend)
+// embedded as a library, on a loopback port, for machines without Docker.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
+	dataDir := flag.String("data", "./data", "directory for the SQLite databases")
+	flag.Parse()
+
+	if err := os.MkdirAll(*dataDir, 0o755); err != nil {
+		log.Fatalf("create data dir: %v", err)
+	}
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Handler:  "sqlite",
+		SQLiteURL: "file:" + *dataDir + "/",
+	})
+	if err != nil {
+		log.Fatalf("configure ferretdb: %v", err)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+
+	fmt.Printf("ferretdb-local listening on %s (data %s)\n", *listen, *dataDir)
+	if err := <-done; err != nil && ctx.Err() == nil {
+		log.Fatalf("ferretdb stopped: %v", err)
+	}
+}

@@ -1,0 +1,6 @@
+export * from './ids';
+export * from './marketplace';
+export * from './license-events';
+export * from './internal';
+export * from './cloudevents';
+export * from './examples';

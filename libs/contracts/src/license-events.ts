@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { CalendarDate, PackageId, PackageVersionId, SubscriberOrgId, Timestamp, VersionNumber } from './ids';
+
+/** Outbound topic consumed by systems outside LMA (CONTRACT.md, "Outbound"). */
+export const LICENSE_EVENTS_TOPIC = 'lma.license.events';
+export const LICENSE_EVENTS_SOURCE = 'lma/license';
+
+export const LicenseEventType = {
+  Created: 'lma.license.created',
+  Modified: 'lma.license.modified',
+  StatusChanged: 'lma.license.status-changed',
+  Uninstalled: 'lma.license.uninstalled',
+  Reinstalled: 'lma.license.reinstalled',
+  Upgraded: 'lma.license.upgraded',
+  SeatsUsedChanged: 'lma.license.seats-used-changed',
+  Linked: 'lma.license.linked',
+  Deleted: 'lma.license.deleted',
+} as const;
+export type LicenseEventType = (typeof LicenseEventType)[keyof typeof LicenseEventType];
+
+export const LicenseStatus = z.enum(['Trial', 'Active', 'Suspended', 'Uninstalled']);
+export type LicenseStatus = z.infer<typeof LicenseStatus>;
+
+export const LicenseName = z.string().regex(/^L-\d{6,}$/, 'must be formatted L-000001');
+
+/** `data` of every license event: the whole license after the change. */
+export const LicenseV1 = z.object({
+  licenseId: z.string().min(1),
+  licenseName: LicenseName,
+  packageId: PackageId,
+  packageVersionId: PackageVersionId,
+  versionNumber: VersionNumber,
+  subscriberOrgId: SubscriberOrgId,
+  status: LicenseStatus,
+  seats: z.number().int().min(1).nullable(),
+  usedLicenses: z.number().int().min(0).nullable(),
+  expiresOn: CalendarDate.nullable(),
+  installDate: Timestamp,
+  orgEdition: z.string(),
+  orgStatus: z.string(),
+  orgExpiresOn: CalendarDate.nullable(),
+  instance: z.string(),
+  sandbox: z.boolean(),
+  leadId: z.string().nullable(),
+  accountId: z.string().nullable(),
+  contactId: z.string().nullable(),
+  revision: z.number().int().min(1),
+  changedBy: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type LicenseV1 = z.infer<typeof LicenseV1>;
+
+export const licenseEventSchemas = Object.fromEntries(
+  Object.values(LicenseEventType).map((t) => [t, LicenseV1]),
+) as Record<LicenseEventType, typeof LicenseV1>;
+
+/** The license name format: an increasing number, `L-000001`. */
+export const formatLicenseName = (n: number): string => `L-${String(n).padStart(6, '0')}`;
+
+export const licenseEventKey = (l: Pick<LicenseV1, 'packageId' | 'subscriberOrgId'>): string =>
+  `${l.packageId}:${l.subscriberOrgId}`;
+
+export { Timestamp };

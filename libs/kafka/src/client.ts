@@ -1,0 +1,67 @@
+import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
+import type { Logger } from '@lma/core';
+
+export interface KafkaOptions {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+}
+
+/**
+ * Maps contract topic names to the broker's: identity in production, a prefix in tests so
+ * that test runs sharing one broker never see each other's records.
+ */
+export interface TopicNames {
+  physical(topic: string): string;
+  logical(topic: string): string;
+}
+export function topicNames(prefix = ''): TopicNames {
+  return {
+    physical: (t) => `${prefix}${t}`,
+    logical: (t) => (prefix && t.startsWith(prefix) ? t.slice(prefix.length) : t),
+  };
+}
+
+/** A kafkajs client whose own logs go through pino. */
+export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka {
+  const log = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId,
+    brokers,
+    connectionTimeout: 5_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        if (level <= logLevel.ERROR) log.error(rest, message);
+        else if (level === logLevel.WARN) log.warn(rest, message);
+        else log.debug(rest, message);
+      },
+  });
+}
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions?: number;
+}
+
+/** Creates missing topics (and their dead-letter topics); existing ones are left as they are. */
+export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], defaultPartitions = 6, names: TopicNames = topicNames()): Promise<void> {
+  specs = specs.map((s) => ({ ...s, topic: names.physical(s.topic) }));
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.numPartitions ?? defaultPartitions, replicationFactor: -1 })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,183 @@
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { ZodError } from 'zod';
+import { InvalidEventError, decodeCloudEvent, dlqTopic, type CloudEvent } from '@lma/contracts';
+import { LmaError, isTransient, sleep, type Logger } from '@lma/core';
+import type { Inbox } from './inbox';
+import { topicNames, type TopicNames } from './client';
+
+export interface HandlerContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  attempt: number;
+  logger: Logger;
+}
+
+export type EventHandler = (event: CloudEvent<unknown>, ctx: HandlerContext) => Promise<void>;
+
+export interface ConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  logger: Logger;
+  handle: EventHandler;
+  /** Records handled ce_ids so a redelivered event is skipped (handlers stay idempotent too). */
+  inbox?: Inbox;
+  /** Attempts for errors that are neither transient nor known-permanent, before dead-lettering. */
+  maxAttempts?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  partitionsConsumedConcurrently?: number;
+  fromBeginning?: boolean;
+  topicNames?: TopicNames;
+}
+
+export interface RunningConsumer {
+  /** Stops fetching, lets the in-flight record finish, commits what finished, disconnects. */
+  stop(): Promise<void>;
+  isRunning(): boolean;
+}
+
+/** Reason attached to a dead-lettered record, so an operator knows what to fix. */
+export function failureReason(err: unknown): { reason: string; field?: string } {
+  if (err instanceof InvalidEventError) return { reason: err.message, field: err.field };
+  if (err instanceof ZodError) {
+    const i = err.issues[0]!;
+    const field = ['data', ...i.path].join('.');
+    return { reason: `${field}: ${i.message}`, field };
+  }
+  if (err instanceof LmaError) {
+    const first = err.errors[0];
+    return first ? { reason: `${first.field}: ${first.reason}`, field: first.field } : { reason: err.message };
+  }
+  return { reason: err instanceof Error ? err.message : String(err) };
+}
+
+/** Invalid input and business-rule rejections never succeed on retry. */
+function isPermanent(err: unknown): boolean {
+  if (err instanceof InvalidEventError || err instanceof ZodError) return true;
+  return err instanceof LmaError && err.kind !== 'retryable';
+}
+
+class StopRequested extends Error {}
+
+/**
+ * Consumes with awaited handlers; a record's offset is resolved only after its handler finished
+ * (or after it was dead-lettered), so nothing unfinished is ever committed.
+ * Transient failures retry with backoff for as long as they last; permanent ones go to
+ * `<topic>.dlq` with the original key, value and headers plus the reason.
+ */
+export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsumer> {
+  const { kafka, groupId, topics, logger, handle, inbox } = opts;
+  const maxAttempts = opts.maxAttempts ?? 5;
+  const backoff = opts.backoff ?? { initialMs: 100, maxMs: 5_000 };
+  const names = opts.topicNames ?? topicNames();
+  const log = logger.child({ consumer: groupId });
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    retry: { retries: 10, initialRetryTime: 300 },
+    allowAutoTopicCreation: false,
+  });
+  const dlqProducer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  let stopping = false;
+  let running = false;
+  consumer.on(consumer.events.CRASH, (e) => {
+    running = false;
+    log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+  });
+  consumer.on(consumer.events.GROUP_JOIN, () => (running = true));
+  consumer.on(consumer.events.STOP, () => (running = false));
+
+  await dlqProducer.connect();
+  await consumer.connect();
+  for (const topic of topics) await consumer.subscribe({ topic: names.physical(topic), fromBeginning: opts.fromBeginning ?? true });
+
+  async function deadLetter(topic: string, partition: number, message: KafkaMessage, err: unknown, attempts: number) {
+    const { reason, field } = failureReason(err);
+    const headers: IHeaders = { ...(message.headers ?? {}) };
+    headers['lma_dlq_reason'] = reason;
+    if (field) headers['lma_dlq_field'] = field;
+    headers['lma_dlq_topic'] = topic;
+    headers['lma_dlq_partition'] = String(partition);
+    headers['lma_dlq_offset'] = message.offset;
+    headers['lma_dlq_consumer_group'] = groupId;
+    headers['lma_dlq_attempts'] = String(attempts);
+    headers['lma_dlq_failed_at'] = new Date().toISOString();
+    await dlqProducer.send({ topic: names.physical(dlqTopic(topic)), acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+    log.warn({ topic, partition, offset: message.offset, reason, event_id: headerText(message.headers?.['ce_id']) }, 'record dead-lettered');
+  }
+
+  async function processOne(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+    let event: CloudEvent<unknown>;
+    try {
+      event = decodeCloudEvent(message);
+    } catch (err) {
+      await deadLetter(topic, partition, message, err, 1);
+      return;
+    }
+    const eventLog = log.child({ event_id: event.id, event_type: event.type, event_key: event.key, topic });
+    if (inbox && (await inbox.seen(event.id))) {
+      eventLog.debug('already processed: skipped');
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await handle(event, { topic, partition, offset: message.offset, attempt, logger: eventLog });
+        if (inbox) await inbox.record(event.id);
+        return;
+      } catch (err) {
+        if (isPermanent(err)) {
+          await deadLetter(topic, partition, message, err, attempt);
+          return;
+        }
+        const transient = isTransient(err);
+        if (!transient && attempt >= maxAttempts) {
+          await deadLetter(topic, partition, message, new Error(`failed after ${attempt} attempts: ${failureReason(err).reason}`), attempt);
+          return;
+        }
+        if (stopping) throw new StopRequested();
+        const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** (attempt - 1));
+        eventLog.warn({ err, attempt, delay, transient }, 'handler failed: retrying');
+        await sleep(delay);
+        await heartbeat();
+      }
+    }
+  }
+
+  await consumer.run({
+    autoCommit: true,
+    autoCommitInterval: 500,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 3,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) => {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale() || stopping) break;
+        try {
+          await processOne(names.logical(batch.topic), batch.partition, message, heartbeat);
+        } catch (err) {
+          if (err instanceof StopRequested) break;
+          throw err;
+        }
+        resolveOffset(message.offset);
+        await commitOffsetsIfNecessary();
+      }
+    },
+  });
+  running = true;
+
+  return {
+    async stop() {
+      stopping = true;
+      await consumer.disconnect();
+      await dlqProducer.disconnect();
+      running = false;
+    },
+    isRunning: () => running,
+  };
+}
+
+function headerText(v: unknown): string | undefined {
+  if (Buffer.isBuffer(v)) return v.toString('utf8');
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,5 @@
+export * from './client';
+export * from './publisher';
+export * from './consumer';
+export * from './outbox';
+export * from './inbox';

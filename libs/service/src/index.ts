@@ -1,0 +1,138 @@
+import type { Express } from 'express';
+import type { Kafka } from 'kafkajs';
+import type { Connection } from 'mongoose';
+import type { Server } from 'node:http';
+import { dlqTopic } from '@lma/contracts';
+import {
+  closeServer,
+  connectMongo,
+  createBaseApp,
+  createLogger,
+  ensureIndexes,
+  listen,
+  onShutdown,
+  pingMongo,
+  problemMiddleware,
+  type BaseConfig,
+  type Logger,
+  type ReadinessCheck,
+} from '@lma/core';
+import {
+  createKafka,
+  createOutboxRelay,
+  createPublisher,
+  ensureTopics,
+  startConsumer,
+  topicNames,
+  type ConsumerOptions,
+  type OutboxRelay,
+  type Publisher,
+  type RunningConsumer,
+} from '@lma/kafka';
+
+/**
+ * Everything a service process has: its logger, database, Kafka client, publisher, outbox
+ * relay, consumers and HTTP server, started and stopped in one order for every service.
+ */
+export interface Runtime {
+  name: string;
+  config: BaseConfig & { PORT: number };
+  logger: Logger;
+  db: Connection;
+  kafka: Kafka;
+  publisher: Publisher;
+  relay: OutboxRelay;
+  consumers: RunningConsumer[];
+  groupId(name: string): string;
+  consume(opts: Omit<ConsumerOptions, 'kafka' | 'logger' | 'groupId'> & { group: string }): Promise<RunningConsumer>;
+  serve(mount: (app: Express) => void): Promise<Server>;
+  stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  name: string;
+  config: BaseConfig & { PORT: number };
+  /** Registers the service's mongoose models on the connection before indexes are created. */
+  models: (db: Connection) => void;
+  /** Topics this service produces to or consumes from; each gets a `.dlq` sibling. */
+  topics: string[];
+  relayPollMs?: number;
+}
+
+export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const { name, config } = opts;
+  const logger = createLogger(name, config.LOG_LEVEL);
+  const db = await connectMongo(config.MONGODB_URI, `${config.MONGODB_DB_PREFIX}_${name.replace(/-/g, '_')}`, logger);
+  opts.models(db);
+  await ensureIndexes(db);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `lma-${name}`, logger });
+  const names = topicNames(config.KAFKA_TOPIC_PREFIX);
+  await ensureTopics(
+    kafka,
+    [...new Set(opts.topics.flatMap((t) => [t, dlqTopic(t)]))].map((topic) => ({ topic })),
+    config.KAFKA_TOPIC_PARTITIONS,
+    names,
+  );
+  const publisher = await createPublisher(kafka, names);
+  const relay = createOutboxRelay({
+    models: Object.values(db.models).filter((m) => m.schema.path('outbox') !== undefined),
+    publisher,
+    logger,
+    ...(opts.relayPollMs ? { pollMs: opts.relayPollMs } : {}),
+  });
+  relay.start();
+  const consumers: RunningConsumer[] = [];
+  let server: Server | undefined;
+  const groupId = (g: string) => `${config.KAFKA_GROUP_PREFIX}.${g}`;
+
+  const readiness: ReadinessCheck[] = [
+    { name: 'database', check: () => pingMongo(db) },
+    { name: 'kafka', check: () => publisher.connected() },
+    { name: 'consumers', check: () => consumers.every((c) => c.isRunning()) },
+    { name: 'outbox', check: () => relay.healthy() },
+  ];
+
+  const runtime: Runtime = {
+    name,
+    config,
+    logger,
+    db,
+    kafka,
+    publisher,
+    relay,
+    consumers,
+    groupId,
+    async consume({ group, ...rest }) {
+      const c = await startConsumer({ ...rest, kafka, logger, groupId: groupId(group), topicNames: names });
+      consumers.push(c);
+      return c;
+    },
+    async serve(mount) {
+      const app = createBaseApp(readiness);
+      mount(app);
+      app.use(problemMiddleware(logger));
+      server = await listen(app, config.PORT);
+      const addr = server.address();
+      logger.info({ port: typeof addr === 'object' && addr ? addr.port : config.PORT }, `${name} listening`);
+      return server;
+    },
+    async stop() {
+      // consumers first: in-flight records finish and their offsets are committed
+      await Promise.all(consumers.map((c) => c.stop()));
+      await relay.stop();
+      if (server) await closeServer(server);
+      await publisher.stop();
+      await db.close();
+    },
+  };
+  onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, () => runtime.stop());
+  return runtime;
+}
+
+/** Logs a start-up failure (config, database, broker) and exits non-zero. */
+export function runMain(name: string, main: () => Promise<unknown>): void {
+  main().catch((err: unknown) => {
+    createLogger(name).fatal({ err }, 'failed to start');
+    process.exit(1);
+  });
+}

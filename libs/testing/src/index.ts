@@ -1,0 +1,4 @@
+export * from './infra';
+export * from './kafka';
+export * from './services';
+export * from './mongo';

@@ -1,0 +1,117 @@
+import { Kafka, logLevel, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { decodeCloudEvent, encodeCloudEvent, headerString, newEventId, type CloudEvent } from '@lma/contracts';
+
+export interface ReceivedRecord {
+  topic: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  /** Decoded CloudEvent, or undefined when the record is not one (dead-lettered garbage). */
+  event?: CloudEvent<unknown>;
+}
+
+/**
+ * A test's own view of the real broker: publishes marketplace records (valid or deliberately
+ * broken) and records everything that appears on the topics it watches.
+ */
+export class TestKafka {
+  private readonly kafka: Kafka;
+  private producer?: Producer;
+  private readonly consumers: Consumer[] = [];
+  readonly received: ReceivedRecord[] = [];
+
+  constructor(
+    brokers: string,
+    private readonly topicPrefix: string,
+  ) {
+    this.kafka = new Kafka({ clientId: `test-${topicPrefix}`, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  }
+
+  topic(name: string): string {
+    return `${this.topicPrefix}${name}`;
+  }
+
+  async createTopics(names: string[], partitions = 3): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    const missing = names.map((n) => this.topic(n)).filter((t) => !existing.has(t));
+    if (missing.length) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) });
+    await admin.disconnect();
+  }
+
+  /** Watches topics from their beginning; everything lands in `received`. */
+  async watch(names: string[]): Promise<void> {
+    const consumer = this.kafka.consumer({ groupId: `${this.topicPrefix}watch-${newEventId()}` });
+    await consumer.connect();
+    for (const n of names) await consumer.subscribe({ topic: this.topic(n), fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = headerString(message.headers as IHeaders as never, k) ?? String(v);
+        let event: CloudEvent<unknown> | undefined;
+        try {
+          event = decodeCloudEvent(message);
+        } catch {
+          event = undefined;
+        }
+        this.received.push({
+          topic: topic.slice(this.topicPrefix.length),
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value?.toString('utf8') ?? null,
+          headers,
+          ...(event ? { event } : {}),
+        });
+      },
+    });
+    this.consumers.push(consumer);
+  }
+
+  private async getProducer(): Promise<Producer> {
+    if (!this.producer) {
+      this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+      await this.producer.connect();
+    }
+    return this.producer;
+  }
+
+  /** Publishes one CloudEvent (binary mode) as the marketplace would. */
+  async publishEvent(topic: string, e: Omit<CloudEvent, 'id' | 'time' | 'source'> & Partial<Pick<CloudEvent, 'id' | 'time' | 'source'>>): Promise<CloudEvent> {
+    const full: CloudEvent = { id: newEventId(), time: new Date().toISOString(), source: 'marketplace/test', ...e };
+    const rec = encodeCloudEvent(full);
+    await (await this.getProducer()).send({ topic: this.topic(topic), messages: [rec] });
+    return full;
+  }
+
+  /** Publishes a raw record exactly as given: for malformed input. */
+  async publishRaw(topic: string, rec: { key?: string | null; value: string | null; headers?: Record<string, string> }): Promise<void> {
+    await (await this.getProducer()).send({ topic: this.topic(topic), messages: [{ key: rec.key ?? null, value: rec.value, headers: rec.headers ?? {} }] });
+  }
+
+  recordsOn(topic: string, filter: (r: ReceivedRecord) => boolean = () => true): ReceivedRecord[] {
+    return this.received.filter((r) => r.topic === topic && filter(r));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.consumers.map((c) => c.disconnect()));
+    await this.producer?.disconnect();
+  }
+}
+
+/** Polls until `probe` returns a value that is not undefined/false, or fails with `what`. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

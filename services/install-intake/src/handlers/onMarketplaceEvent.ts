@@ -1,0 +1,96 @@
+import {
+  CommandType,
+  InternalSource,
+  InternalTopic,
+  InvalidEventError,
+  MarketplaceEventType,
+  installationKey,
+  marketplaceDataSchemas,
+  newEventId,
+  parseData,
+  type CloudEvent,
+  type CreateLicenseV1,
+  type InboundMarketplaceType,
+  type PackageInstalledV1,
+} from '@lma/contracts';
+import { isDuplicateKey, type Clock } from '@lma/core';
+import { outboxOnInsert, type OutgoingEvent } from '@lma/kafka';
+import { startOnboarding } from '../domain/onboarding';
+import type { Models } from '../infra/models';
+
+export interface IntakeDeps {
+  models: Models;
+  clock: Clock;
+  kick: () => void;
+}
+
+const isInbound = (t: string): t is InboundMarketplaceType => Object.hasOwn(marketplaceDataSchemas, t);
+
+/**
+ * Validates a `marketplace.events` record, records it once by ce_id and forwards it, same id
+ * and data, to `lma.marketplace.accepted`; an install also starts its onboarding saga.
+ * Invalid records throw InvalidEventError: the consumer dead-letters them with the reason.
+ */
+export function onMarketplaceEvent(deps: IntakeDeps) {
+  return async (event: CloudEvent<unknown>): Promise<void> => {
+    if (!isInbound(event.type)) throw new InvalidEventError('header ce_type', `unknown event type ${JSON.stringify(event.type)}`);
+    const data = parseData(marketplaceDataSchemas[event.type], event.data) as Record<string, unknown>;
+    const now = deps.clock.now();
+    const trace = { ...(event.traceparent ? { traceparent: event.traceparent } : {}), ...(event.tracestate ? { tracestate: event.tracestate } : {}) };
+
+    if (event.type === MarketplaceEventType.PackageInstalled) {
+      await startSaga(deps, event.id, data as PackageInstalledV1, now, trace);
+    }
+    const accepted: OutgoingEvent = {
+      topic: InternalTopic.MarketplaceAccepted,
+      id: event.id,
+      source: event.source,
+      type: event.type,
+      time: event.time,
+      key: event.key ?? keyOf(data),
+      data,
+      ...trace,
+    };
+    try {
+      await deps.models.InboundEvent.create({
+        _id: event.id,
+        type: event.type,
+        source: event.source,
+        key: accepted.key,
+        time: event.time,
+        receivedAt: now,
+        data: JSON.stringify(data),
+        ...outboxOnInsert([accepted], now),
+      });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err; // a redelivery: recorded and forwarded already
+    }
+    deps.kick();
+  };
+}
+
+function keyOf(data: Record<string, unknown>): string {
+  const pkg = typeof data['packageId'] === 'string' ? data['packageId'] : undefined;
+  const org = typeof data['subscriberOrgId'] === 'string' ? data['subscriberOrgId'] : undefined;
+  if (pkg && org) return installationKey(pkg, org);
+  return pkg ?? org ?? '';
+}
+
+async function startSaga(deps: IntakeDeps, installEventId: string, install: PackageInstalledV1, now: Date, trace: object): Promise<void> {
+  const saga = startOnboarding(installEventId, install, now);
+  const command: OutgoingEvent = {
+    topic: InternalTopic.LicenseCommands,
+    id: saga.pendingCommandId!,
+    source: InternalSource.InstallIntake,
+    type: CommandType.CreateLicense,
+    time: now.toISOString(),
+    key: installationKey(install.packageId, install.subscriberOrgId),
+    data: { sagaId: saga._id, commandId: saga.pendingCommandId!, install, leadId: null, contactId: null } satisfies CreateLicenseV1,
+    ...trace,
+  };
+  try {
+    await deps.models.Onboarding.create({ ...saga, ...outboxOnInsert([command], now) });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err; // the same install again: one saga only
+  }
+}

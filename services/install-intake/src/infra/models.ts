@@ -1,0 +1,67 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { OutboxFields, OutboxItem } from '@lma/kafka';
+import type { Onboarding } from '../domain/onboarding';
+
+const OutboxItemSchema = new Schema<OutboxItem>(
+  { id: String, topic: String, type: String, source: String, time: String, key: String, data: String, traceparent: String, tracestate: String },
+  { _id: false },
+);
+const outboxPaths = { outbox: { type: [OutboxItemSchema], default: [] }, outboxAt: Date };
+
+/** Every accepted marketplace record, by ce_id (the unique `_id` is the de-duplication). */
+export interface InboundEvent extends OutboxFields {
+  _id: string;
+  type: string;
+  source: string;
+  key: string | null;
+  time: string;
+  receivedAt: Date;
+  data: string;
+}
+const InboundEventSchema = new Schema<InboundEvent>(
+  { _id: String, type: String, source: String, key: String, time: String, receivedAt: Date, data: String, ...outboxPaths },
+  { versionKey: false, collection: 'inbound_events' },
+);
+InboundEventSchema.index({ outboxAt: 1 }, { sparse: true });
+InboundEventSchema.index({ key: 1, receivedAt: -1 });
+
+export type OnboardingDoc = Onboarding & OutboxFields;
+const OnboardingSchema = new Schema<OnboardingDoc>(
+  {
+    _id: String,
+    installEventId: String,
+    packageId: String,
+    subscriberOrgId: String,
+    install: Schema.Types.Mixed,
+    state: String,
+    pendingCommandId: String,
+    attempts: Number,
+    licenseId: String,
+    licenseName: String,
+    parkedReason: String,
+    failedReason: String,
+    steps: [Schema.Types.Mixed],
+    createdAt: Date,
+    updatedAt: Date,
+    ...outboxPaths,
+  },
+  { versionKey: false, collection: 'onboardings', minimize: false },
+);
+OnboardingSchema.index({ outboxAt: 1 }, { sparse: true });
+OnboardingSchema.index({ packageId: 1, subscriberOrgId: 1, createdAt: -1 });
+OnboardingSchema.index({ state: 1, updatedAt: 1 });
+
+export interface Models {
+  InboundEvent: Model<InboundEvent>;
+  Onboarding: Model<OnboardingDoc>;
+}
+
+export function registerModels(db: Connection): void {
+  db.model('InboundEvent', InboundEventSchema);
+  db.model('Onboarding', OnboardingSchema);
+}
+
+export const models = (db: Connection): Models => ({
+  InboundEvent: db.model<InboundEvent>('InboundEvent'),
+  Onboarding: db.model<OnboardingDoc>('Onboarding'),
+});

@@ -1,0 +1,37 @@
+import { InternalTopic, LICENSE_EVENTS_TOPIC, MarketplaceEventType } from '@lma/contracts';
+import { systemClock } from '@lma/core';
+import { createRuntime, runMain } from '@lma/service';
+import { createApp } from './app';
+import { readConfig } from './config';
+import { onCreateLicense } from './handlers/onCreateLicense';
+import { onPackageEvent } from './handlers/onPackageEvent';
+import { models, registerModels } from './infra/models';
+
+const PACKAGE_EVENTS: ReadonlySet<string> = new Set([MarketplaceEventType.PackageRegistered, MarketplaceEventType.PackageVersionUploaded]);
+
+runMain('license', async () => {
+  const config = readConfig();
+  const rt = await createRuntime({
+    name: 'license',
+    config,
+    models: registerModels,
+    topics: [InternalTopic.MarketplaceAccepted, InternalTopic.LicenseCommands, InternalTopic.SagaReplies, LICENSE_EVENTS_TOPIC],
+  });
+  const m = models(rt.db);
+  const clock = systemClock;
+  const onPackage = onPackageEvent({ models: m, clock });
+  await rt.consume({
+    group: 'license.marketplace',
+    topics: [InternalTopic.MarketplaceAccepted],
+    handle: async (event) => {
+      if (PACKAGE_EVENTS.has(event.type)) await onPackage(event);
+    },
+  });
+  await rt.consume({
+    group: 'license.commands',
+    topics: [InternalTopic.LicenseCommands],
+    handle: onCreateLicense({ models: m, publisher: rt.publisher, clock, kick: rt.relay.kick }),
+  });
+  const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
+  await rt.serve(createApp({ models: m, auth }));
+});
