@@ -3,3 +3,4 @@ export * from './publisher';
 export * from './consumer';
 export * from './outbox';
 export * from './inbox';
+export * from './locks';

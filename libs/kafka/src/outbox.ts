@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { sleep, type Logger } from '@lma/core';
 import type { OutgoingEvent, Publisher } from './publisher';
+import type { DocumentLocks } from './locks';
 
 /**
  * Embedded outbox (DESIGN.md): events travel inside the aggregate's own document, written in
@@ -82,10 +83,19 @@ export interface OutboxRelayOptions {
   models: Model<any>[];
   publisher: Publisher;
   logger: Logger;
+  /** The same locks the service's handlers take around their updates of these documents. */
+  locks: DocumentLocks;
   pollMs?: number;
   batchSize?: number;
   stuckAfterMs?: number;
 }
+
+/**
+ * Documents cleared at once. Each clear is its own small command: FerretDB 1.24 holds one SQLite
+ * connection per update statement until a whole command ends, from a pool of 100 per database,
+ * so one big bulk write of many statements deadlocks it.
+ */
+const CLEAR_CONCURRENCY = 16;
 
 interface PendingDoc {
   _id: string;
@@ -115,14 +125,16 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       .toArray();
     const events = docs.flatMap((d) => (d.outbox ?? []).map(fromOutboxItem));
     if (events.length) await opts.publisher.publish(events);
-    if (docs.length) {
-      await col.bulkWrite(
-        docs.flatMap((d): AnyBulkWriteOperation<PendingDoc>[] => [
-          ...(d.outbox?.length ? [{ updateOne: { filter: { _id: d._id }, update: { $pullAll: { outbox: d.outbox } } } }] : []),
-          { updateOne: { filter: { _id: d._id, outbox: { $size: 0 } }, update: { $unset: { outboxAt: '' } } } },
-        ]),
-        { ordered: true },
-      );
+    // Removes exactly the published items; per document, under the lock the handlers take too.
+    const clear = async (d: PendingDoc) => {
+      const ops: AnyBulkWriteOperation<PendingDoc>[] = [
+        ...(d.outbox?.length ? [{ updateOne: { filter: { _id: d._id }, update: { $pullAll: { outbox: d.outbox } } } }] : []),
+        { updateOne: { filter: { _id: d._id, outbox: { $size: 0 } }, update: { $unset: { outboxAt: '' } } } },
+      ];
+      await opts.locks.run(String(d._id), () => col.bulkWrite(ops, { ordered: true }));
+    };
+    for (let i = 0; i < docs.length; i += CLEAR_CONCURRENCY) {
+      await Promise.all(docs.slice(i, i + CLEAR_CONCURRENCY).map(clear));
     }
     return events.length;
   }

@@ -20,6 +20,7 @@ import {
 import {
   createKafka,
   createOutboxRelay,
+  DocumentLocks,
   createPublisher,
   ensureTopics,
   startConsumer,
@@ -42,6 +43,8 @@ export interface Runtime {
   kafka: Kafka;
   publisher: Publisher;
   relay: OutboxRelay;
+  /** Held around every update of a document that has an outbox (see DocumentLocks). */
+  locks: DocumentLocks;
   consumers: RunningConsumer[];
   groupId(name: string): string;
   consume(opts: Omit<ConsumerOptions, 'kafka' | 'logger' | 'groupId'> & { group: string }): Promise<RunningConsumer>;
@@ -74,7 +77,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     names,
   );
   const publisher = await createPublisher(kafka, names);
+  const locks = new DocumentLocks();
   const relay = createOutboxRelay({
+    locks,
     models: Object.values(db.models).filter((m) => m.schema.path('outbox') !== undefined),
     publisher,
     logger,
@@ -100,6 +105,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     kafka,
     publisher,
     relay,
+    locks,
     consumers,
     groupId,
     async consume({ group, ...rest }) {

@@ -13,10 +13,6 @@ export class TestMongo {
   db(name: string): Db {
     return this.client.db(name);
   }
-  async dropDatabases(prefix: string): Promise<void> {
-    const { databases } = await this.client.db().admin().listDatabases();
-    for (const d of databases) if (d.name.startsWith(prefix)) await this.client.db(d.name).dropDatabase();
-  }
   async close(): Promise<void> {
     await this.client.close();
   }

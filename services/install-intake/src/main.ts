@@ -18,7 +18,7 @@ runMain('install-intake', async () => {
   const m = models(rt.db);
   const clock = systemClock;
   await rt.consume({ group: 'install-intake', topics: [MARKETPLACE_EVENTS_TOPIC], handle: onMarketplaceEvent({ models: m, clock, kick: rt.relay.kick }) });
-  await rt.consume({ group: 'install-intake.replies', topics: [InternalTopic.SagaReplies], handle: onSagaReply({ models: m, clock }) });
+  await rt.consume({ group: 'install-intake.replies', topics: [InternalTopic.SagaReplies], handle: onSagaReply({ models: m, locks: rt.locks, clock }) });
   const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
   await rt.serve(createApp({ models: m, auth }));
 });

@@ -30,7 +30,7 @@ runMain('license', async () => {
   await rt.consume({
     group: 'license.commands',
     topics: [InternalTopic.LicenseCommands],
-    handle: onCreateLicense({ models: m, publisher: rt.publisher, clock, kick: rt.relay.kick }),
+    handle: onCreateLicense({ models: m, publisher: rt.publisher, locks: rt.locks, clock, kick: rt.relay.kick }),
   });
   const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
   await rt.serve(createApp({ models: m, auth }));

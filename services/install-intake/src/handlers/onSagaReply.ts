@@ -7,11 +7,13 @@ import {
   type CloudEvent,
 } from '@lma/contracts';
 import type { Clock, Logger } from '@lma/core';
+import type { DocumentLocks } from '@lma/kafka';
 import { applyReply, type Reply } from '../domain/onboarding';
 import type { Models } from '../infra/models';
 
 export interface ReplyDeps {
   models: Models;
+  locks: DocumentLocks;
   clock: Clock;
 }
 
@@ -39,18 +41,20 @@ export function onSagaReply(deps: ReplyDeps) {
   return async (event: CloudEvent<unknown>, ctx: { logger: Logger }): Promise<void> => {
     const reply = toReply(event);
     if (!reply) return;
-    const saga = await deps.models.Onboarding.findById(reply.sagaId, { state: 1, pendingCommandId: 1 }).lean();
-    if (!saga) {
-      ctx.logger.warn({ saga_id: reply.sagaId }, 'reply for an unknown saga: ignored');
-      return;
-    }
-    const change = applyReply(saga, reply, deps.clock.now());
-    if (!change) return;
-    const { step, ...fields } = change;
-    // conditional on the command still pending: a concurrent duplicate cannot apply twice
-    await deps.models.Onboarding.updateOne(
-      { _id: reply.sagaId, pendingCommandId: reply.commandId, state: saga.state },
-      { $set: fields, $push: { steps: step } },
-    );
+    await deps.locks.run(reply.sagaId, async () => {
+      const saga = await deps.models.Onboarding.findById(reply.sagaId, { state: 1, pendingCommandId: 1 }).lean();
+      if (!saga) {
+        ctx.logger.warn({ saga_id: reply.sagaId }, 'reply for an unknown saga: ignored');
+        return;
+      }
+      const change = applyReply(saga, reply, deps.clock.now());
+      if (!change) return;
+      const { step, ...fields } = change;
+      // conditional on the command still pending: a duplicate reply cannot apply twice
+      await deps.models.Onboarding.updateOne(
+        { _id: reply.sagaId, pendingCommandId: reply.commandId, state: saga.state },
+        { $set: fields, $push: { steps: step } },
+      );
+    });
   };
 }

@@ -10,7 +10,7 @@ import {
   type LicenseCreationParkedV1,
 } from '@lma/contracts';
 import { isDuplicateKey, type Clock } from '@lma/core';
-import type { Publisher } from '@lma/kafka';
+import type { DocumentLocks, Publisher } from '@lma/kafka';
 import { licenseIdFor, newLicense } from '../domain/license';
 import { nameLicense } from '../infra/licenseNames';
 import type { Models } from '../infra/models';
@@ -18,6 +18,7 @@ import type { Models } from '../infra/models';
 export interface CreateLicenseDeps {
   models: Models;
   publisher: Publisher;
+  locks: DocumentLocks;
   clock: Clock;
   kick: () => void;
 }
@@ -76,7 +77,7 @@ export function onCreateLicense(deps: CreateLicenseDeps) {
         if (!isDuplicateKey(err)) throw err;
       }
     }
-    await nameLicense(deps.models, licenseId, now, trace);
+    await nameLicense(deps.models, deps.locks, licenseId, now, trace);
     deps.kick();
   };
 }

@@ -9,37 +9,35 @@ import {
   licenseEventKey,
   type LicenseCreatedReplyV1,
 } from '@lma/contracts';
-import { outboxUpdate, type OutgoingEvent } from '@lma/kafka';
+import { isDuplicateKey } from '@lma/core';
+import { outboxUpdate, type DocumentLocks, type OutgoingEvent } from '@lma/kafka';
 import { toLicenseV1, type License } from '../domain/license';
 import type { Models } from './models';
 
-const SEQUENCE = 'license-name';
-
 /**
- * Names a new license from one global sequence, with no gaps and no duplicates across replicas
- * and crashes. The counter records which license took its current value; whoever takes the next
- * value first completes that license's naming if a crash interrupted it. Naming and the
- * `lma.license.created` event (plus the saga reply) are one single-document write.
+ * Names a new license from one global sequence: no gaps from retries, no duplicates across
+ * replicas. The number is taken by inserting `max + 1` into `license_numbers` (unique `_id`, unique
+ * `licenseId`); losing a race means trying the next one, and a retry after a crash finds the
+ * number it already took. Naming and `lma.license.created` (plus the saga reply) are then one
+ * single-document write.
  */
-export async function nameLicense(m: Models, licenseId: string, now: Date, trace: object): Promise<License> {
-  for (;;) {
-    const named = await m.License.findById(licenseId).lean();
-    if (!named) throw new Error(`license ${licenseId} vanished before it was named`);
-    if (named.licenseNumber !== null && named.licenseNumber !== undefined) return named;
+export async function nameLicense(m: Models, locks: DocumentLocks, licenseId: string, now: Date, trace: object): Promise<void> {
+  const n = await takeNumber(m, licenseId, now);
+  await locks.run(licenseId, () => finishNaming(m, licenseId, n, now, trace));
+}
 
-    const counter = await m.Counter.findOneAndUpdate(
-      { _id: SEQUENCE },
-      { $setOnInsert: { seq: 0, last: null } },
-      { upsert: true, new: true },
-    ).lean();
-    if (!counter) continue;
-    if (counter.last !== null && counter.last !== undefined) {
-      await finishNaming(m, counter.last, counter.seq, now, trace);
-      if (counter.last === licenseId) continue;
+async function takeNumber(m: Models, licenseId: string, now: Date): Promise<number> {
+  for (;;) {
+    const mine = await m.LicenseNumberClaim.findOne({ licenseId }, { _id: 1 }).lean();
+    if (mine) return mine._id;
+    const last = await m.LicenseNumberClaim.findOne({}, { _id: 1 }).sort({ _id: -1 }).lean();
+    const next = (last?._id ?? 0) + 1;
+    try {
+      await m.LicenseNumberClaim.create({ _id: next, licenseId, claimedAt: now });
+      return next;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err; // taken meanwhile (by another license, or by a retry of this one)
     }
-    const next = counter.seq + 1;
-    const took = await m.Counter.updateOne({ _id: SEQUENCE, seq: counter.seq }, { $set: { seq: next, last: licenseId } });
-    if (took.modifiedCount === 1) await finishNaming(m, licenseId, next, now, trace);
   }
 }
 

@@ -96,31 +96,39 @@ LicenseSchema.index({ packageId: 1, subscriberOrgId: 1 }, { unique: true });
 LicenseSchema.index({ licenseNumber: 1 });
 LicenseSchema.index({ outboxAt: 1 }, { sparse: true });
 
-/** Global sequences (license names); `last` names the license that took the current value. */
-export interface Counter {
-  _id: string;
-  seq: number;
-  last: string | null;
+/**
+ * License numbers taken: `_id` is the number, `licenseId` (unique) who took it. Taking a number is
+ * an insert, atomic on every MongoDB-compatible database, so two replicas can never take the same
+ * one, and a retry finds the number it took before.
+ */
+export interface LicenseNumberClaim {
+  _id: number;
+  licenseId: string;
+  claimedAt: Date;
 }
-const CounterSchema = new Schema<Counter>({ _id: String, seq: Number, last: String }, { versionKey: false, collection: 'counters' });
+const LicenseNumberClaimSchema = new Schema<LicenseNumberClaim>(
+  { _id: Number, licenseId: String, claimedAt: Date },
+  { versionKey: false, collection: 'license_numbers' },
+);
+LicenseNumberClaimSchema.index({ licenseId: 1 }, { unique: true });
 
 export interface Models {
   Package: Model<Package>;
   PackageVersion: Model<PackageVersion>;
   License: Model<LicenseDoc>;
-  Counter: Model<Counter>;
+  LicenseNumberClaim: Model<LicenseNumberClaim>;
 }
 
 export function registerModels(db: Connection): void {
   db.model('Package', PackageSchema);
   db.model('PackageVersion', PackageVersionSchema);
   db.model('License', LicenseSchema);
-  db.model('Counter', CounterSchema);
+  db.model('LicenseNumberClaim', LicenseNumberClaimSchema);
 }
 
 export const models = (db: Connection): Models => ({
   Package: db.model<Package>('Package'),
   PackageVersion: db.model<PackageVersion>('PackageVersion'),
   License: db.model<LicenseDoc>('License'),
-  Counter: db.model<Counter>('Counter'),
+  LicenseNumberClaim: db.model<LicenseNumberClaim>('LicenseNumberClaim'),
 });

@@ -1,0 +1,118 @@
+import { signJwt } from '@lma/core';
+import {
+  MARKETPLACE_EVENTS_TOPIC,
+  MarketplaceEventType,
+  type PackageInstalledV1,
+  type PackageRegisteredV1,
+  type PackageVersionUploadedV1,
+} from '@lma/contracts';
+import { ServiceProcess, TestKafka, TestMongo, ids, infraEnv, uniquePrefix, type ServiceName } from '@lma/testing';
+
+export const JWT = { secret: 'integration-test-secret-0123456789abcdef', issuer: 'lma-test' };
+
+export const bearer = (permissions: string[], sub = 'tester@example.com'): string =>
+  `Bearer ${signJwt({ sub, permissions }, JWT)}`;
+
+/**
+ * One integration test file's world: its own topic prefix, consumer groups and databases on the
+ * shared real broker and database server, and real service processes.
+ */
+export class Harness {
+  readonly prefix: string;
+  readonly env: Record<string, string>;
+  readonly kafka: TestKafka;
+  readonly mongo: TestMongo;
+  readonly services = new Map<ServiceName, ServiceProcess>();
+
+  constructor(label: string) {
+    this.prefix = uniquePrefix(label);
+    const infra = infraEnv();
+    this.env = {
+      ...infra,
+      MONGODB_DB_PREFIX: this.prefix,
+      KAFKA_GROUP_PREFIX: this.prefix,
+      KAFKA_TOPIC_PREFIX: `${this.prefix}.`,
+      KAFKA_TOPIC_PARTITIONS: '3',
+      AUTH_JWT_SECRET: JWT.secret,
+      AUTH_JWT_ISSUER: JWT.issuer,
+      SHUTDOWN_TIMEOUT_MS: '20000',
+    };
+    this.kafka = new TestKafka(infra.KAFKA_BROKERS, `${this.prefix}.`);
+    this.mongo = new TestMongo(infra.MONGODB_URI);
+  }
+
+  db(service: ServiceName) {
+    return this.mongo.db(`${this.prefix}_${service.replace(/-/g, '_')}`);
+  }
+
+  async start(names: ServiceName[], watch: string[]): Promise<void> {
+    await this.mongo.connect();
+    for (const n of names) this.services.set(n, await new ServiceProcess(n, this.env).start());
+    await this.kafka.watch(watch);
+  }
+
+  service(name: ServiceName): ServiceProcess {
+    const s = this.services.get(name);
+    if (!s) throw new Error(`${name} was not started`);
+    return s;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.services.values()].map((s) => s.stop()));
+    await this.kafka.close();
+    for (const name of this.services.keys()) await this.db(name).dropDatabase();
+    await this.mongo.close();
+  }
+
+  // --- the marketplace, as tests drive it ---
+
+  async registerPackage(overrides: Partial<PackageRegisteredV1> = {}): Promise<PackageRegisteredV1> {
+    const data: PackageRegisteredV1 = {
+      packageId: ids.packageId(),
+      packageName: 'Test Package',
+      developerName: 'Test Developer',
+      developerOrgId: ids.developerOrgId(),
+      registeredAt: '2026-01-01T00:00:00Z',
+      defaultLicense: { status: 'Trial', lengthDays: 30, seats: 10 },
+      ...overrides,
+    };
+    await this.kafka.publishEvent(MARKETPLACE_EVENTS_TOPIC, { type: MarketplaceEventType.PackageRegistered, key: data.packageId, data });
+    return data;
+  }
+
+  async uploadVersion(packageId: string, overrides: Partial<PackageVersionUploadedV1> = {}): Promise<PackageVersionUploadedV1> {
+    const data: PackageVersionUploadedV1 = {
+      packageId,
+      packageVersionId: ids.packageVersionId(),
+      versionName: 'Release',
+      versionNumber: '1.0.0',
+      beta: false,
+      releasedAt: '2026-01-02T00:00:00Z',
+      ...overrides,
+    };
+    await this.kafka.publishEvent(MARKETPLACE_EVENTS_TOPIC, { type: MarketplaceEventType.PackageVersionUploaded, key: packageId, data });
+    return data;
+  }
+
+  installData(packageId: string, packageVersionId: string, overrides: Partial<PackageInstalledV1> = {}): PackageInstalledV1 {
+    return {
+      packageId,
+      packageVersionId,
+      versionNumber: '1.0.0',
+      subscriberOrgId: ids.subscriberOrgId(),
+      installedAt: '2026-02-10T08:30:00Z',
+      installer: { firstName: 'Grace', lastName: 'Hopper', email: `grace.${Math.random().toString(36).slice(2)}@example.com`, company: 'Navy Labs' },
+      org: { name: 'Navy Labs', edition: 'Enterprise', status: 'Trial', instance: 'NA42', sandbox: false, trialExpiresOn: '2026-03-10' },
+      ...overrides,
+    };
+  }
+
+  async install(data: PackageInstalledV1, extra: { id?: string; traceparent?: string } = {}) {
+    return await this.kafka.publishEvent(MARKETPLACE_EVENTS_TOPIC, {
+      type: MarketplaceEventType.PackageInstalled,
+      key: `${data.packageId}:${data.subscriberOrgId}`,
+      data,
+      ...extra,
+    });
+  }
+}

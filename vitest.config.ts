@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * `unit`: pure rules, no infrastructure, run in parallel.
+ * `integration`: real Kafka and the real database (started by deploy/local/infra.sh or named by
+ * KAFKA_BROKERS / MONGODB_URI); files run one at a time, each with its own topics and databases.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['libs/*/test/**/*.unit.spec.ts', 'services/*/test/**/*.unit.spec.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.int.spec.ts', 'services/*/test/**/*.int.spec.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
