@@ -6,7 +6,6 @@ import {
   MarketplaceEventType,
   installationKey,
   marketplaceDataSchemas,
-  newEventId,
   parseData,
   type CloudEvent,
   type CreateLicenseV1,

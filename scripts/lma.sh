@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# LMA's two entry points (README quick start) and their helpers.
+#
+#   lma.sh run    install, build, start Kafka + FerretDB + all five services, feed a demo
+#   lma.sh stop   stop the services and the local infrastructure this script started
+#   lma.sh test   install, build, lint, type-check, unit tests, then integration tests
+#                 against the real broker and database (started here unless
+#                 KAFKA_BROKERS / MONGODB_URI name existing ones)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+STATE="$ROOT/.local"
+RUN="$STATE/run"
+SERVICES=(install-intake lead license notification refresh)
+declare -A PORTS=([install-intake]=4001 [lead]=4002 [license]=4003 [notification]=4004 [refresh]=4005)
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+
+ensure_deps() {
+  local stamp="$ROOT/node_modules/.lma-lock"
+  if [[ ! -d node_modules || ! -f "$stamp" ]] || ! cmp -s package-lock.json "$stamp"; then
+    log "installing npm dependencies"
+    npm ci --no-audit --no-fund
+    cp package-lock.json "$stamp"
+  fi
+}
+
+build() {
+  log "building (turbo)"
+  npx turbo run build --output-logs=errors-only
+}
+
+dev_env() {
+  mkdir -p "$STATE"
+  local f="$STATE/dev.env"
+  if [[ ! -f "$f" ]]; then
+    # a random per-machine secret for local runs; never committed
+    echo "AUTH_JWT_SECRET=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')" > "$f"
+    echo "AUTH_JWT_ISSUER=lma-local" >> "$f"
+  fi
+}
+
+pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+start_services() {
+  mkdir -p "$RUN" "$STATE/logs"
+  set -a
+  # shellcheck disable=SC1091
+  source "$STATE/infra.env"
+  # shellcheck disable=SC1091
+  source "$STATE/dev.env"
+  set +a
+  for s in "${SERVICES[@]}"; do
+    if pid_alive "$RUN/$s.pid"; then echo "$s already running (pid $(cat "$RUN/$s.pid"))"; continue; fi
+    PORT="${PORTS[$s]}" nohup node "services/$s/dist/main.js" >>"$STATE/logs/$s.log" 2>&1 &
+    echo $! > "$RUN/$s.pid"
+  done
+  for s in "${SERVICES[@]}"; do
+    local deadline=$((SECONDS + 60))
+    until curl -fs "http://127.0.0.1:${PORTS[$s]}/readyz" >/dev/null 2>&1; do
+      if ! pid_alive "$RUN/$s.pid"; then echo "$s failed to start; last log lines:" >&2; tail -n 20 "$STATE/logs/$s.log" >&2; exit 1; fi
+      if (( SECONDS > deadline )); then echo "$s not ready after 60s (see $STATE/logs/$s.log)" >&2; exit 1; fi
+      sleep 0.3
+    done
+    echo "$s ready on http://127.0.0.1:${PORTS[$s]} (pid $(cat "$RUN/$s.pid"))"
+  done
+}
+
+stop_services() {
+  for s in "${SERVICES[@]}"; do
+    local pidf="$RUN/$s.pid"
+    if pid_alive "$pidf"; then
+      local pid; pid="$(cat "$pidf")"
+      kill -TERM "$pid"
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      echo "stopped $s (pid $pid)"
+    fi
+    rm -f "$pidf"
+  done
+}
+
+cmd_run() {
+  ensure_deps
+  build
+  dev_env
+  log "starting Kafka and FerretDB"
+  bash deploy/local/infra.sh up
+  log "starting the five services"
+  start_services
+  log "demo: a marketplace registers a package and installs flow through"
+  set -a
+  # shellcheck disable=SC1091
+  source "$STATE/infra.env"
+  # shellcheck disable=SC1091
+  source "$STATE/dev.env"
+  set +a
+  node tools/demo/dist/main.js
+  cat <<MSG
+
+LMA is running. Where to look:
+  service logs      $STATE/logs/<service>.log   (JSON, one line per event)
+  Kafka / FerretDB  $STATE/logs/kafka.log, $STATE/logs/ferretdb.log
+  health            curl http://127.0.0.1:4003/readyz
+  stop everything   npm stop
+MSG
+}
+
+cmd_stop() {
+  stop_services
+  bash deploy/local/infra.sh down
+}
+
+cmd_test() {
+  ensure_deps
+  build
+  log "lint and type-check"
+  npx eslint .
+  npx tsc -p tsconfig.json
+  local started_infra=0
+  if [[ -z "${KAFKA_BROKERS:-}" || -z "${MONGODB_URI:-}" ]]; then
+    if [[ "$(bash deploy/local/infra.sh status)" != *"kafka: running"*"ferretdb: running"* ]]; then started_infra=1; fi
+    log "local Kafka and FerretDB for the integration tests"
+    bash deploy/local/infra.sh up
+  fi
+  log "tests (unit, then integration over the real broker and database)"
+  local rc=0
+  npx vitest run --reporter=default --reporter=json --outputFile="$STATE/test-results.json" || rc=$?
+  if [[ $started_infra == 1 ]]; then bash deploy/local/infra.sh down; fi
+  node -e '
+    const r = require(process.argv[1]);
+    const skipped = r.numPendingTests + r.numTodoTests;
+    console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+  ' "$STATE/test-results.json" || true
+  return $rc
+}
+
+case "${1:-}" in
+  run) cmd_run ;;
+  stop) cmd_stop ;;
+  test) cmd_test ;;
+  *) echo "usage: $0 run|stop|test" >&2; exit 2 ;;
+esac
