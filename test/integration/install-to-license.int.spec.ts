@@ -6,6 +6,7 @@ import {
   MARKETPLACE_EVENTS_TOPIC,
   MarketplaceEventType,
   dlqTopic,
+  type DefaultLicense,
 } from '@lma/contracts';
 import { eventually, ids } from '@lma/testing';
 import { Harness, bearer } from './harness';
@@ -14,7 +15,7 @@ const DLQ = dlqTopic(MARKETPLACE_EVENTS_TOPIC);
 const h = new Harness('slice');
 
 beforeAll(async () => {
-  await h.start(['install-intake', 'license'], [LICENSE_EVENTS_TOPIC, DLQ]);
+  await h.start(['install-intake', 'lead', 'license'], [LICENSE_EVENTS_TOPIC, DLQ]);
 });
 afterAll(async () => {
   await h.stop();
@@ -23,7 +24,7 @@ afterAll(async () => {
 const createdFor = (packageId: string, orgId: string) =>
   h.kafka.recordsOn(LICENSE_EVENTS_TOPIC, (r) => r.key === `${packageId}:${orgId}` && r.event?.type === LicenseEventType.Created);
 
-async function registeredPackage(defaults = { status: 'Trial' as const, lengthDays: 30 as number | null, seats: 10 as number | null }) {
+async function registeredPackage(defaults: DefaultLicense = { status: 'Trial', lengthDays: 30, seats: 10 }) {
   const pkg = await h.registerPackage({ defaultLicense: defaults });
   const version = await h.uploadVersion(pkg.packageId);
   return { pkg, version };
@@ -79,7 +80,7 @@ describe('install -> license (first slice)', () => {
     expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
     const forbidden = await fetch(url, { headers: { authorization: bearer(['packages:read']) } });
     expect(forbidden.status).toBe(403);
-    expect((await forbidden.json()).missingPermission).toBe('licenses:read');
+    expect(((await forbidden.json()) as { missingPermission: string }).missingPermission).toBe('licenses:read');
   });
 
   it('applies site license, no expiry and Active status from the defaults; sandbox installs get a site license', async () => {
@@ -140,7 +141,7 @@ describe('install -> license (first slice)', () => {
 
 describe('malformed records', () => {
   const valid = () => h.installData(ids.packageId(), ids.packageVersionId());
-  const headers = (type: string, id: string) => ({
+  const headers = (type: string, id: string): Record<string, string> => ({
     ce_specversion: '1.0',
     ce_id: id,
     ce_source: 'marketplace/test',

@@ -76,7 +76,8 @@ export function decodeCloudEvent(record: RawRecord): CloudEvent<unknown> {
   const time = requiredHeader(h, 'ce_time');
   if (!Rfc3339.safeParse(time).success) throw new InvalidEventError('header ce_time', 'must be an RFC 3339 timestamp');
   const contentType = headerString(h, 'content-type');
-  if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/.test(contentType)) {
+  if (contentType === undefined) throw new InvalidEventError('header content-type', 'is missing (expected application/json)');
+  if (!/^application\/(?:[\w.-]+\+)?json\s*(?:;.*)?$/i.test(contentType)) {
     throw new InvalidEventError('header content-type', `must be application/json, got ${JSON.stringify(contentType)}`);
   }
   if (record.value === null) throw new InvalidEventError('value', 'is empty (tombstone); expected JSON data');

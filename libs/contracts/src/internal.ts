@@ -11,6 +11,8 @@ export const InternalTopic = {
   LicenseCommands: 'lma.license.commands',
   LeadCommands: 'lma.lead.commands',
   SagaReplies: 'lma.saga.replies',
+  /** Facts from the lead service: team members, lead routing, conversions. */
+  LeadEvents: 'lma.lead.events',
 } as const;
 
 export const InternalSource = {
@@ -21,12 +23,26 @@ export const InternalSource = {
 
 export const CommandType = {
   CreateLicense: 'lma.command.license.create',
+  ResolveLead: 'lma.command.lead.resolve',
+  WithdrawLead: 'lma.command.lead.withdraw',
 } as const;
 
 export const ReplyType = {
   LicenseCreated: 'lma.reply.license.created',
   LicenseCreationParked: 'lma.reply.license.creation-parked',
   LicenseCreationFailed: 'lma.reply.license.creation-failed',
+  LeadResolved: 'lma.reply.lead.resolved',
+  LeadResolutionParked: 'lma.reply.lead.resolution-parked',
+  LeadWithdrawn: 'lma.reply.lead.withdrawn',
+} as const;
+
+export const LeadEventType = {
+  /** A package's lead manager was set or changed: sagas parked on it can resume. */
+  LeadRoutingChanged: 'lma.lead.routing-changed',
+  /** A team member was added, reactivated or deactivated. */
+  TeamMemberChanged: 'lma.lead.team-member-changed',
+  /** A lead became an account and a contact: its licenses are linked to both. */
+  LeadConverted: 'lma.lead.converted',
 } as const;
 
 export const SagaRef = z.object({
@@ -51,6 +67,40 @@ export const LicenseCreatedReplyV1 = SagaRef.extend({
 export type LicenseCreatedReplyV1 = z.infer<typeof LicenseCreatedReplyV1>;
 
 export const ParkReason = z.enum(['package-not-registered', 'version-not-uploaded', 'lead-manager-inactive', 'lead-manager-missing']);
+
+export const ResolveLeadV1 = SagaRef.extend({
+  packageId: z.string(),
+  subscriberOrgId: z.string(),
+  installer: PackageInstalledV1.shape.installer,
+  orgName: z.string(),
+});
+export type ResolveLeadV1 = z.infer<typeof ResolveLeadV1>;
+
+export const LeadResolvedV1 = SagaRef.extend({
+  /** The lead the license links to, or null when an existing contact matched. */
+  leadId: z.string().nullable(),
+  contactId: z.string().nullable(),
+  accountId: z.string().nullable(),
+  /** True when this saga created the lead (so only then may it withdraw it). */
+  created: z.boolean(),
+  ownerId: z.string(),
+  matchedBy: z.enum(['new-lead', 'existing-contact', 'existing-lead']),
+});
+export type LeadResolvedV1 = z.infer<typeof LeadResolvedV1>;
+
+export const LeadResolutionParkedV1 = SagaRef.extend({ reason: ParkReason, detail: z.string() });
+export type LeadResolutionParkedV1 = z.infer<typeof LeadResolutionParkedV1>;
+
+export const WithdrawLeadV1 = SagaRef.extend({ leadId: z.string(), reason: z.string() });
+export type WithdrawLeadV1 = z.infer<typeof WithdrawLeadV1>;
+
+export const LeadWithdrawnV1 = SagaRef.extend({ leadId: z.string() });
+export type LeadWithdrawnV1 = z.infer<typeof LeadWithdrawnV1>;
+
+export const LeadRoutingChangedV1 = z.object({ packageId: z.string(), leadManagerId: z.string().nullable() });
+export const TeamMemberChangedV1 = z.object({ teamMemberId: z.string(), active: z.boolean() });
+export const LeadConvertedV1 = z.object({ leadId: z.string(), accountId: z.string(), contactId: z.string(), convertedAt: z.string() });
+export type LeadConvertedV1 = z.infer<typeof LeadConvertedV1>;
 export type ParkReason = z.infer<typeof ParkReason>;
 
 export const LicenseCreationParkedV1 = SagaRef.extend({ reason: ParkReason, detail: z.string() });
@@ -64,6 +114,14 @@ export const internalSchemas = {
   [ReplyType.LicenseCreated]: { version: 1, topic: InternalTopic.SagaReplies, schema: LicenseCreatedReplyV1 },
   [ReplyType.LicenseCreationParked]: { version: 1, topic: InternalTopic.SagaReplies, schema: LicenseCreationParkedV1 },
   [ReplyType.LicenseCreationFailed]: { version: 1, topic: InternalTopic.SagaReplies, schema: LicenseCreationFailedV1 },
+  [CommandType.ResolveLead]: { version: 1, topic: InternalTopic.LeadCommands, schema: ResolveLeadV1 },
+  [CommandType.WithdrawLead]: { version: 1, topic: InternalTopic.LeadCommands, schema: WithdrawLeadV1 },
+  [ReplyType.LeadResolved]: { version: 1, topic: InternalTopic.SagaReplies, schema: LeadResolvedV1 },
+  [ReplyType.LeadResolutionParked]: { version: 1, topic: InternalTopic.SagaReplies, schema: LeadResolutionParkedV1 },
+  [ReplyType.LeadWithdrawn]: { version: 1, topic: InternalTopic.SagaReplies, schema: LeadWithdrawnV1 },
+  [LeadEventType.LeadRoutingChanged]: { version: 1, topic: InternalTopic.LeadEvents, schema: LeadRoutingChangedV1 },
+  [LeadEventType.TeamMemberChanged]: { version: 1, topic: InternalTopic.LeadEvents, schema: TeamMemberChangedV1 },
+  [LeadEventType.LeadConverted]: { version: 1, topic: InternalTopic.LeadEvents, schema: LeadConvertedV1 },
 } as const;
 
 export const dlqTopic = (topic: string): string => `${topic}.dlq`;

@@ -45,6 +45,9 @@ export function verifyJwt(token: string, opts: AuthOptions): Principal {
   } catch {
     throw new UnauthenticatedError('The bearer token is malformed');
   }
+  if (typeof header !== 'object' || header === null || typeof claims !== 'object' || claims === null) {
+    throw new UnauthenticatedError('The bearer token is malformed');
+  }
   if (header.alg !== 'HS256') throw new UnauthenticatedError('The bearer token must be signed with HS256');
   const expected = createHmac('sha256', opts.secret).update(`${h}.${b}`).digest();
   const given = Buffer.from(s, 'base64url');

@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+/** An empty variable means "not set", so the default applies (not a coerced 0). */
+const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
+export const port = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(fallback));
+export const intSetting = (fallback: number, min: number, max: number) =>
+  z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).max(max).default(fallback));
+
 /** Settings every service reads; services extend this with their own. */
 export const BaseConfig = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -18,14 +24,12 @@ export const BaseConfig = z.object({
   KAFKA_GROUP_PREFIX: z.string().default('lma'),
   /** Prefix for every topic name (empty in production); isolates test runs on one broker. */
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'must be letters, digits, ., _ or -').default(''),
-  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  KAFKA_TOPIC_PARTITIONS: intSetting(6, 1, 1000),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AUTH_JWT_ISSUER: z.string().min(1).default('lma'),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(20_000),
+  SHUTDOWN_TIMEOUT_MS: intSetting(20_000, 1000, 600_000),
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;
-
-export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 /** Parses the environment once and fails fast with every invalid setting named. */
 export function loadConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {

@@ -116,15 +116,17 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
       await deadLetter(topic, partition, message, err, 1);
       return;
     }
-    const eventLog = log.child({ event_id: event.id, event_type: event.type, event_key: event.key, topic });
+    const eventLog = log.child({ event_id: event.id, event_type: event.type, event_key: event.key, topic, ...traceIds(event.traceparent) });
     if (inbox && (await inbox.seen(event.id))) {
       eventLog.debug('already processed: skipped');
       return;
     }
     for (let attempt = 1; ; attempt++) {
       try {
+        const started = performance.now();
         await handle(event, { topic, partition, offset: message.offset, attempt, logger: eventLog });
         if (inbox) await inbox.record(event.id);
+        eventLog.info({ duration_ms: Math.round((performance.now() - started) * 10) / 10, attempt }, 'event handled');
         return;
       } catch (err) {
         if (isPermanent(err)) {
@@ -175,6 +177,12 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     },
     isRunning: () => running,
   };
+}
+
+/** trace_id and the caller's span id from a W3C traceparent, so logs join the install's trace. */
+function traceIds(traceparent: string | undefined): { trace_id?: string; parent_span_id?: string } {
+  const m = traceparent ? /^[\da-f]{2}-([\da-f]{32})-([\da-f]{16})-[\da-f]{2}$/.exec(traceparent) : null;
+  return m ? { trace_id: m[1]!, parent_span_id: m[2]! } : {};
 }
 
 function headerText(v: unknown): string | undefined {

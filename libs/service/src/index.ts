@@ -49,6 +49,8 @@ export interface Runtime {
   groupId(name: string): string;
   consume(opts: Omit<ConsumerOptions, 'kafka' | 'logger' | 'groupId'> & { group: string }): Promise<RunningConsumer>;
   serve(mount: (app: Express) => void): Promise<Server>;
+  /** Background work to stop after the consumers and before the relay (schedulers, sweepers). */
+  onStop(stop: () => Promise<void>): void;
   stop(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
   relay.start();
   const consumers: RunningConsumer[] = [];
+  const stopHooks: (() => Promise<void>)[] = [];
   let server: Server | undefined;
   const groupId = (g: string) => `${config.KAFKA_GROUP_PREFIX}.${g}`;
 
@@ -122,9 +125,13 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       logger.info({ port: typeof addr === 'object' && addr ? addr.port : config.PORT }, `${name} listening`);
       return server;
     },
+    onStop(stop) {
+      stopHooks.push(stop);
+    },
     async stop() {
       // consumers first: in-flight records finish and their offsets are committed
       await Promise.all(consumers.map((c) => c.stop()));
+      await Promise.all(stopHooks.map((s) => s()));
       await relay.stop();
       if (server) await closeServer(server);
       await publisher.stop();

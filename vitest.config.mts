@@ -7,6 +7,9 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // integration files share one broker and database server: one file at a time (the unit
+    // project is fast either way)
+    fileParallelism: false,
     projects: [
       {
         test: {
@@ -18,7 +21,6 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.int.spec.ts', 'services/*/test/**/*.int.spec.ts'],
-          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { compareVersions } from '../src/handlers/onPackageEvent';
+
+describe('compareVersions', () => {
+  it.each([
+    ['1.10.0', '1.9.3'],
+    ['1.4.10', '1.4.9'],
+    ['2.0', '1.99.99'],
+    ['10.0.0', '9.0.0'],
+    ['1.0.0.1', '1.0.0'],
+    ['1.0.1', '1.0'],
+  ])('given %s and %s, when compared, then the first is newer', (newer, older) => {
+    expect(compareVersions(newer, older)).toBe(1);
+    expect(compareVersions(older, newer)).toBe(-1);
+  });
+
+  it.each([
+    ['2.0', '2.0.0'],
+    ['2.0.0', '2.0'],
+    ['1.4.2', '1.4.2'],
+    ['1.0.0.0', '1.0'],
+  ])('given %s and %s, when compared, then they are the same version', (a, b) => {
+    expect(compareVersions(a, b)).toBe(0);
+  });
+
+  it('given versions uploaded out of order, when sorted, then they are in numeric, not text, order', () => {
+    const uploaded = ['1.10.0', '1.2.0', '1.9.3', '2.0', '1.9.10'];
+    expect([...uploaded].sort(compareVersions)).toEqual(['1.2.0', '1.9.3', '1.9.10', '1.10.0', '2.0']);
+  });
+});
