@@ -6,7 +6,7 @@ import {
   type PackageRegisteredV1,
   type PackageVersionUploadedV1,
 } from '@lma/contracts';
-import { ServiceProcess, TestKafka, TestMongo, ids, infraEnv, uniquePrefix, type ServiceName } from '@lma/testing';
+import { ServiceProcess, TestKafka, TestMongo, ids, infraEnv, uniquePrefix, type Db, type ServiceName } from '@lma/testing';
 
 export const JWT = { secret: 'integration-test-secret-0123456789abcdef', issuer: 'lma-test' };
 
@@ -24,7 +24,7 @@ export class Harness {
   readonly mongo: TestMongo;
   readonly services = new Map<ServiceName, ServiceProcess>();
 
-  constructor(label: string) {
+  constructor(label: string, extraEnv: Record<string, string> = {}) {
     this.prefix = uniquePrefix(label);
     const infra = infraEnv();
     this.env = {
@@ -36,12 +36,13 @@ export class Harness {
       AUTH_JWT_SECRET: JWT.secret,
       AUTH_JWT_ISSUER: JWT.issuer,
       SHUTDOWN_TIMEOUT_MS: '20000',
+      ...extraEnv,
     };
     this.kafka = new TestKafka(infra.KAFKA_BROKERS, `${this.prefix}.`);
     this.mongo = new TestMongo(infra.MONGODB_URI);
   }
 
-  db(service: ServiceName) {
+  db(service: ServiceName): Db {
     return this.mongo.db(`${this.prefix}_${service.replace(/-/g, '_')}`);
   }
 
@@ -105,6 +106,17 @@ export class Harness {
       org: { name: 'Navy Labs', edition: 'Enterprise', status: 'Trial', instance: 'NA42', sandbox: false, trialExpiresOn: '2026-03-10' },
       ...overrides,
     };
+  }
+
+  /** An HTTP call to a running service, as a user with these permissions. */
+  async http(service: ServiceName, method: string, path: string, body?: unknown, permissions: string[] = ['admin']) {
+    const res = await fetch(`${this.service(service).url}${path}`, {
+      method,
+      headers: { authorization: bearer(permissions), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
 
   async install(data: PackageInstalledV1, extra: { id?: string; traceparent?: string } = {}) {

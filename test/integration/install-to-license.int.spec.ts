@@ -131,10 +131,10 @@ describe('install -> license (first slice)', () => {
     const body = await eventually('the parked onboarding', async () => {
       const res = await fetch(url, { headers: { authorization: bearer(['licenses:read']) } });
       if (res.status !== 200) return undefined;
-      const json = (await res.json()) as { items: { state: string; parkedReason: string }[] };
+      const json = (await res.json()) as { items: { state: string; parked: { reason: string } | null }[] };
       return json.items[0]?.state === 'parked' ? json : undefined;
     });
-    expect(body.items[0]!.parkedReason).toBe('package-not-registered');
+    expect(body.items[0]!.parked!.reason).toBe('package-not-registered');
     expect(createdFor(packageId, install.subscriberOrgId)).toHaveLength(0);
   });
 });

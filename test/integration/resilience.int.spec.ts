@@ -7,7 +7,7 @@ import { Harness } from './harness';
 const h = new Harness('resilience');
 
 beforeAll(async () => {
-  await h.start(['install-intake', 'license'], [LICENSE_EVENTS_TOPIC]);
+  await h.start(['install-intake', 'lead', 'license'], [LICENSE_EVENTS_TOPIC]);
 });
 afterAll(async () => {
   await h.stop();

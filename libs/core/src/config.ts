@@ -28,6 +28,8 @@ export const BaseConfig = z.object({
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AUTH_JWT_ISSUER: z.string().min(1).default('lma'),
   SHUTDOWN_TIMEOUT_MS: intSetting(20_000, 1000, 600_000),
+  /** Full scan for unpublished outbox events (writes of this process are relayed at once). */
+  OUTBOX_SCAN_MS: intSetting(2_000, 50, 600_000),
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;
 

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       KAFKA_TOPIC_PARTITIONS: 6,
       AUTH_JWT_ISSUER: 'lma',
       SHUTDOWN_TIMEOUT_MS: 20_000,
+      OUTBOX_SCAN_MS: 2_000,
       PORT: 1,
     });
   });

@@ -69,8 +69,10 @@ export function outboxOnInsert(events: OutgoingEvent[], now: Date): OutboxFields
 
 export interface OutboxRelay {
   start(): void;
-  /** Wakes the relay now (after a local write) instead of waiting for the next poll. */
+  /** Wakes the relay now (after a local write) instead of waiting for the next scan. */
   kick(): void;
+  /** A document of `collection` now has pending events: relay it by `_id` right away. */
+  hint(collection: string, id: string): void;
   stop(): Promise<void>;
   /** False when the relay has failed for longer than `stuckAfterMs`. */
   healthy(): boolean;
@@ -85,9 +87,22 @@ export interface OutboxRelayOptions {
   logger: Logger;
   /** The same locks the service's handlers take around their updates of these documents. */
   locks: DocumentLocks;
-  pollMs?: number;
+  /**
+   * How often every collection is scanned for pending events. Writes in this process are
+   * hinted and relayed at once; the scan catches the rest (a crash between write and publish,
+   * another replica's leftovers).
+   */
+  scanMs?: number;
   batchSize?: number;
   stuckAfterMs?: number;
+  /**
+   * FerretDB 1.24 (the test database) uses an index only for a filter that is exactly
+   * `{ _id }`; anything else scans the collection. It also cannot apply a condition atomically,
+   * so the per-process lock is what makes a read-then-write safe there anyway. When set, the
+   * relay clears documents with `_id`-only filters under that lock instead of one conditional
+   * update (which MongoDB applies atomically, even against writers in other replicas).
+   */
+  idOnlyFilters?: boolean;
 }
 
 /**
@@ -104,29 +119,36 @@ interface PendingDoc {
 }
 
 export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
-  const pollMs = opts.pollMs ?? 200;
+  const scanMs = opts.scanMs ?? 2_000;
   const batchSize = opts.batchSize ?? 500;
   const stuckAfterMs = opts.stuckAfterMs ?? 30_000;
   const log = opts.logger.child({ component: 'outbox-relay' });
+  const byName = new Map(opts.models.map((m) => [m.collection.collectionName, m]));
+  let hinted = new Map<string, Set<string>>();
   let stopped = true;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
   let kicked = false;
+  let lastScan = 0;
   let lastOk = Date.now();
 
-  // The native collection, not mongoose: $pullAll must match the stored items byte for byte,
-  // and mongoose's casting could rewrite them.
-  async function cycleModel(model: Model<unknown>): Promise<number> {
-    const col = model.collection as unknown as Collection<PendingDoc>;
-    const docs = await col
-      .find({ outboxAt: { $exists: true } }, { projection: { outbox: 1 } })
-      .sort({ outboxAt: 1 })
-      .limit(batchSize)
-      .toArray();
-    const events = docs.flatMap((d) => (d.outbox ?? []).map(fromOutboxItem));
+  const collectionOf = (model: Model<unknown>) => model.collection as unknown as Collection<PendingDoc>;
+
+  /** Publishes the given documents' pending events, then removes exactly those. */
+  async function relay(col: Collection<PendingDoc>, docs: PendingDoc[]): Promise<number> {
+    const pending = docs.filter((d) => d.outbox?.length);
+    const events = pending.flatMap((d) => d.outbox.map(fromOutboxItem));
     if (events.length) await opts.publisher.publish(events);
-    // Removes exactly the published items; per document, under the lock the handlers take too.
+    // per document, under the lock the handlers take too
     const clear = async (d: PendingDoc) => {
+      if (opts.idOnlyFilters) {
+        await opts.locks.run(String(d._id), async () => {
+          if (d.outbox?.length) await col.updateOne({ _id: d._id }, { $pullAll: { outbox: d.outbox } });
+          const now = await col.findOne({ _id: d._id }, { projection: { outbox: 1 } });
+          if (now && !now.outbox?.length) await col.updateOne({ _id: d._id }, { $unset: { outboxAt: '' } });
+        });
+        return;
+      }
       const ops: AnyBulkWriteOperation<PendingDoc>[] = [
         ...(d.outbox?.length ? [{ updateOne: { filter: { _id: d._id }, update: { $pullAll: { outbox: d.outbox } } } }] : []),
         { updateOne: { filter: { _id: d._id, outbox: { $size: 0 } }, update: { $unset: { outboxAt: '' } } } },
@@ -139,24 +161,59 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     return events.length;
   }
 
+  // The native collection, not mongoose: $pullAll must match the stored items byte for byte,
+  // and mongoose's casting could rewrite them.
+  async function scan(model: Model<unknown>): Promise<number> {
+    const col = collectionOf(model);
+    const docs = await col
+      .find({ outboxAt: { $exists: true } }, { projection: { outbox: 1 } })
+      .sort({ outboxAt: 1 })
+      .limit(batchSize)
+      .toArray();
+    return await relay(col, docs);
+  }
+
+  /** Hinted documents, read by `_id` alone (the one lookup every MongoDB-compatible store indexes). */
+  async function relayHinted(): Promise<number> {
+    const work = hinted;
+    hinted = new Map();
+    let published = 0;
+    for (const [name, ids] of work) {
+      const model = byName.get(name);
+      if (!model) continue;
+      const col = collectionOf(model);
+      const list = [...ids];
+      for (let i = 0; i < list.length; i += CLEAR_CONCURRENCY) {
+        const docs = await Promise.all(list.slice(i, i + CLEAR_CONCURRENCY).map((id) => col.findOne({ _id: id }, { projection: { outbox: 1 } })));
+        published += await relay(col, docs.filter((d): d is PendingDoc => d !== null && (d.outbox?.length ?? 0) > 0));
+      }
+    }
+    return published;
+  }
+
   async function run() {
     let failures = 0;
     while (!stopped) {
       let published = 0;
       try {
-        for (const m of opts.models) published += await cycleModel(m);
+        published += await relayHinted();
+        if (Date.now() - lastScan >= scanMs) {
+          lastScan = Date.now();
+          for (const m of opts.models) published += await scan(m);
+        }
         lastOk = Date.now();
         failures = 0;
       } catch (err) {
         failures++;
         log.error({ err, failures }, 'outbox relay cycle failed: will retry');
+        lastScan = 0; // hints taken by the failed cycle are covered by the next scan
         await sleep(Math.min(5_000, 100 * 2 ** failures));
         continue;
       }
-      if (published === 0 && !kicked) {
+      if (published === 0 && !kicked && hinted.size === 0) {
         await new Promise<void>((resolve) => {
           wake = resolve;
-          setTimeout(resolve, pollMs);
+          setTimeout(resolve, Math.max(50, scanMs - (Date.now() - lastScan)));
         });
         wake = undefined;
       }
@@ -172,6 +229,12 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     },
     kick() {
       kicked = true;
+      wake?.();
+    },
+    hint(collection, id) {
+      const set = hinted.get(collection) ?? new Set<string>();
+      set.add(id);
+      hinted.set(collection, set);
       wake?.();
     },
     async stop() {
@@ -190,5 +253,23 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       }
       return { documents, oldestAgeMs: oldest ? Date.now() - oldest.getTime() : 0 };
     },
+  };
+}
+
+/**
+ * A mongoose plugin that hints the relay about every document written with pending events, so
+ * the relay reads it by `_id` at once instead of waiting for its scan.
+ */
+export function outboxHintPlugin(sink: { hint(collection: string, id: string): void }) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return (schema: any): void => {
+    if (!schema.path('outbox')) return;
+    schema.post('save', function (this: { _id: unknown; constructor: { collection: { collectionName: string } } }) {
+      sink.hint(this.constructor.collection.collectionName, String(this._id));
+    });
+    schema.post(['updateOne', 'findOneAndUpdate'], function (this: { getFilter(): { _id?: unknown }; model: { collection: { collectionName: string } } }) {
+      const id = this.getFilter()._id;
+      if (typeof id === 'string') sink.hint(this.model.collection.collectionName, id);
+    });
   };
 }

@@ -20,6 +20,7 @@ import {
 import {
   createKafka,
   createOutboxRelay,
+  outboxHintPlugin,
   DocumentLocks,
   createPublisher,
   ensureTopics,
@@ -61,13 +62,15 @@ export interface RuntimeOptions {
   models: (db: Connection) => void;
   /** Topics this service produces to or consumes from; each gets a `.dlq` sibling. */
   topics: string[];
-  relayPollMs?: number;
 }
 
 export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { name, config } = opts;
   const logger = createLogger(name, config.LOG_LEVEL);
   const db = await connectMongo(config.MONGODB_URI, `${config.MONGODB_DB_PREFIX}_${name.replace(/-/g, '_')}`, logger);
+  // writes with pending events hint the relay (created below) so it publishes them at once
+  const hints: { relay?: OutboxRelay } = {};
+  db.plugin(outboxHintPlugin({ hint: (collection, id) => hints.relay?.hint(collection, id) }));
   opts.models(db);
   await ensureIndexes(db);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `lma-${name}`, logger });
@@ -80,13 +83,18 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   );
   const publisher = await createPublisher(kafka, names);
   const locks = new DocumentLocks();
+  const buildInfo = await db.db!.admin().command({ buildInfo: 1 });
+  const ferret = 'ferretdbVersion' in buildInfo;
   const relay = createOutboxRelay({
+    idOnlyFilters: ferret,
     locks,
     models: Object.values(db.models).filter((m) => m.schema.path('outbox') !== undefined),
     publisher,
     logger,
-    ...(opts.relayPollMs ? { pollMs: opts.relayPollMs } : {}),
+    scanMs: config.OUTBOX_SCAN_MS,
   });
+  hints.relay = relay;
+  if (ferret) logger.warn('FerretDB detected: a test database; single-document conditions are applied under per-process locks');
   relay.start();
   const consumers: RunningConsumer[] = [];
   const stopHooks: (() => Promise<void>)[] = [];

@@ -16,7 +16,7 @@ export interface ReceivedRecord {
  */
 export class TestKafka {
   private readonly kafka: Kafka;
-  private producer?: Producer;
+  private producer?: Promise<Producer>;
   private readonly consumers: Consumer[] = [];
   readonly received: ReceivedRecord[] = [];
 
@@ -67,11 +67,13 @@ export class TestKafka {
     this.consumers.push(consumer);
   }
 
-  private async getProducer(): Promise<Producer> {
-    if (!this.producer) {
-      this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
-      await this.producer.connect();
-    }
+  /** One connected producer, however many callers ask at once. */
+  private getProducer(): Promise<Producer> {
+    this.producer ??= (async () => {
+      const p = this.kafka.producer({ allowAutoTopicCreation: false });
+      await p.connect();
+      return p;
+    })();
     return this.producer;
   }
 
@@ -94,7 +96,7 @@ export class TestKafka {
 
   async close(): Promise<void> {
     await Promise.all(this.consumers.map((c) => c.disconnect()));
-    await this.producer?.disconnect();
+    if (this.producer) await (await this.producer).disconnect();
   }
 }
 

@@ -1,5 +1,7 @@
 import { MongoClient, type Db } from 'mongodb';
 
+export type { Db };
+
 /** Direct database access for assertions about what a service stored. */
 export class TestMongo {
   private readonly client: MongoClient;

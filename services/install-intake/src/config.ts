@@ -1,8 +1,13 @@
 import { z } from 'zod';
-import { BaseConfig, loadConfig, port } from '@lma/core';
+import { BaseConfig, intSetting, loadConfig, port } from '@lma/core';
 
 export const InstallIntakeConfig = BaseConfig.extend({
   PORT: port(4001),
+  /** A saga command without a reply after this long is re-sent (same id), then after 2x, 4x... */
+  SAGA_STEP_TIMEOUT_MS: intSetting(30_000, 100, 3_600_000),
+  /** Sends of one command before its step counts as failed; 0 (default): keep re-sending. */
+  SAGA_MAX_SENDS: intSetting(0, 0, 1000),
+  SAGA_SWEEP_INTERVAL_MS: intSetting(5_000, 100, 600_000),
 });
 export type InstallIntakeConfig = z.infer<typeof InstallIntakeConfig>;
 

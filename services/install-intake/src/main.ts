@@ -4,7 +4,9 @@ import { createRuntime, runMain } from '@lma/service';
 import { createApp } from './app';
 import { readConfig } from './config';
 import { onMarketplaceEvent } from './handlers/onMarketplaceEvent';
+import { onResumeTrigger } from './handlers/onResumeTrigger';
 import { onSagaReply } from './handlers/onSagaReply';
+import { startSweeper } from './handlers/sweeper';
 import { models, registerModels } from './infra/models';
 
 runMain('install-intake', async () => {
@@ -13,12 +15,32 @@ runMain('install-intake', async () => {
     name: 'install-intake',
     config,
     models: registerModels,
-    topics: [MARKETPLACE_EVENTS_TOPIC, InternalTopic.MarketplaceAccepted, InternalTopic.LicenseCommands, InternalTopic.SagaReplies, LICENSE_EVENTS_TOPIC],
+    topics: [
+      MARKETPLACE_EVENTS_TOPIC,
+      InternalTopic.MarketplaceAccepted,
+      InternalTopic.LeadCommands,
+      InternalTopic.LicenseCommands,
+      InternalTopic.SagaReplies,
+      InternalTopic.LeadEvents,
+      LICENSE_EVENTS_TOPIC,
+    ],
   });
-  const m = models(rt.db);
-  const clock = systemClock;
-  await rt.consume({ group: 'install-intake', topics: [MARKETPLACE_EVENTS_TOPIC], handle: onMarketplaceEvent({ models: m, clock, kick: rt.relay.kick }) });
-  await rt.consume({ group: 'install-intake.replies', topics: [InternalTopic.SagaReplies], handle: onSagaReply({ models: m, locks: rt.locks, clock }) });
+  const deps = { models: models(rt.db), locks: rt.locks, clock: systemClock, kick: rt.relay.kick };
+  await rt.consume({ group: 'install-intake', topics: [MARKETPLACE_EVENTS_TOPIC], handle: onMarketplaceEvent(deps) });
+  await rt.consume({ group: 'install-intake.replies', topics: [InternalTopic.SagaReplies], handle: onSagaReply(deps) });
+  await rt.consume({
+    group: 'install-intake.resume',
+    topics: [InternalTopic.MarketplaceAccepted, InternalTopic.LeadEvents],
+    handle: onResumeTrigger(deps),
+  });
+  const sweeper = startSweeper({
+    ...deps,
+    logger: rt.logger,
+    intervalMs: config.SAGA_SWEEP_INTERVAL_MS,
+    stepTimeoutMs: config.SAGA_STEP_TIMEOUT_MS,
+    maxSends: config.SAGA_MAX_SENDS,
+  });
+  rt.onStop(() => sweeper.stop());
   const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
-  await rt.serve(createApp({ models: m, auth }));
+  await rt.serve(createApp({ ...deps, auth }));
 });

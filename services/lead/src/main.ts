@@ -1,9 +1,21 @@
+import { InternalTopic } from '@lma/contracts';
+import { systemClock } from '@lma/core';
 import { createRuntime, runMain } from '@lma/service';
+import { createApp } from './app';
 import { readConfig } from './config';
+import { onLeadCommand } from './handlers/onLeadCommand';
+import { models, registerModels } from './infra/models';
 
-// Connects to its database and the broker and serves health; its features arrive with their issues.
 runMain('lead', async () => {
   const config = readConfig();
-  const rt = await createRuntime({ name: 'lead', config, models: () => undefined, topics: [] });
-  await rt.serve(() => undefined);
+  const rt = await createRuntime({
+    name: 'lead',
+    config,
+    models: registerModels,
+    topics: [InternalTopic.LeadCommands, InternalTopic.SagaReplies, InternalTopic.LeadEvents],
+  });
+  const deps = { models: models(rt.db), locks: rt.locks, clock: systemClock, kick: rt.relay.kick };
+  await rt.consume({ group: 'lead.commands', topics: [InternalTopic.LeadCommands], handle: onLeadCommand({ ...deps, publisher: rt.publisher }) });
+  const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
+  await rt.serve(createApp({ ...deps, auth }));
 });

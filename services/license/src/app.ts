@@ -26,7 +26,7 @@ export function createApp(deps: AppDeps) {
     app.get('/v1/licenses', requirePermission('licenses:read'), async (req, res) => {
       const q = parseInput(LicenseKey, req.query, 'query');
       const l = await deps.models.License.findById(licenseIdFor(q.packageId, q.subscriberOrgId), { outbox: 0, outboxAt: 0 }).lean();
-      if (!l || !l.licenseName) throw new NotFoundError(`License for package ${q.packageId} and org ${q.subscriberOrgId}`);
+      if (!l || !l.licenseName || l.deletedAt) throw new NotFoundError(`License for package ${q.packageId} and org ${q.subscriberOrgId}`);
       res.json(toLicenseV1(l));
     });
   };

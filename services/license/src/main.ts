@@ -4,6 +4,8 @@ import { createRuntime, runMain } from '@lma/service';
 import { createApp } from './app';
 import { readConfig } from './config';
 import { onCreateLicense } from './handlers/onCreateLicense';
+import { onLeadEvent } from './handlers/onLeadEvent';
+import { LICENSE_CHANGE_EVENTS, onLicenseMarketplaceEvent } from './handlers/onLicenseMarketplaceEvent';
 import { onPackageEvent } from './handlers/onPackageEvent';
 import { models, registerModels } from './infra/models';
 
@@ -15,17 +17,24 @@ runMain('license', async () => {
     name: 'license',
     config,
     models: registerModels,
-    topics: [InternalTopic.MarketplaceAccepted, InternalTopic.LicenseCommands, InternalTopic.SagaReplies, LICENSE_EVENTS_TOPIC],
+    topics: [InternalTopic.MarketplaceAccepted, InternalTopic.LicenseCommands, InternalTopic.SagaReplies, InternalTopic.LeadEvents, LICENSE_EVENTS_TOPIC],
   });
   const m = models(rt.db);
   const clock = systemClock;
   const onPackage = onPackageEvent({ models: m, clock });
+  const onLicenseChange = onLicenseMarketplaceEvent({ models: m, locks: rt.locks, clock, kick: rt.relay.kick });
   await rt.consume({
     group: 'license.marketplace',
     topics: [InternalTopic.MarketplaceAccepted],
     handle: async (event) => {
       if (PACKAGE_EVENTS.has(event.type)) await onPackage(event);
+      else if (LICENSE_CHANGE_EVENTS.has(event.type)) await onLicenseChange(event);
     },
+  });
+  await rt.consume({
+    group: 'license.leads',
+    topics: [InternalTopic.LeadEvents],
+    handle: onLeadEvent({ models: m, locks: rt.locks, clock, kick: rt.relay.kick }),
   });
   await rt.consume({
     group: 'license.commands',

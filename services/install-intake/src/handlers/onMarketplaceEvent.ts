@@ -1,6 +1,4 @@
 import {
-  CommandType,
-  InternalSource,
   InternalTopic,
   InvalidEventError,
   MarketplaceEventType,
@@ -8,7 +6,6 @@ import {
   marketplaceDataSchemas,
   parseData,
   type CloudEvent,
-  type CreateLicenseV1,
   type InboundMarketplaceType,
   type PackageInstalledV1,
 } from '@lma/contracts';
@@ -16,6 +13,7 @@ import { isDuplicateKey, type Clock } from '@lma/core';
 import { outboxOnInsert, type OutgoingEvent } from '@lma/kafka';
 import { startOnboarding } from '../domain/onboarding';
 import type { Models } from '../infra/models';
+import { commandEvent, traceOf, type TraceHeaders } from '../infra/sagaStore';
 
 export interface IntakeDeps {
   models: Models;
@@ -35,7 +33,7 @@ export function onMarketplaceEvent(deps: IntakeDeps) {
     if (!isInbound(event.type)) throw new InvalidEventError('header ce_type', `unknown event type ${JSON.stringify(event.type)}`);
     const data = parseData(marketplaceDataSchemas[event.type], event.data) as Record<string, unknown>;
     const now = deps.clock.now();
-    const trace = { ...(event.traceparent ? { traceparent: event.traceparent } : {}), ...(event.tracestate ? { tracestate: event.tracestate } : {}) };
+    const trace = traceOf(event);
 
     if (event.type === MarketplaceEventType.PackageInstalled) {
       await startSaga(deps, event.id, data as PackageInstalledV1, now, trace);
@@ -75,20 +73,10 @@ function keyOf(data: Record<string, unknown>): string {
   return pkg ?? org ?? '';
 }
 
-async function startSaga(deps: IntakeDeps, installEventId: string, install: PackageInstalledV1, now: Date, trace: object): Promise<void> {
-  const saga = startOnboarding(installEventId, install, now);
-  const command: OutgoingEvent = {
-    topic: InternalTopic.LicenseCommands,
-    id: saga.pendingCommandId!,
-    source: InternalSource.InstallIntake,
-    type: CommandType.CreateLicense,
-    time: now.toISOString(),
-    key: installationKey(install.packageId, install.subscriberOrgId),
-    data: { sagaId: saga._id, commandId: saga.pendingCommandId!, install, leadId: null, contactId: null } satisfies CreateLicenseV1,
-    ...trace,
-  };
+async function startSaga(deps: IntakeDeps, installEventId: string, install: PackageInstalledV1, now: Date, trace: TraceHeaders): Promise<void> {
+  const { saga, command } = startOnboarding(installEventId, install, now);
   try {
-    await deps.models.Onboarding.create({ ...saga, ...outboxOnInsert([command], now) });
+    await deps.models.Onboarding.create({ ...saga, ...trace, ...outboxOnInsert([commandEvent(saga, command, now, trace)], now) });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err; // the same install again: one saga only
   }

@@ -1,4 +1,7 @@
 import {
+  LeadResolutionParkedV1,
+  LeadResolvedV1,
+  LeadWithdrawnV1,
   LicenseCreatedReplyV1,
   LicenseCreationFailedV1,
   LicenseCreationParkedV1,
@@ -10,15 +13,31 @@ import type { Clock, Logger } from '@lma/core';
 import type { DocumentLocks } from '@lma/kafka';
 import { applyReply, type Reply } from '../domain/onboarding';
 import type { Models } from '../infra/models';
+import { traceOf, transition } from '../infra/sagaStore';
 
 export interface ReplyDeps {
   models: Models;
   locks: DocumentLocks;
   clock: Clock;
+  kick: () => void;
 }
 
-function toReply(event: CloudEvent<unknown>): (Reply & { sagaId: string }) | null {
+/** Turns a reply record into the saga's view of it; null for types that are not replies. */
+export function toReply(event: CloudEvent<unknown>): (Reply & { sagaId: string }) | null {
   switch (event.type) {
+    case ReplyType.LeadResolved: {
+      const d = parseData(LeadResolvedV1, event.data);
+      const { sagaId, commandId, ...lead } = d;
+      return { kind: 'lead-resolved', sagaId, commandId, lead };
+    }
+    case ReplyType.LeadResolutionParked: {
+      const d = parseData(LeadResolutionParkedV1, event.data);
+      return { kind: 'lead-parked', sagaId: d.sagaId, commandId: d.commandId, reason: d.reason, detail: d.detail };
+    }
+    case ReplyType.LeadWithdrawn: {
+      const d = parseData(LeadWithdrawnV1, event.data);
+      return { kind: 'lead-withdrawn', sagaId: d.sagaId, commandId: d.commandId };
+    }
     case ReplyType.LicenseCreated: {
       const d = parseData(LicenseCreatedReplyV1, event.data);
       return { kind: 'license-created', sagaId: d.sagaId, commandId: d.commandId, licenseId: d.licenseId, licenseName: d.licenseName };
@@ -41,20 +60,7 @@ export function onSagaReply(deps: ReplyDeps) {
   return async (event: CloudEvent<unknown>, ctx: { logger: Logger }): Promise<void> => {
     const reply = toReply(event);
     if (!reply) return;
-    await deps.locks.run(reply.sagaId, async () => {
-      const saga = await deps.models.Onboarding.findById(reply.sagaId, { state: 1, pendingCommandId: 1 }).lean();
-      if (!saga) {
-        ctx.logger.warn({ saga_id: reply.sagaId }, 'reply for an unknown saga: ignored');
-        return;
-      }
-      const change = applyReply(saga, reply, deps.clock.now());
-      if (!change) return;
-      const { step, ...fields } = change;
-      // conditional on the command still pending: a duplicate reply cannot apply twice
-      await deps.models.Onboarding.updateOne(
-        { _id: reply.sagaId, pendingCommandId: reply.commandId, state: saga.state },
-        { $set: fields, $push: { steps: step } },
-      );
-    });
+    const exists = await transition(deps, reply.sagaId, (saga) => applyReply(saga, reply, deps.clock.now()), deps.clock.now(), traceOf(event));
+    if (!exists) ctx.logger.debug({ saga_id: reply.sagaId, kind: reply.kind }, 'reply changed nothing (duplicate, stale or unknown saga)');
   };
 }

@@ -34,22 +34,35 @@ const OnboardingSchema = new Schema<OnboardingDoc>(
     subscriberOrgId: String,
     install: Schema.Types.Mixed,
     state: String,
+    step: String,
     pendingCommandId: String,
-    attempts: Number,
+    sends: Number,
+    stepAttempts: Schema.Types.Mixed,
+    commandSentAt: Date,
+    lead: Schema.Types.Mixed,
     licenseId: String,
     licenseName: String,
     parkedReason: String,
+    parkedSince: Date,
+    parkedRetryAt: Date,
     failedReason: String,
+    failedStep: String,
     steps: [Schema.Types.Mixed],
     createdAt: Date,
     updatedAt: Date,
+    completedAt: Date,
+    traceparent: String,
+    tracestate: String,
     ...outboxPaths,
   },
   { versionKey: false, collection: 'onboardings', minimize: false },
 );
 OnboardingSchema.index({ outboxAt: 1 }, { sparse: true });
+OnboardingSchema.index({ installEventId: 1 });
 OnboardingSchema.index({ packageId: 1, subscriberOrgId: 1, createdAt: -1 });
-OnboardingSchema.index({ state: 1, updatedAt: 1 });
+OnboardingSchema.index({ state: 1, packageId: 1, parkedReason: 1 });
+OnboardingSchema.index({ state: 1, commandSentAt: 1 });
+OnboardingSchema.index({ state: 1, parkedRetryAt: 1 });
 
 export interface Models {
   InboundEvent: Model<InboundEvent>;

@@ -26,6 +26,18 @@ export interface License {
   createdFor: { sagaId: string; commandId: string } | null;
   createdAt: Date;
   updatedAt: Date;
+  /** Not published: set while the subscriber org is locked (changes are then refused). */
+  orgLocked: boolean;
+  /** The time of the marketplace observation the org fields are current as of. */
+  orgInfoCurrentAsOf: string;
+  /** Soft delete (the org was deleted): the document stays so its outbox still drains. */
+  deletedAt: Date | null;
+  /** Time of the last applied install, reinstall or uninstall: older ones are stale. */
+  presenceAt: string;
+  /** Time of the last applied install, reinstall or upgrade: older upgrades are stale. */
+  versionAt: string;
+  /** The last applied marketplace event and command ids (bounded): a redelivery changes nothing. */
+  appliedEventIds: string[];
 }
 
 export interface PackageDefaults {
@@ -91,6 +103,12 @@ export function newLicense(
     createdFor,
     createdAt: now,
     updatedAt: now,
+    orgLocked: false,
+    orgInfoCurrentAsOf: install.installedAt,
+    deletedAt: null,
+    presenceAt: install.installedAt,
+    versionAt: install.installedAt,
+    appliedEventIds: [],
   };
 }
 

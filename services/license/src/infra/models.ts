@@ -88,6 +88,12 @@ const LicenseSchema = new Schema<LicenseDoc>(
     createdFor: { sagaId: String, commandId: String },
     createdAt: Date,
     updatedAt: Date,
+    orgLocked: Boolean,
+    orgInfoCurrentAsOf: String,
+    deletedAt: Date,
+    presenceAt: String,
+    versionAt: String,
+    appliedEventIds: { type: [String], default: [] },
     ...outboxPaths,
   },
   { versionKey: false, collection: 'licenses', minimize: false },
@@ -95,6 +101,75 @@ const LicenseSchema = new Schema<LicenseDoc>(
 LicenseSchema.index({ packageId: 1, subscriberOrgId: 1 }, { unique: true });
 LicenseSchema.index({ licenseNumber: 1 });
 LicenseSchema.index({ outboxAt: 1 }, { sparse: true });
+LicenseSchema.index({ subscriberOrgId: 1 });
+LicenseSchema.index({ leadId: 1 });
+
+/**
+ * Changes for a license that cannot apply yet: the license does not exist yet (an upgrade or seat
+ * change before the onboarding saga created it) or is uninstalled and the change is newer than
+ * the uninstall (the reinstall has not arrived yet). Applied and removed right after the license
+ * is created or reinstalled. `_id` is `<licenseId>:<ce_id>`, so a redelivery stores nothing new.
+ */
+export interface PendingChange {
+  _id: string;
+  licenseId: string;
+  kind: string;
+  eventId: string;
+  /** The change's own time (upgradedAt, changedAt...): pending changes apply in this order. */
+  at: Date;
+  /** JSON text of the event's data. */
+  data: string;
+  receivedAt: Date;
+}
+const PendingChangeSchema = new Schema<PendingChange>(
+  { _id: String, licenseId: String, kind: String, eventId: String, at: Date, data: String, receivedAt: Date },
+  { versionKey: false, collection: 'pending_changes' },
+);
+PendingChangeSchema.index({ licenseId: 1 });
+
+/**
+ * The latest changes of each subscriber org (`_id` is the org id, at most ORG_CHANGES_KEPT). An org
+ * change applies to the licenses that exist; a license created or reinstalled later applies those
+ * newer than its own org fields (an install parked for a while may be older than them).
+ */
+export interface OrgChangeLog {
+  _id: string;
+  changes: { eventId: string; at: Date; data: string }[];
+}
+const OrgChangeLogSchema = new Schema<OrgChangeLog>(
+  { _id: String, changes: { type: [{ _id: false, eventId: String, at: Date, data: String }], default: [] } },
+  { versionKey: false, collection: 'org_changes' },
+);
+
+/** Converted leads (`_id` is the lead id): a license created later for such a lead is linked at once. */
+export interface LeadConversion {
+  _id: string;
+  eventId: string;
+  accountId: string;
+  contactId: string;
+  convertedAt: string;
+}
+const LeadConversionSchema = new Schema<LeadConversion>(
+  { _id: String, eventId: String, accountId: String, contactId: String, convertedAt: String },
+  { versionKey: false, collection: 'lead_conversions' },
+);
+
+/**
+ * Who uses a seat of a license, `_id` `<licenseId>:<userId>`. A revoke keeps the document with
+ * `assigned: false` and its time, so a late or redelivered older assignment cannot bring it back.
+ */
+export interface SeatAssignment {
+  _id: string;
+  licenseId: string;
+  userId: string;
+  assigned: boolean;
+  changedAt: Date;
+}
+const SeatAssignmentSchema = new Schema<SeatAssignment>(
+  { _id: String, licenseId: String, userId: String, assigned: Boolean, changedAt: Date },
+  { versionKey: false, collection: 'seat_assignments' },
+);
+SeatAssignmentSchema.index({ licenseId: 1, assigned: 1 });
 
 /**
  * License numbers taken: `_id` is the number, `licenseId` (unique) who took it. Taking a number is
@@ -117,6 +192,10 @@ export interface Models {
   PackageVersion: Model<PackageVersion>;
   License: Model<LicenseDoc>;
   LicenseNumberClaim: Model<LicenseNumberClaim>;
+  PendingChange: Model<PendingChange>;
+  OrgChangeLog: Model<OrgChangeLog>;
+  LeadConversion: Model<LeadConversion>;
+  SeatAssignment: Model<SeatAssignment>;
 }
 
 export function registerModels(db: Connection): void {
@@ -124,6 +203,10 @@ export function registerModels(db: Connection): void {
   db.model('PackageVersion', PackageVersionSchema);
   db.model('License', LicenseSchema);
   db.model('LicenseNumberClaim', LicenseNumberClaimSchema);
+  db.model('PendingChange', PendingChangeSchema);
+  db.model('OrgChangeLog', OrgChangeLogSchema);
+  db.model('LeadConversion', LeadConversionSchema);
+  db.model('SeatAssignment', SeatAssignmentSchema);
 }
 
 export const models = (db: Connection): Models => ({
@@ -131,4 +214,8 @@ export const models = (db: Connection): Models => ({
   PackageVersion: db.model<PackageVersion>('PackageVersion'),
   License: db.model<LicenseDoc>('License'),
   LicenseNumberClaim: db.model<LicenseNumberClaim>('LicenseNumberClaim'),
+  PendingChange: db.model<PendingChange>('PendingChange'),
+  OrgChangeLog: db.model<OrgChangeLog>('OrgChangeLog'),
+  LeadConversion: db.model<LeadConversion>('LeadConversion'),
+  SeatAssignment: db.model<SeatAssignment>('SeatAssignment'),
 });

@@ -1,0 +1,74 @@
+import type { ParkReason } from '@lma/contracts';
+import { LMA_OWNER_ID } from './lead';
+
+export const ROLES = ['lead-manager', 'sales-rep', 'retention-specialist', 'license-manager', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Client-supplied slugs or generated `tm_<uuid>`; `lma` is reserved for LMA as an owner. */
+export const TEAM_MEMBER_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const isReservedTeamMemberId = (id: string): boolean => id === LMA_OWNER_ID;
+
+export interface TeamMember {
+  _id: string;
+  name: string;
+  email: string;
+  active: boolean;
+  roles: Role[];
+  /** Increments per change; names the change's event (`<id>:<revision>`). */
+  revision: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface TeamMemberPatch {
+  name?: string | undefined;
+  email?: string | undefined;
+  active?: boolean | undefined;
+  roles?: Role[] | undefined;
+}
+
+/** The member after a patch, and whether others must hear of it (activation or deactivation). */
+export function applyTeamMemberPatch(current: TeamMember, patch: TeamMemberPatch, now: Date): { next: TeamMember; changed: boolean; activeChanged: boolean } {
+  const next: TeamMember = {
+    ...current,
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+    ...(patch.email !== undefined ? { email: patch.email.trim().toLowerCase() } : {}),
+    ...(patch.active !== undefined ? { active: patch.active } : {}),
+    ...(patch.roles !== undefined ? { roles: [...new Set(patch.roles)] } : {}),
+  };
+  const changed =
+    next.name !== current.name || next.email !== current.email || next.active !== current.active || next.roles.join(',') !== current.roles.join(',');
+  return changed ? { next: { ...next, revision: current.revision + 1, updatedAt: now }, changed, activeChanged: next.active !== current.active } : { next: current, changed, activeChanged: false };
+}
+
+/** Why a team member cannot own new leads, or null when they can. */
+export function leadManagerProblem(leadManagerId: string, member: Pick<TeamMember, 'active'> | null): { reason: Extract<ParkReason, 'lead-manager-missing' | 'lead-manager-inactive'>; detail: string } | null {
+  if (!member) return { reason: 'lead-manager-missing', detail: `lead manager ${leadManagerId} is not in the team directory` };
+  if (!member.active) return { reason: 'lead-manager-inactive', detail: `lead manager ${leadManagerId} is inactive` };
+  return null;
+}
+
+/** Lead routing of one package, owned by the lead service. */
+export interface Routing {
+  /** null: leads are owned by LMA itself. */
+  leadManagerId: string | null;
+  /** Off: every license gets a lead, even when a contact with the installer's email exists. */
+  contactMatching: boolean;
+}
+export const DEFAULT_ROUTING: Routing = { leadManagerId: null, contactMatching: true };
+
+export interface PackageSettings extends Routing {
+  _id: string;
+  revision: number;
+  updatedAt: Date;
+  updatedBy: string;
+}
+
+/** The routing after a change; `changed` false when the request sets what is already there. */
+export function applyRoutingChange(current: Routing, change: Partial<Routing>): { next: Routing; changed: boolean } {
+  const next: Routing = {
+    leadManagerId: change.leadManagerId === undefined ? current.leadManagerId : change.leadManagerId,
+    contactMatching: change.contactMatching ?? current.contactMatching,
+  };
+  return { next, changed: next.leadManagerId !== current.leadManagerId || next.contactMatching !== current.contactMatching };
+}

@@ -1,0 +1,60 @@
+import {
+  InternalSource,
+  InternalTopic,
+  LeadEventType,
+  type CloudEvent,
+  type LeadConvertedV1,
+  type LeadRoutingChangedV1,
+  type TeamMemberChangedV1,
+} from '@lma/contracts';
+import type { OutgoingEvent } from '@lma/kafka';
+import type { z } from 'zod';
+
+export type Trace = Pick<CloudEvent, 'traceparent' | 'tracestate'>;
+
+/** The trace context of the record (or request) that caused a change, continued on what it publishes. */
+export function traceOf(e: Trace): Trace {
+  return { ...(e.traceparent ? { traceparent: e.traceparent } : {}), ...(e.tracestate ? { tracestate: e.tracestate } : {}) };
+}
+
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** W3C trace context of an HTTP request, when it carries a well-formed one. */
+export function traceOfHeaders(headers: Record<string, string | string[] | undefined>): Trace {
+  const tp = headers['traceparent'];
+  if (typeof tp !== 'string' || !TRACEPARENT.test(tp)) return {};
+  const ts = headers['tracestate'];
+  return { traceparent: tp, ...(typeof ts === 'string' && ts.length <= 512 ? { tracestate: ts } : {}) };
+}
+
+/** A reply to a saga command: its id derives from the command's, so every answer to one command is one event to its consumer. */
+export function sagaReply(commandId: string, type: string, key: string | null, data: object, now: Date, trace: Trace): OutgoingEvent {
+  return { topic: InternalTopic.SagaReplies, id: `${commandId}:reply`, source: InternalSource.Lead, type, time: now.toISOString(), key, data, ...trace };
+}
+
+function leadEvent(id: string, type: string, key: string, data: object, now: Date, trace: Trace): OutgoingEvent {
+  return { topic: InternalTopic.LeadEvents, id, source: InternalSource.Lead, type, time: now.toISOString(), key, data, ...trace };
+}
+
+export const teamMemberChanged = (teamMemberId: string, active: boolean, revision: number, now: Date, trace: Trace): OutgoingEvent =>
+  leadEvent(
+    `${teamMemberId}:${revision}`,
+    LeadEventType.TeamMemberChanged,
+    teamMemberId,
+    { teamMemberId, active } satisfies z.infer<typeof TeamMemberChangedV1>,
+    now,
+    trace,
+  );
+
+export const routingChanged = (packageId: string, leadManagerId: string | null, revision: number, now: Date, trace: Trace): OutgoingEvent =>
+  leadEvent(
+    `${packageId}:routing:${revision}`,
+    LeadEventType.LeadRoutingChanged,
+    packageId,
+    { packageId, leadManagerId } satisfies z.infer<typeof LeadRoutingChangedV1>,
+    now,
+    trace,
+  );
+
+export const leadConverted = (data: LeadConvertedV1, key: string, now: Date, trace: Trace): OutgoingEvent =>
+  leadEvent(`${data.leadId}:converted`, LeadEventType.LeadConverted, key, data, now, trace);

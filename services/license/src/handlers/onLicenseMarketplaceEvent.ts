@@ -1,0 +1,80 @@
+import {
+  MarketplaceEventType,
+  OrgChangedV1,
+  PackageUninstalledV1,
+  PackageUpgradedV1,
+  UserLicenseChangedV1,
+  parseData,
+  type CloudEvent,
+} from '@lma/contracts';
+import type { Clock } from '@lma/core';
+import { licenseIdFor } from '../domain/license';
+import type { LicenseChange } from '../domain/lifecycle';
+import {
+  applyChange,
+  applyPendingChanges,
+  recordOrgChange,
+  storePending,
+  traceOf,
+  type ChangeDeps,
+  type TraceHeaders,
+} from '../infra/licenseChanges';
+
+export interface LicenseChangeDeps extends ChangeDeps {
+  clock: Clock;
+  kick: () => void;
+}
+
+/** Accepted marketplace events that change existing licenses. */
+export const LICENSE_CHANGE_EVENTS: ReadonlySet<string> = new Set([
+  MarketplaceEventType.PackageUpgraded,
+  MarketplaceEventType.PackageUninstalled,
+  MarketplaceEventType.OrgChanged,
+  MarketplaceEventType.UserLicenseChanged,
+]);
+
+function toChange(event: CloudEvent<unknown>): Exclude<LicenseChange, { kind: 'lead-converted' }> {
+  const id = event.id;
+  switch (event.type) {
+    case MarketplaceEventType.PackageUpgraded:
+      return { kind: 'upgraded', id, data: parseData(PackageUpgradedV1, event.data) };
+    case MarketplaceEventType.PackageUninstalled:
+      return { kind: 'uninstalled', id, data: parseData(PackageUninstalledV1, event.data) };
+    case MarketplaceEventType.UserLicenseChanged:
+      return { kind: 'user-license', id, data: parseData(UserLicenseChangedV1, event.data) };
+    default:
+      return { kind: 'org-changed', id, data: parseData(OrgChangedV1, event.data) };
+  }
+}
+
+/**
+ * Upgrades, uninstalls and seat changes apply to the one license of their package and org; org
+ * changes to every license of the org. A change for a license that does not exist yet (the
+ * onboarding saga has not created it) is not an error and is not retried: it is kept as a pending
+ * change and applied right after the license is created, so nothing is lost however long the saga
+ * is parked, and the consumer never blocks on it.
+ */
+export function onLicenseMarketplaceEvent(deps: LicenseChangeDeps) {
+  return async (event: CloudEvent<unknown>): Promise<void> => {
+    const change = toChange(event);
+    const now = deps.clock.now();
+    const trace = traceOf(event);
+    if (change.kind === 'org-changed') {
+      // logged first: a license created after this finds it (see applyPendingChanges)
+      await recordOrgChange(deps, change);
+      const licenses = await deps.models.License.find({ subscriberOrgId: change.data.subscriberOrgId }, { _id: 1 }).lean();
+      for (const l of licenses) await applyChange(deps, l._id, change, now, trace);
+    } else {
+      await applyToOne(deps, licenseIdFor(change.data.packageId, change.data.subscriberOrgId), change, now, trace);
+    }
+    deps.kick();
+  };
+}
+
+async function applyToOne(deps: LicenseChangeDeps, licenseId: string, change: LicenseChange, now: Date, trace: TraceHeaders): Promise<void> {
+  if ((await applyChange(deps, licenseId, change, now, trace)) === 'done') return;
+  await storePending(deps.models, licenseId, change, now);
+  // The license may have been created or reinstalled since (by another replica, which looked for
+  // pending changes before this one was stored): apply what is pending now if it exists.
+  await applyPendingChanges(deps, licenseId, now, trace);
+}
