@@ -20,6 +20,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          globalSetup: ['test/integration/global-setup.ts'],
           include: ['test/integration/**/*.int.spec.ts', 'services/*/test/**/*.int.spec.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

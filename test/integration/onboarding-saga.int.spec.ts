@@ -106,6 +106,12 @@ describe('onboarding saga', () => {
     const d1 = await onboarding(pkg.packageId, first.subscriberOrgId, (x) => x.state === 'completed');
     const converted = await h.http('lead', 'POST', `/v1/leads/${d1.lead!.leadId}/convert`, { accountName: 'Navy' });
     expect(converted.status).toBe(200);
+    // conversion links the first license to the new account and contact
+    const linked = await eventually('lma.license.linked', () => {
+      const r = h.kafka.recordsOn(LICENSE_EVENTS_TOPIC, (x) => x.key === `${pkg.packageId}:${first.subscriberOrgId}` && x.event?.type === LicenseEventType.Linked)[0];
+      return r ? LicenseV1.parse(JSON.parse(r.value!)) : undefined;
+    });
+    expect(linked).toMatchObject({ leadId: d1.lead!.leadId, accountId: converted.body['accountId'], contactId: converted.body['contactId'], revision: 2 });
 
     const second = h.installData(pkg.packageId, version.packageVersionId, { installer: { firstName: 'Grace', lastName: 'Hopper', email: email.toUpperCase(), company: 'Navy' } });
     await h.install(second);
@@ -154,6 +160,25 @@ describe('onboarding saga', () => {
     expect((await h.http('lead', 'PATCH', `/v1/team-members/${manager.id}`, { active: true })).status).toBe(200);
     const done = await onboarding(pkg.packageId, install.subscriberOrgId, (x) => x.state === 'completed');
     expect(done.lead!.ownerId).toBe(manager.id);
+  });
+
+  it('an inactive lead manager replaced by an active one resumes the parked onboarding; the package shows its lead manager', async () => {
+    const gone = await teamMember('Gina Gone');
+    const next = await teamMember('Nora Next');
+    const { pkg, version } = await packageWithVersion(gone.id);
+    expect((await h.http('lead', 'PATCH', `/v1/team-members/${gone.id}`, { active: false })).status).toBe(200);
+    const install = h.installData(pkg.packageId, version.packageVersionId);
+    await h.install(install);
+    await onboarding(pkg.packageId, install.subscriberOrgId, (x) => x.parked?.reason === 'lead-manager-inactive');
+
+    expect((await h.http('lead', 'PUT', `/v1/packages/${pkg.packageId}/lead-routing`, { leadManagerId: next.id })).status).toBe(200);
+    const done = await onboarding(pkg.packageId, install.subscriberOrgId, (x) => x.state === 'completed');
+    expect(done.lead!.ownerId).toBe(next.id);
+    const shown = await eventually('the package showing its lead manager', async () => {
+      const r = await h.http('license', 'GET', `/v1/packages/${pkg.packageId}`, undefined, ['packages:read']);
+      return r.body['leadManagerId'] === next.id ? r.body : undefined;
+    });
+    expect(shown).toMatchObject({ packageName: pkg.packageName, developerName: pkg.developerName, developerOrgId: pkg.developerOrgId, latestVersionNumber: '1.0.0' });
   });
 
   it('a parked onboarding can be retried on demand; a completed one cannot (409)', async () => {

@@ -1,4 +1,4 @@
-import type { Model } from 'mongoose';
+import { Schema, type Model } from 'mongoose';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { sleep, type Logger } from '@lma/core';
 import type { OutgoingEvent, Publisher } from './publisher';
@@ -22,6 +22,14 @@ export interface OutboxItem {
   traceparent?: string;
   tracestate?: string;
 }
+
+const OutboxItemSchema = new Schema<OutboxItem>(
+  { id: String, topic: String, type: String, source: String, time: String, key: String, data: String, traceparent: String, tracestate: String },
+  { _id: false },
+);
+
+/** Schema paths of an embedded outbox, for every aggregate that publishes events. */
+export const outboxPaths = { outbox: { type: [OutboxItemSchema], default: [] }, outboxAt: Date };
 
 /** `outboxAt` (oldest pending event) exists only while events are pending; `$min` sets it. */
 export interface OutboxFields {

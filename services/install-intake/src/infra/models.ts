@@ -1,12 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { OutboxFields, OutboxItem } from '@lma/kafka';
+import { outboxPaths, type OutboxFields } from '@lma/kafka';
 import type { Onboarding } from '../domain/onboarding';
 
-const OutboxItemSchema = new Schema<OutboxItem>(
-  { id: String, topic: String, type: String, source: String, time: String, key: String, data: String, traceparent: String, tracestate: String },
-  { _id: false },
-);
-const outboxPaths = { outbox: { type: [OutboxItemSchema], default: [] }, outboxAt: Date };
 
 /** Every accepted marketplace record, by ce_id (the unique `_id` is the de-duplication). */
 export interface InboundEvent extends OutboxFields {

@@ -1,13 +1,8 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { OutboxFields, OutboxItem } from '@lma/kafka';
+import { outboxPaths, type OutboxFields } from '@lma/kafka';
 import type { Account, Contact, Lead } from '../domain/lead';
 import type { PackageSettings, TeamMember } from '../domain/team';
 
-const OutboxItemSchema = new Schema<OutboxItem>(
-  { id: String, topic: String, type: String, source: String, time: String, key: String, data: String, traceparent: String, tracestate: String },
-  { _id: false },
-);
-const outboxPaths = { outbox: { type: [OutboxItemSchema], default: [] }, outboxAt: Date };
 
 export type TeamMemberDoc = TeamMember & OutboxFields;
 const TeamMemberSchema = new Schema<TeamMemberDoc>(

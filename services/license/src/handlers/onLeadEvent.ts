@@ -1,4 +1,4 @@
-import { LeadConvertedV1, LeadEventType, parseData, type CloudEvent } from '@lma/contracts';
+import { LeadConvertedV1, LeadEventType, LeadRoutingChangedV1, parseData, type CloudEvent } from '@lma/contracts';
 import type { Clock } from '@lma/core';
 import type { LicenseChange } from '../domain/lifecycle';
 import { applyChange, recordLeadConversion, traceOf, type ChangeDeps } from '../infra/licenseChanges';
@@ -9,12 +9,19 @@ export interface LeadEventDeps extends ChangeDeps {
 }
 
 /**
+ * `lma.lead.routing-changed`: the package shows its lead manager (the lead service owns the
+ * routing; the package record mirrors it for the partner).
  * `lma.lead.converted`: every license of the lead is linked to the new account and contact, one
  * `lma.license.linked` per license. The conversion is kept too, so that a license of that lead
  * created later (its saga resolved the lead before the conversion) is linked when it is created.
  */
 export function onLeadEvent(deps: LeadEventDeps) {
   return async (event: CloudEvent<unknown>): Promise<void> => {
+    if (event.type === LeadEventType.LeadRoutingChanged) {
+      const d = parseData(LeadRoutingChangedV1, event.data);
+      await deps.models.Package.updateOne({ _id: d.packageId }, { $set: { leadManagerId: d.leadManagerId } });
+      return;
+    }
     if (event.type !== LeadEventType.LeadConverted) return;
     const change = { kind: 'lead-converted', id: event.id, data: parseData(LeadConvertedV1, event.data) } satisfies LicenseChange;
     const now = deps.clock.now();

@@ -1,13 +1,8 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { DefaultLicense } from '@lma/contracts';
-import type { OutboxFields, OutboxItem } from '@lma/kafka';
+import { outboxPaths, type OutboxFields } from '@lma/kafka';
 import type { License } from '../domain/license';
 
-const OutboxItemSchema = new Schema<OutboxItem>(
-  { id: String, topic: String, type: String, source: String, time: String, key: String, data: String, traceparent: String, tracestate: String },
-  { _id: false },
-);
-const outboxPaths = { outbox: { type: [OutboxItemSchema], default: [] }, outboxAt: Date };
 
 /** Created only from `marketplace.package.registered`; partner-editable fields start blank. */
 export interface Package {
