@@ -215,7 +215,7 @@ describe('ResolveLead', () => {
 
     const reply = await replyTo(cmd.commandId);
     expect(reply.headers).toMatchObject({
-      ce_id: `${cmd.commandId}:reply`,
+      ce_id: `${cmd.commandId}:${ReplyType.LeadResolved}`,
       ce_source: 'lma/lead',
       ce_type: ReplyType.LeadResolved,
       ce_specversion: '1.0',
@@ -281,7 +281,7 @@ describe('ResolveLead', () => {
     await eventually('three replies to the first command', () => repliesTo(cmd.commandId).length >= 3);
     const later = await resolved(again);
     const replies = repliesTo(cmd.commandId);
-    expect(new Set(replies.map((r) => r.headers['ce_id']))).toEqual(new Set([`${cmd.commandId}:reply`]));
+    expect(new Set(replies.map((r) => r.headers['ce_id']))).toEqual(new Set([`${cmd.commandId}:${ReplyType.LeadResolved}`]));
     const answers = replies.map((r) => LeadResolvedV1.parse(r.event!.data));
     expect(new Set(answers.map((a) => a.leadId)).size).toBe(1);
     expect(answers.every((a) => a.created && a.matchedBy === 'new-lead')).toBe(true);
@@ -335,7 +335,7 @@ describe('ResolveLead', () => {
 
     const reply = await replyTo(cmd.commandId);
     expect(reply.event!.type).toBe(ReplyType.LeadResolutionParked);
-    expect(reply.headers['ce_id']).toBe(`${cmd.commandId}:reply`);
+    expect(reply.headers['ce_id']).toBe(`${cmd.commandId}:${ReplyType.LeadResolutionParked}`);
     expect(LeadResolutionParkedV1.parse(reply.event!.data)).toEqual({
       sagaId: cmd.sagaId,
       commandId: cmd.commandId,
@@ -400,7 +400,7 @@ describe('WithdrawLead', () => {
 
     const reply = await replyTo(withdraw.commandId);
     expect(reply.event!.type).toBe(ReplyType.LeadWithdrawn);
-    expect(reply.headers['ce_id']).toBe(`${withdraw.commandId}:reply`);
+    expect(reply.headers['ce_id']).toBe(`${withdraw.commandId}:${ReplyType.LeadWithdrawn}`);
     expect(LeadWithdrawnV1.parse(reply.event!.data)).toEqual({ sagaId: cmd.sagaId, commandId: withdraw.commandId, leadId });
     await eventually('both withdrawals answered', () => repliesTo(withdraw.commandId).length >= 2);
     expect(new Set(repliesTo(withdraw.commandId).map((r) => r.headers['ce_id'])).size).toBe(1);

@@ -48,19 +48,32 @@ export interface TopicSpec {
   numPartitions?: number;
 }
 
-/** Creates missing topics (and their dead-letter topics); existing ones are left as they are. */
+/**
+ * Creates missing topics (and their dead-letter topics); existing ones are left as they are.
+ * Right after creation the broker may briefly answer that it does not host a partition yet, and
+ * several services may create the same topic at once: both are retried, not fatal.
+ */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], defaultPartitions = 6, names: TopicNames = topicNames()): Promise<void> {
   specs = specs.map((s) => ({ ...s, topic: names.physical(s.topic) }));
   const admin: Admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = specs.filter((s) => !existing.has(s.topic));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.numPartitions ?? defaultPartitions, replicationFactor: -1 })),
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = specs.filter((s) => !existing.has(s.topic));
+        if (missing.length === 0) return;
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.numPartitions ?? defaultPartitions, replicationFactor: -1 })),
+        });
+        return;
+      } catch (err) {
+        // each attempt lists the topics again, so one created meanwhile is simply skipped
+        if (attempt >= 10) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+      }
+    }
   } finally {
     await admin.disconnect();
   }

@@ -15,6 +15,38 @@ export interface HandlerContext {
 
 export type EventHandler = (event: CloudEvent<unknown>, ctx: HandlerContext) => Promise<void>;
 
+/** Labels of a record's counters: the logical topic, the event type and the consumer group. */
+export interface RecordLabels {
+  topic: string;
+  type: string;
+  group: string;
+}
+
+/**
+ * Why a record was dead-lettered, as a bounded class for metrics (the full reason travels in
+ * the record's `lma_dlq_reason` header): `invalid` input (undecodable or failing its schema),
+ * `rejected` by a business rule, or `exhausted` its attempts.
+ */
+export type DeadLetterClass = 'invalid' | 'rejected' | 'exhausted';
+
+/**
+ * Optional observer of the consumer (libs/service backs it with Prometheus metrics), so this
+ * library does not depend on a metrics client.
+ */
+export interface ConsumerMetrics {
+  /** A record was received (type `unknown` when it could not be decoded). */
+  consumed(labels: RecordLabels): void;
+  /** A record is done without error (handled, or already handled and skipped). */
+  processed(labels: RecordLabels): void;
+  /** A handler attempt failed and will be retried. */
+  retried(labels: RecordLabels): void;
+  /** Duration of one handler attempt, successful or not. */
+  handlerDuration(labels: RecordLabels, seconds: number): void;
+  deadLettered(labels: { topic: string; group: string; reason: DeadLetterClass }): void;
+  /** Records behind the high watermark on a partition, after the record at `offset` finished. */
+  lag(labels: { topic: string; partition: string; group: string }, records: number): void;
+}
+
 export interface ConsumerOptions {
   kafka: Kafka;
   groupId: string;
@@ -29,6 +61,7 @@ export interface ConsumerOptions {
   partitionsConsumedConcurrently?: number;
   fromBeginning?: boolean;
   topicNames?: TopicNames;
+  metrics?: ConsumerMetrics;
 }
 
 export interface RunningConsumer {
@@ -67,7 +100,7 @@ class StopRequested extends Error {}
  * `<topic>.dlq` with the original key, value and headers plus the reason.
  */
 export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsumer> {
-  const { kafka, groupId, topics, logger, handle, inbox } = opts;
+  const { kafka, groupId, topics, logger, handle, inbox, metrics } = opts;
   const maxAttempts = opts.maxAttempts ?? 5;
   const backoff = opts.backoff ?? { initialMs: 100, maxMs: 5_000 };
   const names = opts.topicNames ?? topicNames();
@@ -93,7 +126,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   await consumer.connect();
   for (const topic of topics) await consumer.subscribe({ topic: names.physical(topic), fromBeginning: opts.fromBeginning ?? true });
 
-  async function deadLetter(topic: string, partition: number, message: KafkaMessage, err: unknown, attempts: number) {
+  async function deadLetter(topic: string, partition: number, message: KafkaMessage, err: unknown, attempts: number, why: DeadLetterClass) {
     const { reason, field } = failureReason(err);
     const headers: IHeaders = { ...(message.headers ?? {}) };
     headers['lma_dlq_reason'] = reason;
@@ -105,6 +138,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     headers['lma_dlq_attempts'] = String(attempts);
     headers['lma_dlq_failed_at'] = new Date().toISOString();
     await dlqProducer.send({ topic: names.physical(dlqTopic(topic)), acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+    metrics?.deadLettered({ topic, group: groupId, reason: why });
     log.warn({ topic, partition, offset: message.offset, reason, event_id: headerText(message.headers?.['ce_id']) }, 'record dead-lettered');
   }
 
@@ -113,32 +147,40 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     try {
       event = decodeCloudEvent(message);
     } catch (err) {
-      await deadLetter(topic, partition, message, err, 1);
+      metrics?.consumed({ topic, type: 'unknown', group: groupId });
+      await deadLetter(topic, partition, message, err, 1, 'invalid');
       return;
     }
+    const labels: RecordLabels = { topic, type: event.type, group: groupId };
+    metrics?.consumed(labels);
     const eventLog = log.child({ event_id: event.id, event_type: event.type, event_key: event.key, topic, ...traceIds(event.traceparent) });
     if (inbox && (await inbox.seen(event.id))) {
       eventLog.debug('already processed: skipped');
+      metrics?.processed(labels);
       return;
     }
     for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
       try {
-        const started = performance.now();
         await handle(event, { topic, partition, offset: message.offset, attempt, logger: eventLog });
+        metrics?.handlerDuration(labels, (performance.now() - started) / 1000);
         if (inbox) await inbox.record(event.id);
+        metrics?.processed(labels);
         eventLog.info({ duration_ms: Math.round((performance.now() - started) * 10) / 10, attempt }, 'event handled');
         return;
       } catch (err) {
+        metrics?.handlerDuration(labels, (performance.now() - started) / 1000);
         if (isPermanent(err)) {
-          await deadLetter(topic, partition, message, err, attempt);
+          await deadLetter(topic, partition, message, err, attempt, err instanceof LmaError && err.kind !== 'validation' ? 'rejected' : 'invalid');
           return;
         }
         const transient = isTransient(err);
         if (!transient && attempt >= maxAttempts) {
-          await deadLetter(topic, partition, message, new Error(`failed after ${attempt} attempts: ${failureReason(err).reason}`), attempt);
+          await deadLetter(topic, partition, message, new Error(`failed after ${attempt} attempts: ${failureReason(err).reason}`), attempt, 'exhausted');
           return;
         }
         if (stopping) throw new StopRequested();
+        metrics?.retried(labels);
         const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** (attempt - 1));
         eventLog.warn({ err, attempt, delay, transient }, 'handler failed: retrying');
         await sleep(delay);
@@ -162,6 +204,10 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
           throw err;
         }
         resolveOffset(message.offset);
+        metrics?.lag(
+          { topic: names.logical(batch.topic), partition: String(batch.partition), group: groupId },
+          Math.max(0, Number(batch.highWatermark) - Number(message.offset) - 1),
+        );
         await commitOffsetsIfNecessary();
       }
     },

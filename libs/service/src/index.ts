@@ -1,5 +1,6 @@
 import type { Express } from 'express';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import type { Connection } from 'mongoose';
 import type { Server } from 'node:http';
 import { dlqTopic } from '@lma/contracts';
@@ -31,6 +32,9 @@ import {
   type Publisher,
   type RunningConsumer,
 } from '@lma/kafka';
+import { createRuntimeMetrics } from './metrics';
+
+export { createRuntimeMetrics, type RuntimeMetrics } from './metrics';
 
 /**
  * Everything a service process has: its logger, database, Kafka client, publisher, outbox
@@ -47,6 +51,8 @@ export interface Runtime {
   /** Held around every update of a document that has an outbox (see DocumentLocks). */
   locks: DocumentLocks;
   consumers: RunningConsumer[];
+  /** The process's Prometheus registry, served on GET /metrics; services add their own metrics. */
+  metrics: Registry;
   groupId(name: string): string;
   consume(opts: Omit<ConsumerOptions, 'kafka' | 'logger' | 'groupId'> & { group: string }): Promise<RunningConsumer>;
   serve(mount: (app: Express) => void): Promise<Server>;
@@ -101,9 +107,13 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let server: Server | undefined;
   const groupId = (g: string) => `${config.KAFKA_GROUP_PREFIX}.${g}`;
 
+  const metrics = createRuntimeMetrics(relay);
+  const broker = brokerProbe(kafka);
+
   const readiness: ReadinessCheck[] = [
     { name: 'database', check: () => pingMongo(db) },
-    { name: 'kafka', check: () => publisher.connected() },
+    // the producer's flag stays up when the broker dies, so the broker is asked as well
+    { name: 'kafka', check: async () => publisher.connected() && (await broker.reachable()) },
     { name: 'consumers', check: () => consumers.every((c) => c.isRunning()) },
     { name: 'outbox', check: () => relay.healthy() },
   ];
@@ -118,14 +128,25 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     relay,
     locks,
     consumers,
+    metrics: metrics.registry,
     groupId,
     async consume({ group, ...rest }) {
-      const c = await startConsumer({ ...rest, kafka, logger, groupId: groupId(group), topicNames: names });
+      const c = await startConsumer({ metrics: metrics.consumer, ...rest, kafka, logger, groupId: groupId(group), topicNames: names });
       consumers.push(c);
       return c;
     },
     async serve(mount) {
       const app = createBaseApp(readiness);
+      // unauthenticated like /healthz: only Prometheus scrapes it, from inside the cluster
+      // network (the port is not exposed through the ingress), and it holds counts, no data
+      app.get('/metrics', async (_req, res, next) => {
+        try {
+          const body = await metrics.registry.metrics();
+          res.type(metrics.registry.contentType).send(body);
+        } catch (err) {
+          next(err);
+        }
+      });
       mount(app);
       app.use(problemMiddleware(logger));
       server = await listen(app, config.PORT);
@@ -142,12 +163,62 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await Promise.all(stopHooks.map((s) => s()));
       await relay.stop();
       if (server) await closeServer(server);
+      await broker.stop();
       await publisher.stop();
       await db.close();
     },
   };
   onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, () => runtime.stop());
   return runtime;
+}
+
+/**
+ * Whether the broker answers: an admin `describeCluster` with a short timeout, asked at most
+ * once every 2 s (concurrent readiness calls share one probe).
+ */
+function brokerProbe(kafka: Kafka, intervalMs = 2_000, timeoutMs = 1_500) {
+  let admin: Admin | undefined;
+  let last = true;
+  let at = 0;
+  let inflight: Promise<boolean> | undefined;
+  const drop = () => {
+    const a = admin;
+    admin = undefined;
+    void a?.disconnect().catch(() => undefined);
+  };
+  async function probe(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const a = (admin ??= kafka.admin({ retry: { retries: 0 } }));
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('broker probe timed out')), timeoutMs);
+      });
+      await Promise.race([a.connect().then(() => a.describeCluster()), timeout]);
+      return true;
+    } catch {
+      drop(); // reconnect from scratch next time
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  return {
+    reachable(): Promise<boolean> {
+      if (Date.now() - at < intervalMs) return Promise.resolve(last);
+      inflight ??= probe().then((ok) => {
+        last = ok;
+        at = Date.now();
+        inflight = undefined;
+        return ok;
+      });
+      return inflight;
+    },
+    async stop(): Promise<void> {
+      await inflight;
+      await admin?.disconnect().catch(() => undefined);
+      admin = undefined;
+    },
+  };
 }
 
 /** Logs a start-up failure (config, database, broker) and exits non-zero. */

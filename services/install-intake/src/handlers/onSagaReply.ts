@@ -13,13 +13,14 @@ import type { Clock, Logger } from '@lma/core';
 import type { DocumentLocks } from '@lma/kafka';
 import { applyReply, type Reply } from '../domain/onboarding';
 import type { Models } from '../infra/models';
-import { traceOf, transition } from '../infra/sagaStore';
+import { traceOf, transition, type SagaMetrics } from '../infra/sagaStore';
 
 export interface ReplyDeps {
   models: Models;
   locks: DocumentLocks;
   clock: Clock;
   kick: () => void;
+  sagaMetrics?: SagaMetrics;
 }
 
 /** Turns a reply record into the saga's view of it; null for types that are not replies. */

@@ -4,6 +4,12 @@ import { outboxUpdate, type DocumentLocks, type OutgoingEvent } from '@lma/kafka
 import type { Onboarding, SagaCommand, Transition } from '../domain/onboarding';
 import type { Models } from './models';
 
+/** Observes sagas as they change (backed by Prometheus in main.ts). */
+export interface SagaMetrics {
+  /** A saga completed, `seconds` after it was created. */
+  completed(seconds: number): void;
+}
+
 export type TraceHeaders = Pick<CloudEvent, 'traceparent' | 'tracestate'>;
 
 export function traceOf(e: Pick<CloudEvent, 'traceparent' | 'tracestate'>): TraceHeaders {
@@ -30,7 +36,7 @@ export function commandEvent(saga: Pick<Onboarding, 'packageId' | 'subscriberOrg
  * lock, so a reply, a resume and the sweeper never interleave on one saga in this process.
  */
 export async function transition(
-  deps: { models: Models; locks: DocumentLocks; kick: () => void },
+  deps: { models: Models; locks: DocumentLocks; kick: () => void; sagaMetrics?: SagaMetrics },
   sagaId: string,
   decide: (saga: Onboarding) => Transition | null,
   now: Date,
@@ -51,6 +57,10 @@ export async function transition(
         ...(outbox ? { $min: outbox.$min } : {}),
       },
     );
+    if (t.set.state === 'completed' && saga.createdAt) {
+      const completedAt = t.set.completedAt ?? now;
+      deps.sagaMetrics?.completed((completedAt.getTime() - new Date(saga.createdAt).getTime()) / 1000);
+    }
     return true;
   });
   if (applied) deps.kick();

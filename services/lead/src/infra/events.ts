@@ -27,9 +27,9 @@ export function traceOfHeaders(headers: Record<string, string | string[] | undef
   return { traceparent: tp, ...(typeof ts === 'string' && ts.length <= 512 ? { tracestate: ts } : {}) };
 }
 
-/** A reply to a saga command: its id derives from the command's, so every answer to one command is one event to its consumer. */
+/** A reply to a saga command: its id derives from the command and the outcome, so a repeated answer is one event to its consumers while a later, different outcome (parked, then created) is a new one. */
 export function sagaReply(commandId: string, type: string, key: string | null, data: object, now: Date, trace: Trace): OutgoingEvent {
-  return { topic: InternalTopic.SagaReplies, id: `${commandId}:reply`, source: InternalSource.Lead, type, time: now.toISOString(), key, data, ...trace };
+  return { topic: InternalTopic.SagaReplies, id: `${commandId}:${type}`, source: InternalSource.Lead, type, time: now.toISOString(), key, data, ...trace };
 }
 
 function leadEvent(id: string, type: string, key: string, data: object, now: Date, trace: Trace): OutgoingEvent {

@@ -46,7 +46,7 @@ export function onCreateLicense(deps: CreateLicenseDeps) {
     const key = installationKey(install.packageId, install.subscriberOrgId);
     const replyEvent = (type: string, data: object): OutgoingEvent => ({
       topic: InternalTopic.SagaReplies,
-      id: `${cmd.commandId}:reply`,
+      id: `${cmd.commandId}:${type}`,
       source: InternalSource.License,
       type,
       time: now.toISOString(),

@@ -61,7 +61,7 @@ async function finishNaming(m: Models, licenseId: string, n: number, now: Date, 
   if (l.createdFor) {
     events.push({
       topic: InternalTopic.SagaReplies,
-      id: `${l.createdFor.commandId}:reply`,
+      id: `${l.createdFor.commandId}:${ReplyType.LicenseCreated}`,
       source: InternalSource.License,
       type: ReplyType.LicenseCreated,
       time: now.toISOString(),

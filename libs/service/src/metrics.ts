@@ -1,0 +1,88 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ConsumerMetrics, OutboxRelay } from '@lma/kafka';
+
+/**
+ * One Prometheus registry per process: default Node.js metrics, the consumers' record counters,
+ * handler durations and lag, and the outbox backlog. No `service` label: Prometheus adds the
+ * target's labels when it scrapes. Services register their own metrics on `registry`.
+ */
+export interface RuntimeMetrics {
+  registry: Registry;
+  consumer: ConsumerMetrics;
+}
+
+export function createRuntimeMetrics(relay: OutboxRelay): RuntimeMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const recordLabels = ['topic', 'type', 'group'] as const;
+  const consumed = new Counter({
+    name: 'lma_kafka_records_consumed_total',
+    help: 'Records received by a consumer group, per topic and event type (unknown when undecodable).',
+    labelNames: recordLabels,
+    registers: [registry],
+  });
+  const processed = new Counter({
+    name: 'lma_kafka_records_processed_total',
+    help: 'Records finished without error (handled, or skipped as already handled).',
+    labelNames: recordLabels,
+    registers: [registry],
+  });
+  const retried = new Counter({
+    name: 'lma_kafka_records_retried_total',
+    help: 'Handler attempts that failed and were retried.',
+    labelNames: recordLabels,
+    registers: [registry],
+  });
+  const deadLettered = new Counter({
+    name: 'lma_kafka_records_dead_lettered_total',
+    help: 'Records sent to the dead-letter topic; reason is invalid, rejected or exhausted.',
+    labelNames: ['topic', 'group', 'reason'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'lma_kafka_handler_duration_seconds',
+    help: 'Duration of one handler attempt.',
+    labelNames: recordLabels,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const lag = new Gauge({
+    name: 'lma_kafka_consumer_lag',
+    help: "Records behind the partition's high watermark after the last record this process finished.",
+    labelNames: ['topic', 'partition', 'group'] as const,
+    registers: [registry],
+  });
+  // collected on scrape: one backlog query per outbox model, shared by both gauges
+  let backlog: Promise<{ documents: number; oldestAgeMs: number }> | undefined;
+  const readBacklog = () => {
+    backlog ??= relay.backlog().finally(() => setTimeout(() => (backlog = undefined), 100).unref());
+    return backlog;
+  };
+  new Gauge({
+    name: 'lma_outbox_backlog_documents',
+    help: 'Documents with events not yet published.',
+    registers: [registry],
+    async collect() {
+      this.set((await readBacklog()).documents);
+    },
+  });
+  new Gauge({
+    name: 'lma_outbox_oldest_age_seconds',
+    help: 'Age of the oldest unpublished outbox entry (0 when none).',
+    registers: [registry],
+    async collect() {
+      this.set((await readBacklog()).oldestAgeMs / 1000);
+    },
+  });
+  return {
+    registry,
+    consumer: {
+      consumed: (l) => consumed.inc(l),
+      processed: (l) => processed.inc(l),
+      retried: (l) => retried.inc(l),
+      handlerDuration: (l, seconds) => duration.observe(l, seconds),
+      deadLettered: (l) => deadLettered.inc(l),
+      lag: (l, records) => lag.set(l, records),
+    },
+  };
+}
