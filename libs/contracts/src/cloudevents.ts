@@ -41,6 +41,13 @@ export class InvalidEventError extends Error {
   }
 }
 
+export type TraceContext = Pick<CloudEvent, 'traceparent' | 'tracestate'>;
+
+/** The W3C trace context of the record that caused a change, to continue on what it publishes. */
+export function traceContext(e: TraceContext): TraceContext {
+  return { ...(e.traceparent ? { traceparent: e.traceparent } : {}), ...(e.tracestate ? { tracestate: e.tracestate } : {}) };
+}
+
 export function headerString(headers: Record<string, HeaderValue> | undefined, name: string): string | undefined {
   const v = headers?.[name];
   const first = Array.isArray(v) ? v[0] : v;

@@ -50,14 +50,8 @@ export const LicenseV1 = z.object({
 });
 export type LicenseV1 = z.infer<typeof LicenseV1>;
 
-export const licenseEventSchemas = Object.fromEntries(
-  Object.values(LicenseEventType).map((t) => [t, LicenseV1]),
-) as Record<LicenseEventType, typeof LicenseV1>;
-
 /** The license name format: an increasing number, `L-000001`. */
 export const formatLicenseName = (n: number): string => `L-${String(n).padStart(6, '0')}`;
 
 export const licenseEventKey = (l: Pick<LicenseV1, 'packageId' | 'subscriberOrgId'>): string =>
   `${l.packageId}:${l.subscriberOrgId}`;
-
-export { Timestamp };

@@ -1,9 +1,5 @@
 import type { Logger } from './logger';
 
-export interface Stoppable {
-  stop(): Promise<void>;
-}
-
 /**
  * Stops a service on SIGTERM/SIGINT: stop consuming, finish in-flight work, commit offsets,
  * close connections (in the order given), then exit. A second signal or the timeout forces exit.

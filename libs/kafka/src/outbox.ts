@@ -28,8 +28,8 @@ const OutboxItemSchema = new Schema<OutboxItem>(
   { _id: false },
 );
 
-/** Schema paths of an embedded outbox, for every aggregate that publishes events. */
-export const outboxPaths = { outbox: { type: [OutboxItemSchema], default: [] }, outboxAt: Date };
+/** Schema paths of an embedded outbox, for every aggregate that publishes events (the relay's scan uses the index). */
+export const outboxPaths = { outbox: { type: [OutboxItemSchema], default: [] }, outboxAt: { type: Date, index: { sparse: true } } };
 
 /** `outboxAt` (oldest pending event) exists only while events are pending; `$min` sets it. */
 export interface OutboxFields {

@@ -1,19 +1,9 @@
-import {
-  InternalTopic,
-  InvalidEventError,
-  MarketplaceEventType,
-  installationKey,
-  marketplaceDataSchemas,
-  parseData,
-  type CloudEvent,
-  type InboundMarketplaceType,
-  type PackageInstalledV1,
-} from '@lma/contracts';
+import { InternalTopic, InvalidEventError, MarketplaceEventType, installationKey, marketplaceDataSchemas, parseData, type CloudEvent, type InboundMarketplaceType, type PackageInstalledV1, traceContext, type TraceContext } from '@lma/contracts';
 import { isDuplicateKey, type Clock } from '@lma/core';
 import { outboxOnInsert, type OutgoingEvent } from '@lma/kafka';
 import { startOnboarding } from '../domain/onboarding';
 import type { Models } from '../infra/models';
-import { commandEvent, traceOf, type TraceHeaders } from '../infra/sagaStore';
+import { commandEvent } from '../infra/sagaStore';
 
 export interface IntakeDeps {
   models: Models;
@@ -33,7 +23,7 @@ export function onMarketplaceEvent(deps: IntakeDeps) {
     if (!isInbound(event.type)) throw new InvalidEventError('header ce_type', `unknown event type ${JSON.stringify(event.type)}`);
     const data = parseData(marketplaceDataSchemas[event.type], event.data) as Record<string, unknown>;
     const now = deps.clock.now();
-    const trace = traceOf(event);
+    const trace = traceContext(event);
 
     if (event.type === MarketplaceEventType.PackageInstalled) {
       await startSaga(deps, event.id, data as PackageInstalledV1, now, trace);
@@ -46,8 +36,7 @@ export function onMarketplaceEvent(deps: IntakeDeps) {
       time: event.time,
       key: event.key ?? keyOf(data),
       data,
-      ...trace,
-    };
+      ...trace };
     try {
       await deps.models.InboundEvent.create({
         _id: event.id,
@@ -57,8 +46,7 @@ export function onMarketplaceEvent(deps: IntakeDeps) {
         time: event.time,
         receivedAt: now,
         data: JSON.stringify(data),
-        ...outboxOnInsert([accepted], now),
-      });
+        ...outboxOnInsert([accepted], now) });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err; // a redelivery: recorded and forwarded already
     }
@@ -73,7 +61,7 @@ function keyOf(data: Record<string, unknown>): string {
   return pkg ?? org ?? '';
 }
 
-async function startSaga(deps: IntakeDeps, installEventId: string, install: PackageInstalledV1, now: Date, trace: TraceHeaders): Promise<void> {
+async function startSaga(deps: IntakeDeps, installEventId: string, install: PackageInstalledV1, now: Date, trace: TraceContext): Promise<void> {
   const { saga, command } = startOnboarding(installEventId, install, now);
   try {
     await deps.models.Onboarding.create({ ...saga, ...trace, ...outboxOnInsert([commandEvent(saga, command, now, trace)], now) });

@@ -1,19 +1,9 @@
-import {
-  LeadEventType,
-  LeadRoutingChangedV1,
-  MarketplaceEventType,
-  PackageRegisteredV1,
-  PackageVersionUploadedV1,
-  TeamMemberChangedV1,
-  parseData,
-  type CloudEvent,
-  type ParkReason,
-} from '@lma/contracts';
+import { LeadEventType, LeadRoutingChangedV1, MarketplaceEventType, PackageRegisteredV1, PackageVersionUploadedV1, TeamMemberChangedV1, parseData, type CloudEvent, type ParkReason, traceContext } from '@lma/contracts';
 import type { Clock } from '@lma/core';
 import type { DocumentLocks } from '@lma/kafka';
 import { LEAD_STEP_REASONS, resume } from '../domain/onboarding';
 import type { Models } from '../infra/models';
-import { traceOf, transition } from '../infra/sagaStore';
+import { transition } from '../infra/sagaStore';
 
 export interface ResumeDeps {
   models: Models;
@@ -31,7 +21,7 @@ export function onResumeTrigger(deps: ResumeDeps) {
   const resumeWhere = async (filter: { packageId?: string; parkedReason: { $in: ParkReason[] } }, why: string, event: CloudEvent<unknown>) => {
     const parked = await deps.models.Onboarding.find({ state: 'parked', ...filter }, { _id: 1 }).limit(10_000).lean();
     for (const { _id } of parked) {
-      await transition(deps, _id, (saga) => resume(saga, deps.clock.now(), why), deps.clock.now(), traceOf(event));
+      await transition(deps, _id, (saga) => resume(saga, deps.clock.now(), why), deps.clock.now(), traceContext(event));
     }
   };
   return async (event: CloudEvent<unknown>): Promise<void> => {

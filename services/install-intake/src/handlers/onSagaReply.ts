@@ -1,19 +1,9 @@
-import {
-  LeadResolutionParkedV1,
-  LeadResolvedV1,
-  LeadWithdrawnV1,
-  LicenseCreatedReplyV1,
-  LicenseCreationFailedV1,
-  LicenseCreationParkedV1,
-  ReplyType,
-  parseData,
-  type CloudEvent,
-} from '@lma/contracts';
+import { LeadResolutionParkedV1, LeadResolvedV1, LeadWithdrawnV1, LicenseCreatedReplyV1, LicenseCreationFailedV1, LicenseCreationParkedV1, ReplyType, parseData, type CloudEvent, traceContext } from '@lma/contracts';
 import type { Clock, Logger } from '@lma/core';
 import type { DocumentLocks } from '@lma/kafka';
 import { applyReply, type Reply } from '../domain/onboarding';
 import type { Models } from '../infra/models';
-import { traceOf, transition, type SagaMetrics } from '../infra/sagaStore';
+import { transition, type SagaMetrics } from '../infra/sagaStore';
 
 export interface ReplyDeps {
   models: Models;
@@ -61,7 +51,7 @@ export function onSagaReply(deps: ReplyDeps) {
   return async (event: CloudEvent<unknown>, ctx: { logger: Logger }): Promise<void> => {
     const reply = toReply(event);
     if (!reply) return;
-    const exists = await transition(deps, reply.sagaId, (saga) => applyReply(saga, reply, deps.clock.now()), deps.clock.now(), traceOf(event));
+    const exists = await transition(deps, reply.sagaId, (saga) => applyReply(saga, reply, deps.clock.now()), deps.clock.now(), traceContext(event));
     if (!exists) ctx.logger.debug({ saga_id: reply.sagaId, kind: reply.kind }, 'reply changed nothing (duplicate, stale or unknown saga)');
   };
 }

@@ -17,7 +17,6 @@ const InboundEventSchema = new Schema<InboundEvent>(
   { _id: String, type: String, source: String, key: String, time: String, receivedAt: Date, data: String, ...outboxPaths },
   { versionKey: false, collection: 'inbound_events' },
 );
-InboundEventSchema.index({ outboxAt: 1 }, { sparse: true });
 InboundEventSchema.index({ key: 1, receivedAt: -1 });
 
 export type OnboardingDoc = Onboarding & OutboxFields;
@@ -52,7 +51,6 @@ const OnboardingSchema = new Schema<OnboardingDoc>(
   },
   { versionKey: false, collection: 'onboardings', minimize: false },
 );
-OnboardingSchema.index({ outboxAt: 1 }, { sparse: true });
 OnboardingSchema.index({ installEventId: 1 });
 OnboardingSchema.index({ packageId: 1, subscriberOrgId: 1, createdAt: -1 });
 OnboardingSchema.index({ state: 1, packageId: 1, parkedReason: 1 });

@@ -1,4 +1,4 @@
-import type { CloudEvent } from '@lma/contracts';
+import { type CloudEvent, traceContext, type TraceContext } from '@lma/contracts';
 import { InternalSource, installationKey } from '@lma/contracts';
 import { outboxUpdate, type DocumentLocks, type OutgoingEvent } from '@lma/kafka';
 import type { Onboarding, SagaCommand, Transition } from '../domain/onboarding';
@@ -10,13 +10,7 @@ export interface SagaMetrics {
   completed(seconds: number): void;
 }
 
-export type TraceHeaders = Pick<CloudEvent, 'traceparent' | 'tracestate'>;
-
-export function traceOf(e: Pick<CloudEvent, 'traceparent' | 'tracestate'>): TraceHeaders {
-  return { ...(e.traceparent ? { traceparent: e.traceparent } : {}), ...(e.tracestate ? { tracestate: e.tracestate } : {}) };
-}
-
-export function commandEvent(saga: Pick<Onboarding, 'packageId' | 'subscriberOrgId'>, c: SagaCommand, now: Date, trace: TraceHeaders): OutgoingEvent {
+export function commandEvent(saga: Pick<Onboarding, 'packageId' | 'subscriberOrgId'>, c: SagaCommand, now: Date, trace: TraceContext): OutgoingEvent {
   return {
     topic: c.topic,
     // a re-sent command keeps its id; a new attempt of a step gets a new one
@@ -26,8 +20,7 @@ export function commandEvent(saga: Pick<Onboarding, 'packageId' | 'subscriberOrg
     time: now.toISOString(),
     key: installationKey(saga.packageId, saga.subscriberOrgId),
     data: c.data,
-    ...trace,
-  };
+    ...trace };
 }
 
 /**
@@ -40,22 +33,21 @@ export async function transition(
   sagaId: string,
   decide: (saga: Onboarding) => Transition | null,
   now: Date,
-  trace: TraceHeaders = {},
+  trace: TraceContext = {},
 ): Promise<boolean> {
   const applied = await deps.locks.run(sagaId, async () => {
     const saga = (await deps.models.Onboarding.findById(sagaId, { outbox: 0 }).lean()) as Onboarding | null;
     if (!saga) return false;
     const t = decide(saga);
     if (!t) return false;
-    const sagaTrace = trace.traceparent ? trace : traceOf(saga as unknown as CloudEvent);
+    const sagaTrace = trace.traceparent ? trace : traceContext(saga as unknown as CloudEvent);
     const outbox = t.command ? outboxUpdate([commandEvent(saga, t.command, now, sagaTrace)], now) : undefined;
     await deps.models.Onboarding.updateOne(
       { _id: sagaId },
       {
         $set: t.set,
         $push: { steps: { $each: t.records }, ...(outbox ? outbox.$push : {}) },
-        ...(outbox ? { $min: outbox.$min } : {}),
-      },
+        ...(outbox ? { $min: outbox.$min } : {}) },
     );
     if (t.set.state === 'completed' && saga.createdAt) {
       const completedAt = t.set.completedAt ?? now;

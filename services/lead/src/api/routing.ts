@@ -1,10 +1,10 @@
 import type { Express } from 'express';
 import { z } from 'zod';
-import { PackageId } from '@lma/contracts';
+import { PackageId, type TraceContext } from '@lma/contracts';
 import { UnprocessableError, isDuplicateKey, parseInput, requirePermission } from '@lma/core';
 import { outboxOnInsert, outboxUpdate } from '@lma/kafka';
 import { DEFAULT_ROUTING, applyRoutingChange, leadManagerProblem, type PackageSettings, type Routing } from '../domain/team';
-import { routingChanged, traceOfHeaders, type Trace } from '../infra/events';
+import { routingChanged, traceOfHeaders } from '../infra/events';
 import { HIDDEN } from './common';
 import type { ApiDeps } from './deps';
 import { TeamMemberId } from './teamMembers';
@@ -19,15 +19,14 @@ const view = (packageId: string, s: Routing & { updatedAt?: Date | null }) => ({
   packageId,
   leadManagerId: s.leadManagerId,
   contactMatching: s.contactMatching,
-  updatedAt: s.updatedAt ?? null,
-});
+  updatedAt: s.updatedAt ?? null });
 
 /** Lead routing per package: who owns its new leads, and whether contacts are matched first. */
 export function mountRouting(app: Express, deps: ApiDeps): void {
   const load = async (packageId: string) => (await deps.models.PackageSettings.findById(packageId, HIDDEN).lean()) as PackageSettings | null;
 
   /** One document write with its event; a concurrent first write on another replica makes the insert lose, and the change is applied again on top of it. */
-  async function change(packageId: string, requested: Partial<Routing>, who: string, trace: Trace): Promise<{ settings: Routing & { updatedAt?: Date }; published: boolean }> {
+  async function change(packageId: string, requested: Partial<Routing>, who: string, trace: TraceContext): Promise<{ settings: Routing & { updatedAt?: Date }; published: boolean }> {
     return await deps.locks.run(packageId, async () => {
       for (;;) {
         const current = await load(packageId);

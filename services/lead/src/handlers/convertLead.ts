@@ -1,8 +1,8 @@
-import { installationKey, type LeadConvertedV1 } from '@lma/contracts';
+import { installationKey, type LeadConvertedV1, type TraceContext } from '@lma/contracts';
 import { ConflictError, NotFoundError, UnprocessableError, isDuplicateKey, type Clock } from '@lma/core';
 import { outboxUpdate, type DocumentLocks } from '@lma/kafka';
 import { planConversion, type Account, type Contact, type ConversionTarget, type Lead } from '../domain/lead';
-import { leadConverted, type Trace } from '../infra/events';
+import { leadConverted } from '../infra/events';
 import type { Models } from '../infra/models';
 
 export interface ConvertLeadDeps {
@@ -24,7 +24,7 @@ export interface ConvertLeadRequest {
  * its insert is the claim: a conversion interrupted after it (crash, or a request on another
  * replica) is finished with the contact and account it chose, never a second pair.
  */
-export async function convertLead(deps: ConvertLeadDeps, req: ConvertLeadRequest, trace: Trace): Promise<LeadConvertedV1> {
+export async function convertLead(deps: ConvertLeadDeps, req: ConvertLeadRequest, trace: TraceContext): Promise<LeadConvertedV1> {
   const result = await deps.locks.run(req.leadId, async () => {
     const now = deps.clock.now();
     const lead = (await deps.models.Lead.findById(req.leadId, { outbox: 0, outboxAt: 0 }).lean()) as Lead | null;

@@ -1,18 +1,10 @@
-import {
-  ReplyType,
-  ResolveLeadV1,
-  installationKey,
-  parseData,
-  type CloudEvent,
-  type LeadResolutionParkedV1,
-  type LeadResolvedV1,
-} from '@lma/contracts';
+import { ReplyType, ResolveLeadV1, installationKey, parseData, type CloudEvent, type LeadResolutionParkedV1, type LeadResolvedV1, traceContext } from '@lma/contracts';
 import { isDuplicateKey, type Clock } from '@lma/core';
 import { outboxOnInsert, type Publisher } from '@lma/kafka';
 import { leadIdFor, newLead, normalizeEmail, openKeyFor } from '../domain/lead';
 import { decideResolution, newLeadResolved, type ResolutionFacts } from '../domain/resolution';
 import { DEFAULT_ROUTING } from '../domain/team';
-import { sagaReply, traceOf } from '../infra/events';
+import { sagaReply } from '../infra/events';
 import type { Models } from '../infra/models';
 
 export interface ResolveLeadDeps {
@@ -49,7 +41,7 @@ export function onResolveLead(deps: ResolveLeadDeps) {
   return async (event: CloudEvent<unknown>): Promise<void> => {
     const cmd = parseData(ResolveLeadV1, event.data);
     const now = deps.clock.now();
-    const trace = traceOf(event);
+    const trace = traceContext(event);
     const key = installationKey(cmd.packageId, cmd.subscriberOrgId);
     const ref = { sagaId: cmd.sagaId, commandId: cmd.commandId };
 

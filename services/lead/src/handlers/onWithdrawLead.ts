@@ -1,8 +1,8 @@
-import { ReplyType, WithdrawLeadV1, installationKey, parseData, type CloudEvent, type LeadWithdrawnV1 } from '@lma/contracts';
+import { ReplyType, WithdrawLeadV1, installationKey, parseData, type CloudEvent, type LeadWithdrawnV1, traceContext } from '@lma/contracts';
 import type { Clock } from '@lma/core';
 import { outboxUpdate, type DocumentLocks, type Publisher } from '@lma/kafka';
 import { mayWithdraw } from '../domain/lead';
-import { sagaReply, traceOf } from '../infra/events';
+import { sagaReply } from '../infra/events';
 import type { Models } from '../infra/models';
 
 export interface WithdrawLeadDeps {
@@ -22,7 +22,7 @@ export function onWithdrawLead(deps: WithdrawLeadDeps) {
   return async (event: CloudEvent<unknown>): Promise<void> => {
     const cmd = parseData(WithdrawLeadV1, event.data);
     const now = deps.clock.now();
-    const trace = traceOf(event);
+    const trace = traceContext(event);
     const data: LeadWithdrawnV1 = { sagaId: cmd.sagaId, commandId: cmd.commandId, leadId: cmd.leadId };
 
     const withdrawn = await deps.locks.run(cmd.leadId, async () => {

@@ -1,26 +1,11 @@
-import {
-  InternalSource,
-  InternalTopic,
-  LeadEventType,
-  type CloudEvent,
-  type LeadConvertedV1,
-  type LeadRoutingChangedV1,
-  type TeamMemberChangedV1,
-} from '@lma/contracts';
+import { InternalSource, InternalTopic, LeadEventType, type LeadConvertedV1, type LeadRoutingChangedV1, type TeamMemberChangedV1, type TraceContext } from '@lma/contracts';
 import type { OutgoingEvent } from '@lma/kafka';
 import type { z } from 'zod';
-
-export type Trace = Pick<CloudEvent, 'traceparent' | 'tracestate'>;
-
-/** The trace context of the record (or request) that caused a change, continued on what it publishes. */
-export function traceOf(e: Trace): Trace {
-  return { ...(e.traceparent ? { traceparent: e.traceparent } : {}), ...(e.tracestate ? { tracestate: e.tracestate } : {}) };
-}
 
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** W3C trace context of an HTTP request, when it carries a well-formed one. */
-export function traceOfHeaders(headers: Record<string, string | string[] | undefined>): Trace {
+export function traceOfHeaders(headers: Record<string, string | string[] | undefined>): TraceContext {
   const tp = headers['traceparent'];
   if (typeof tp !== 'string' || !TRACEPARENT.test(tp)) return {};
   const ts = headers['tracestate'];
@@ -28,15 +13,15 @@ export function traceOfHeaders(headers: Record<string, string | string[] | undef
 }
 
 /** A reply to a saga command: its id derives from the command and the outcome, so a repeated answer is one event to its consumers while a later, different outcome (parked, then created) is a new one. */
-export function sagaReply(commandId: string, type: string, key: string | null, data: object, now: Date, trace: Trace): OutgoingEvent {
+export function sagaReply(commandId: string, type: string, key: string | null, data: object, now: Date, trace: TraceContext): OutgoingEvent {
   return { topic: InternalTopic.SagaReplies, id: `${commandId}:${type}`, source: InternalSource.Lead, type, time: now.toISOString(), key, data, ...trace };
 }
 
-function leadEvent(id: string, type: string, key: string, data: object, now: Date, trace: Trace): OutgoingEvent {
+function leadEvent(id: string, type: string, key: string, data: object, now: Date, trace: TraceContext): OutgoingEvent {
   return { topic: InternalTopic.LeadEvents, id, source: InternalSource.Lead, type, time: now.toISOString(), key, data, ...trace };
 }
 
-export const teamMemberChanged = (teamMemberId: string, active: boolean, revision: number, now: Date, trace: Trace): OutgoingEvent =>
+export const teamMemberChanged = (teamMemberId: string, active: boolean, revision: number, now: Date, trace: TraceContext): OutgoingEvent =>
   leadEvent(
     `${teamMemberId}:${revision}`,
     LeadEventType.TeamMemberChanged,
@@ -46,7 +31,7 @@ export const teamMemberChanged = (teamMemberId: string, active: boolean, revisio
     trace,
   );
 
-export const routingChanged = (packageId: string, leadManagerId: string | null, revision: number, now: Date, trace: Trace): OutgoingEvent =>
+export const routingChanged = (packageId: string, leadManagerId: string | null, revision: number, now: Date, trace: TraceContext): OutgoingEvent =>
   leadEvent(
     `${packageId}:routing:${revision}`,
     LeadEventType.LeadRoutingChanged,
@@ -56,5 +41,5 @@ export const routingChanged = (packageId: string, leadManagerId: string | null, 
     trace,
   );
 
-export const leadConverted = (data: LeadConvertedV1, key: string, now: Date, trace: Trace): OutgoingEvent =>
+export const leadConverted = (data: LeadConvertedV1, key: string, now: Date, trace: TraceContext): OutgoingEvent =>
   leadEvent(`${data.leadId}:converted`, LeadEventType.LeadConverted, key, data, now, trace);

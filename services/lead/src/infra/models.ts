@@ -12,7 +12,6 @@ const TeamMemberSchema = new Schema<TeamMemberDoc>(
 TeamMemberSchema.index({ email: 1 }, { unique: true });
 TeamMemberSchema.index({ active: 1, _id: 1 });
 TeamMemberSchema.index({ roles: 1, _id: 1 });
-TeamMemberSchema.index({ outboxAt: 1 }, { sparse: true });
 
 export type PackageSettingsDoc = PackageSettings & OutboxFields;
 const PackageSettingsSchema = new Schema<PackageSettingsDoc>(
@@ -20,7 +19,6 @@ const PackageSettingsSchema = new Schema<PackageSettingsDoc>(
   { versionKey: false, collection: 'package_settings', minimize: false },
 );
 PackageSettingsSchema.index({ leadManagerId: 1 });
-PackageSettingsSchema.index({ outboxAt: 1 }, { sparse: true });
 
 export type LeadDoc = Lead & OutboxFields;
 const LeadSchema = new Schema<LeadDoc>(
@@ -57,7 +55,6 @@ LeadSchema.index({ openKey: 1 }, { unique: true });
 LeadSchema.index({ email: 1, company: 1, status: 1 });
 LeadSchema.index({ status: 1, _id: 1 });
 LeadSchema.index({ leadSource: 1, status: 1, _id: 1 });
-LeadSchema.index({ outboxAt: 1 }, { sparse: true });
 
 const ContactSchema = new Schema<Contact>(
   { _id: String, firstName: String, lastName: String, email: String, phone: String, country: String, state: String, accountId: String, ownerId: String, leadId: String, createdAt: Date },

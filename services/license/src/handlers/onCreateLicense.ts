@@ -1,22 +1,9 @@
-import {
-  CreateLicenseV1,
-  InternalSource,
-  InternalTopic,
-  ReplyType,
-  installationKey,
-  parseData,
-  type CloudEvent,
-  type LicenseCreatedReplyV1,
-  type LicenseCreationFailedV1,
-  type LicenseCreationParkedV1,
-  type PackageInstalledV1,
-  type ParkReason,
-} from '@lma/contracts';
+import { CreateLicenseV1, InternalSource, InternalTopic, ReplyType, installationKey, parseData, type CloudEvent, type LicenseCreatedReplyV1, type LicenseCreationFailedV1, type LicenseCreationParkedV1, type PackageInstalledV1, type ParkReason, traceContext, type TraceContext } from '@lma/contracts';
 import { isDuplicateKey, type Clock } from '@lma/core';
 import type { DocumentLocks, OutgoingEvent, Publisher } from '@lma/kafka';
 import { licenseIdFor, newLicense } from '../domain/license';
 import { decideReinstall } from '../domain/lifecycle';
-import { applyPendingChanges, loadLicense, writeDecision, type TraceHeaders } from '../infra/licenseChanges';
+import { applyPendingChanges, loadLicense, writeDecision } from '../infra/licenseChanges';
 import { nameLicense } from '../infra/licenseNames';
 import type { Models } from '../infra/models';
 
@@ -28,8 +15,9 @@ export interface CreateLicenseDeps {
   kick: () => void;
 }
 
+/** Looked up by `_id` alone (the lookup every MongoDB-compatible store indexes), then checked. */
 const versionKnown = async (m: Models, install: PackageInstalledV1): Promise<boolean> =>
-  (await m.PackageVersion.exists({ _id: install.packageVersionId, packageId: install.packageId })) !== null;
+  (await m.PackageVersion.findById(install.packageVersionId, { packageId: 1 }).lean())?.packageId === install.packageId;
 
 /**
  * Saga step "create the license": from the package's defaults, one license per package and
@@ -42,7 +30,7 @@ export function onCreateLicense(deps: CreateLicenseDeps) {
     const cmd = parseData(CreateLicenseV1, event.data);
     const { install } = cmd;
     const now = deps.clock.now();
-    const trace: TraceHeaders = event.traceparent ? { traceparent: event.traceparent } : {};
+    const trace = traceContext(event);
     const key = installationKey(install.packageId, install.subscriberOrgId);
     const replyEvent = (type: string, data: object): OutgoingEvent => ({
       topic: InternalTopic.SagaReplies,
@@ -52,8 +40,7 @@ export function onCreateLicense(deps: CreateLicenseDeps) {
       time: now.toISOString(),
       key,
       data,
-      ...trace,
-    });
+      ...trace });
     const reply = async (type: string, data: object) => deps.publisher.publish([replyEvent(type, data)]);
     const park = async (reason: ParkReason, detail: string) =>
       reply(ReplyType.LicenseCreationParked, { sagaId: cmd.sagaId, commandId: cmd.commandId, reason, detail } satisfies LicenseCreationParkedV1);
@@ -71,8 +58,7 @@ export function onCreateLicense(deps: CreateLicenseDeps) {
           await reply(ReplyType.LicenseCreationFailed, {
             sagaId: cmd.sagaId,
             commandId: cmd.commandId,
-            reason: `license ${existing.licenseName} was deleted with its subscriber org`,
-          } satisfies LicenseCreationFailedV1);
+            reason: `license ${existing.licenseName} was deleted with its subscriber org` } satisfies LicenseCreationFailedV1);
         }
       }
       await applyPendingChanges(deps, licenseId, now, trace);
@@ -120,7 +106,7 @@ async function reinstallOrConfirm(
   licenseId: string,
   replyEvent: (type: string, data: object) => OutgoingEvent,
   now: Date,
-  trace: TraceHeaders,
+  trace: TraceContext,
 ): Promise<'done' | 'version-not-uploaded' | 'deleted'> {
   const { install } = cmd;
   const [pkg, known] = await Promise.all([deps.models.Package.findById(install.packageId).lean(), versionKnown(deps.models, install)]);
@@ -133,8 +119,7 @@ async function reinstallOrConfirm(
       commandId: cmd.commandId,
       licenseId,
       licenseName: l.licenseName,
-      existing: true,
-    } satisfies LicenseCreatedReplyV1);
+      existing: true } satisfies LicenseCreatedReplyV1);
     const d = pkg ? decideReinstall(l, cmd, { defaultLicense: pkg.defaultLicense, sandboxSiteLicense: pkg.sandboxSiteLicense }) : null;
     if (!d) return reply;
     if (d.event && !known) return 'version-not-uploaded';

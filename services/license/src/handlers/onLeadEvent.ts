@@ -1,7 +1,7 @@
-import { LeadConvertedV1, LeadEventType, LeadRoutingChangedV1, parseData, type CloudEvent } from '@lma/contracts';
+import { LeadConvertedV1, LeadEventType, LeadRoutingChangedV1, parseData, type CloudEvent, traceContext } from '@lma/contracts';
 import type { Clock } from '@lma/core';
 import type { LicenseChange } from '../domain/lifecycle';
-import { applyChange, recordLeadConversion, traceOf, type ChangeDeps } from '../infra/licenseChanges';
+import { applyChange, recordLeadConversion, type ChangeDeps } from '../infra/licenseChanges';
 
 export interface LeadEventDeps extends ChangeDeps {
   clock: Clock;
@@ -27,7 +27,7 @@ export function onLeadEvent(deps: LeadEventDeps) {
     const now = deps.clock.now();
     await recordLeadConversion(deps.models, change);
     const licenses = await deps.models.License.find({ leadId: change.data.leadId }, { _id: 1 }).lean();
-    for (const l of licenses) await applyChange(deps, l._id, change, now, traceOf(event));
+    for (const l of licenses) await applyChange(deps, l._id, change, now, traceContext(event));
     deps.kick();
   };
 }

@@ -1,12 +1,4 @@
-import {
-  MarketplaceEventType,
-  OrgChangedV1,
-  PackageUninstalledV1,
-  PackageUpgradedV1,
-  UserLicenseChangedV1,
-  parseData,
-  type CloudEvent,
-} from '@lma/contracts';
+import { MarketplaceEventType, OrgChangedV1, PackageUninstalledV1, PackageUpgradedV1, UserLicenseChangedV1, parseData, type CloudEvent, traceContext, type TraceContext } from '@lma/contracts';
 import type { Clock } from '@lma/core';
 import { licenseIdFor } from '../domain/license';
 import type { LicenseChange } from '../domain/lifecycle';
@@ -15,10 +7,7 @@ import {
   applyPendingChanges,
   recordOrgChange,
   storePending,
-  traceOf,
-  type ChangeDeps,
-  type TraceHeaders,
-} from '../infra/licenseChanges';
+  type ChangeDeps } from '../infra/licenseChanges';
 
 export interface LicenseChangeDeps extends ChangeDeps {
   clock: Clock;
@@ -58,7 +47,7 @@ export function onLicenseMarketplaceEvent(deps: LicenseChangeDeps) {
   return async (event: CloudEvent<unknown>): Promise<void> => {
     const change = toChange(event);
     const now = deps.clock.now();
-    const trace = traceOf(event);
+    const trace = traceContext(event);
     if (change.kind === 'org-changed') {
       // logged first: a license created after this finds it (see applyPendingChanges)
       await recordOrgChange(deps, change);
@@ -71,7 +60,7 @@ export function onLicenseMarketplaceEvent(deps: LicenseChangeDeps) {
   };
 }
 
-async function applyToOne(deps: LicenseChangeDeps, licenseId: string, change: LicenseChange, now: Date, trace: TraceHeaders): Promise<void> {
+async function applyToOne(deps: LicenseChangeDeps, licenseId: string, change: LicenseChange, now: Date, trace: TraceContext): Promise<void> {
   if ((await applyChange(deps, licenseId, change, now, trace)) === 'done') return;
   await storePending(deps.models, licenseId, change, now);
   // The license may have been created or reinstalled since (by another replica, which looked for

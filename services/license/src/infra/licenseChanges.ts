@@ -1,23 +1,9 @@
-import {
-  LICENSE_EVENTS_SOURCE,
-  LICENSE_EVENTS_TOPIC,
-  LicenseEventType,
-  licenseEventKey,
-  type CloudEvent,
-  type UserLicenseChangedV1,
-} from '@lma/contracts';
+import { LICENSE_EVENTS_SOURCE, LICENSE_EVENTS_TOPIC, LicenseEventType, licenseEventKey, type UserLicenseChangedV1, type TraceContext } from '@lma/contracts';
 import { RetryableError, isDuplicateKey } from '@lma/core';
 import { outboxUpdate, type DocumentLocks, type OutgoingEvent } from '@lma/kafka';
 import { toLicenseV1, type License } from '../domain/license';
 import { DEFER, changeTime, decideChange, decideSeatsUsed, seatChangeOutcome, type Decision, type LicenseChange, type Outcome } from '../domain/lifecycle';
 import type { Models } from './models';
-
-export type TraceHeaders = Pick<CloudEvent, 'traceparent' | 'tracestate'>;
-
-export const traceOf = (e: TraceHeaders): TraceHeaders => ({
-  ...(e.traceparent ? { traceparent: e.traceparent } : {}),
-  ...(e.tracestate ? { tracestate: e.tracestate } : {}),
-});
 
 export interface ChangeDeps {
   models: Models;
@@ -45,7 +31,7 @@ export async function writeDecision(
   d: Decision,
   appliedId: string | null,
   now: Date,
-  trace: TraceHeaders,
+  trace: TraceContext,
   extra: OutgoingEvent[] = [],
 ): Promise<void> {
   const revision = d.event ? l.revision + 1 : l.revision;
@@ -64,8 +50,7 @@ export async function writeDecision(
           time: now.toISOString(),
           key: licenseEventKey(next),
           data: toLicenseV1(next, { changedBy: d.event.changedBy, reason: d.event.reason }),
-          ...trace,
-        },
+          ...trace },
       ]
     : [];
   events.push(...extra);
@@ -77,7 +62,7 @@ export async function writeDecision(
 export type ApplyResult = 'absent' | 'deferred' | 'done';
 
 /** Applies one change to one license under its lock: read, decide (pure), write. */
-export async function applyChange(deps: ChangeDeps, licenseId: string, c: LicenseChange, now: Date, trace: TraceHeaders): Promise<ApplyResult> {
+export async function applyChange(deps: ChangeDeps, licenseId: string, c: LicenseChange, now: Date, trace: TraceContext): Promise<ApplyResult> {
   return await deps.locks.run(licenseId, async () => {
     const l = await loadLicense(deps.models, licenseId);
     if (!l?.licenseName) return 'absent';
@@ -126,8 +111,7 @@ export async function storePending(m: Models, licenseId: string, c: LicenseChang
       eventId: c.id,
       at: new Date(changeTime(c)),
       data: JSON.stringify(c.data),
-      receivedAt: now,
-    });
+      receivedAt: now });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
   }
@@ -157,7 +141,7 @@ export async function recordLeadConversion(m: Models, c: Extract<LicenseChange, 
  * applies under the lock and is idempotent, so running this twice (two replicas, a redelivered
  * command) changes nothing more. Pending changes still deferred stay.
  */
-export async function applyPendingChanges(deps: ChangeDeps, licenseId: string, now: Date, trace: TraceHeaders): Promise<void> {
+export async function applyPendingChanges(deps: ChangeDeps, licenseId: string, now: Date, trace: TraceContext): Promise<void> {
   const l = await deps.models.License.findById(licenseId, { licenseName: 1, subscriberOrgId: 1, leadId: 1, accountId: 1, orgInfoCurrentAsOf: 1 }).lean();
   if (!l?.licenseName) return;
   const asOf = Date.parse(l.orgInfoCurrentAsOf);
@@ -177,10 +161,8 @@ export async function applyPendingChanges(deps: ChangeDeps, licenseId: string, n
             change: {
               kind: 'lead-converted',
               id: conversion.eventId,
-              data: { leadId: conversion._id, accountId: conversion.accountId, contactId: conversion.contactId, convertedAt: conversion.convertedAt },
-            } satisfies LicenseChange,
-            at: Date.parse(conversion.convertedAt),
-          },
+              data: { leadId: conversion._id, accountId: conversion.accountId, contactId: conversion.contactId, convertedAt: conversion.convertedAt } } satisfies LicenseChange,
+            at: Date.parse(conversion.convertedAt) },
         ]
       : []),
   ];

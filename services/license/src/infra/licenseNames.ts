@@ -28,15 +28,17 @@ export async function nameLicense(m: Models, locks: DocumentLocks, licenseId: st
 
 async function takeNumber(m: Models, licenseId: string, now: Date): Promise<number> {
   for (;;) {
-    const mine = await m.LicenseNumberClaim.findOne({ licenseId }, { _id: 1 }).lean();
-    if (mine) return mine._id;
     const last = await m.LicenseNumberClaim.findOne({}, { _id: 1 }).sort({ _id: -1 }).lean();
     const next = (last?._id ?? 0) + 1;
     try {
       await m.LicenseNumberClaim.create({ _id: next, licenseId, claimedAt: now });
       return next;
     } catch (err) {
-      if (!isDuplicateKey(err)) throw err; // taken meanwhile (by another license, or by a retry of this one)
+      if (!isDuplicateKey(err)) throw err;
+      // taken meanwhile by another license, or this license took a number before (a retry after
+      // a crash): the unique licenseId index refuses a second one, and the first is the answer
+      const mine = await m.LicenseNumberClaim.findOne({ licenseId }, { _id: 1 }).lean();
+      if (mine) return mine._id;
     }
   }
 }

@@ -95,7 +95,6 @@ const LicenseSchema = new Schema<LicenseDoc>(
 );
 LicenseSchema.index({ packageId: 1, subscriberOrgId: 1 }, { unique: true });
 LicenseSchema.index({ licenseNumber: 1 });
-LicenseSchema.index({ outboxAt: 1 }, { sparse: true });
 LicenseSchema.index({ subscriberOrgId: 1 });
 LicenseSchema.index({ leadId: 1 });
 
