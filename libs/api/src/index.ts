@@ -1,0 +1,21 @@
+export * from './permissions';
+export * from './route';
+export * from './pagination';
+import { gatewayRoutes } from './routes/gateway';
+import { installIntakeRoutes } from './routes/install-intake';
+import { leadRoutes } from './routes/lead';
+import { licenseRoutes } from './routes/license';
+import { notificationRoutes } from './routes/notification';
+import { refreshRoutes } from './routes/refresh';
+export { gatewayRoutes, installIntakeRoutes, leadRoutes, licenseRoutes, notificationRoutes, refreshRoutes };
+import type { ApiRoute } from './route';
+
+/** Every public operation, in the order the OpenAPI document lists them. */
+export const allRoutes = (): ApiRoute[] => [
+  ...gatewayRoutes,
+  ...licenseRoutes,
+  ...leadRoutes,
+  ...installIntakeRoutes,
+  ...notificationRoutes,
+  ...refreshRoutes,
+];
