@@ -100,5 +100,5 @@ export function mountRoute<R extends ApiRoute>(
     if (status === 204 || result === undefined) res.status(status).end();
     else res.status(status).json(result);
   };
-  app[route.method](`/v1${expressPath(route.path)}`, [...guards, handle]);
+  app.route(`/v1${expressPath(route.path)}`)[route.method](...guards, handle);
 }
