@@ -2,7 +2,7 @@
 # One image for all five LMA services; the service is chosen by SERVICE at build or run time:
 #   docker build --build-arg SERVICE=license -t lma-license .
 #   docker build -t lma . && docker run -e SERVICE=license lma
-# SERVICE is one of: install-intake, lead, license, notification, refresh.
+# SERVICE is one of: install-intake, lead, license, notification, refresh, gateway.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # ---- manifests: only what `npm ci` reads ------------------------------------------------
@@ -47,10 +47,11 @@ COPY --from=build /app/services ./services
 USER 1000:1000
 ARG SERVICE=""
 ENV SERVICE=${SERVICE}
-EXPOSE 4001 4002 4003 4004 4005
+EXPOSE 4000 4001 4002 4003 4004 4005
 # No HEALTHCHECK here: the port differs per service (PORT); docker-compose.yml and the
 # Kubernetes probes check /readyz and /healthz themselves.
 # `exec` replaces the shell, so node is PID 1 and receives SIGTERM/SIGINT directly; the
 # services handle both (libs/core lifecycle.ts: stop consumers, commit offsets, drain the
 # outbox relay, close connections, exit within SHUTDOWN_TIMEOUT_MS).
-CMD ["sh", "-c", "exec node services/${SERVICE:?set SERVICE to install-intake, lead, license, notification or refresh}/dist/main.js"]
+# --require: the OpenTelemetry preload (libs/service/src/tracing.ts) loads before the service.
+CMD ["sh", "-c", "exec node --require ./libs/service/dist/tracing.js services/${SERVICE:?set SERVICE to install-intake, lead, license, notification, refresh or gateway}/dist/main.js"]

@@ -12,8 +12,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 STATE="$ROOT/.local"
 RUN="$STATE/run"
-SERVICES=(install-intake lead license notification refresh)
-declare -A PORTS=([install-intake]=4001 [lead]=4002 [license]=4003 [notification]=4004 [refresh]=4005)
+# the gateway last: it fronts the others (one API on :4000)
+SERVICES=(install-intake lead license notification refresh gateway)
+declare -A PORTS=([install-intake]=4001 [lead]=4002 [license]=4003 [notification]=4004 [refresh]=4005 [gateway]=4000)
 
 log() { printf '\n==> %s\n' "$*" >&2; }
 
@@ -53,7 +54,7 @@ start_services() {
   set +a
   for s in "${SERVICES[@]}"; do
     if pid_alive "$RUN/$s.pid"; then echo "$s already running (pid $(cat "$RUN/$s.pid"))"; continue; fi
-    PORT="${PORTS[$s]}" nohup node "services/$s/dist/main.js" >>"$STATE/logs/$s.log" 2>&1 &
+    PORT="${PORTS[$s]}" nohup node --require ./libs/service/dist/tracing.js "services/$s/dist/main.js" >>"$STATE/logs/$s.log" 2>&1 &
     echo $! > "$RUN/$s.pid"
   done
   for s in "${SERVICES[@]}"; do
@@ -65,6 +66,58 @@ start_services() {
     done
     echo "$s ready on http://127.0.0.1:${PORTS[$s]} (pid $(cat "$RUN/$s.pid"))"
   done
+}
+
+# the demo mail catcher (tools/mailcatcher): SMTP 127.0.0.1:1025, mails on http://127.0.0.1:1080;
+# the notification service sends to it (SMTP_HOST/SMTP_PORT below)
+start_mailcatcher() {
+  mkdir -p "$RUN" "$STATE/logs"
+  if pid_alive "$RUN/mailcatcher.pid"; then echo "mailcatcher already running (pid $(cat "$RUN/mailcatcher.pid"))"; return; fi
+  nohup node tools/mailcatcher/dist/main.js >>"$STATE/logs/mailcatcher.log" 2>&1 &
+  echo $! > "$RUN/mailcatcher.pid"
+  local deadline=$((SECONDS + 20))
+  until curl -fs http://127.0.0.1:1080/healthz >/dev/null 2>&1; do
+    if ! pid_alive "$RUN/mailcatcher.pid" || (( SECONDS > deadline )); then echo "mailcatcher failed to start (see $STATE/logs/mailcatcher.log)" >&2; exit 1; fi
+    sleep 0.2
+  done
+  echo "mailcatcher ready: SMTP 127.0.0.1:1025, mails on http://127.0.0.1:1080 (pid $(cat "$RUN/mailcatcher.pid"))"
+}
+
+stop_mailcatcher() {
+  local pidf="$RUN/mailcatcher.pid"
+  if pid_alive "$pidf"; then
+    local pid; pid="$(cat "$pidf")"
+    kill -TERM "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    echo "stopped mailcatcher (pid $pid)"
+  fi
+  rm -f "$pidf"
+}
+
+# the marketplace simulator (tools/simulator, docs/refresh.md): answers the refresh service's
+# snapshot requests from its own state; control API on 127.0.0.1:4090 (the demo uses it)
+start_simulator() {
+  mkdir -p "$RUN" "$STATE/logs"
+  if pid_alive "$RUN/simulator.pid"; then echo "simulator already running (pid $(cat "$RUN/simulator.pid"))"; return; fi
+  nohup node tools/simulator/dist/main.js --control-port 4090 --page-size 1000 >>"$STATE/logs/simulator.log" 2>&1 &
+  echo $! > "$RUN/simulator.pid"
+  local deadline=$((SECONDS + 30))
+  until curl -fs http://127.0.0.1:4090/healthz >/dev/null 2>&1; do
+    if ! pid_alive "$RUN/simulator.pid" || (( SECONDS > deadline )); then echo "simulator failed to start (see $STATE/logs/simulator.log)" >&2; exit 1; fi
+    sleep 0.2
+  done
+  echo "marketplace simulator ready: control API http://127.0.0.1:4090 (pid $(cat "$RUN/simulator.pid"))"
+}
+
+stop_simulator() {
+  local pidf="$RUN/simulator.pid"
+  if pid_alive "$pidf"; then
+    local pid; pid="$(cat "$pidf")"
+    kill -TERM "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    echo "stopped simulator (pid $pid)"
+  fi
+  rm -f "$pidf"
 }
 
 stop_services() {
@@ -86,8 +139,11 @@ cmd_run() {
   dev_env
   log "starting Kafka and FerretDB"
   bash deploy/local/infra.sh up
+  start_mailcatcher
+  export SMTP_HOST="${SMTP_HOST:-127.0.0.1}" SMTP_PORT="${SMTP_PORT:-1025}"
   log "starting the five services"
   start_services
+  start_simulator
   log "demo: a marketplace registers a package and installs flow through"
   set -a
   # shellcheck disable=SC1091
@@ -102,12 +158,16 @@ LMA is running. Where to look:
   service logs      $STATE/logs/<service>.log   (JSON, one line per event)
   Kafka / FerretDB  $STATE/logs/kafka.log, $STATE/logs/ferretdb.log
   health            curl http://127.0.0.1:4003/readyz
+  mails (alerts)    http://127.0.0.1:1080   (the demo mail catcher; docs/notifications.md)
+  the API           http://127.0.0.1:4000/api/v1 (docs/api.md; OpenAPI at /api/v1/openapi.json)
   stop everything   npm stop
 MSG
 }
 
 cmd_stop() {
+  stop_simulator
   stop_services
+  stop_mailcatcher
   bash deploy/local/infra.sh down
 }
 

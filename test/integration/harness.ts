@@ -58,6 +58,35 @@ export class Harness {
     return s;
   }
 
+  /**
+   * The environment of a gateway in front of this harness's running services (their ports are
+   * dynamic). A service that is not running gets a URL nothing listens on (the gateway answers 503).
+   */
+  gatewayEnv(extraEnv: Record<string, string> = {}): Record<string, string> {
+    const url = (n: ServiceName) => this.services.get(n)?.url ?? 'http://127.0.0.1:9';
+    return {
+      ...this.env,
+      INSTALL_INTAKE_URL: url('install-intake'),
+      LEAD_URL: url('lead'),
+      LICENSE_URL: url('license'),
+      NOTIFICATION_URL: url('notification'),
+      REFRESH_URL: url('refresh'),
+      ...extraEnv,
+    };
+  }
+
+  /** Starts the gateway (after the services it fronts); `api(path)` then addresses it. */
+  async startGateway(extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
+    const gateway = await new ServiceProcess('gateway', this.gatewayEnv(extraEnv)).start();
+    this.services.set('gateway', gateway);
+    return gateway;
+  }
+
+  /** The gateway URL of a public API path: `api('/licenses')` -> `http://127.0.0.1:<port>/api/v1/licenses`. */
+  api(path: string): string {
+    return `${this.service('gateway').url}/api/v1${path}`;
+  }
+
   async stop(): Promise<void> {
     await Promise.all([...this.services.values()].map((s) => s.stop()));
     await this.kafka.close();

@@ -71,7 +71,7 @@ describe('install -> license (first slice)', () => {
     expect(license.licenseName).toMatch(/^L-\d{6}$/);
 
     // the same license through the authenticated API
-    const url = `${h.service('license').url}/v1/licenses?packageId=${pkg.packageId}&subscriberOrgId=${install.subscriberOrgId}`;
+    const url = `${h.service('license').url}/v1/licenses/lic_${pkg.packageId}_${install.subscriberOrgId}`;
     const ok = await fetch(url, { headers: { authorization: bearer(['licenses:read']) } });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual(license);

@@ -134,18 +134,20 @@ describe('team directory and lead routing', () => {
     expect((await api('PATCH', `/v1/team-members/${id}`, { name: 'Ada King' })).body).toMatchObject({ id, name: 'Ada King', active: false });
     expect((await api('PATCH', `/v1/team-members/${id}`, { active: true })).body).toMatchObject({ id, active: true });
 
-    const changes = await eventually('three team-member-changed events', () => {
+    const changes = await eventually('four team-member-changed events', () => {
       const r = leadEvents(LeadEventType.TeamMemberChanged, (d) => d['teamMemberId'] === id);
-      return r.length >= 3 ? r : undefined;
+      return r.length >= 4 ? r : undefined;
     });
-    expect(changes.map((r) => r.event!.data)).toEqual([
-      { teamMemberId: id, active: true },
-      { teamMemberId: id, active: false },
-      { teamMemberId: id, active: true },
+    // every change is published, with the member's profile (the notification service keeps its directory from it)
+    expect(changes.map((r) => r.event!.data)).toMatchObject([
+      { teamMemberId: id, active: true, name: 'Ada Lovelace' },
+      { teamMemberId: id, active: false, name: 'Ada Lovelace' },
+      { teamMemberId: id, active: false, name: 'Ada King' },
+      { teamMemberId: id, active: true, name: 'Ada King' },
     ]);
     expect(changes[0]!.headers).toMatchObject({ ce_source: 'lma/lead', ce_type: 'lma.lead.team-member-changed' });
     expect(changes[0]!.key).toBe(id);
-    expect(new Set(changes.map((r) => r.headers['ce_id'])).size).toBe(3);
+    expect(new Set(changes.map((r) => r.headers['ce_id'])).size).toBe(4);
 
     const got = await api('GET', `/v1/team-members/${id}`, undefined, bearer(['team:read']));
     expect(got.body).toMatchObject({ id, name: 'Ada King', active: true });
@@ -220,7 +222,8 @@ describe('ResolveLead', () => {
       ce_type: ReplyType.LeadResolved,
       ce_specversion: '1.0',
       'content-type': 'application/json',
-      traceparent,
+      // the same trace, continued by the lead service's own span
+      traceparent: expect.stringMatching(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/),
     });
     expect(reply.key).toBe(installationKey(cmd.packageId, cmd.subscriberOrgId));
     const data = LeadResolvedV1.parse(reply.event!.data);
@@ -513,6 +516,7 @@ describe('conversion', () => {
   it('lists leads by source and status with a cursor', async () => {
     const { leadId } = await openLead();
     const seen: string[] = [];
+    const created: string[] = [];
     let cursor: string | null = null;
     do {
       const res: ApiResponse = await api(
@@ -522,15 +526,17 @@ describe('conversion', () => {
         bearer(['leads:read']),
       );
       expect(res.status).toBe(200);
-      for (const l of res.body.items as { leadId: string; status: string; leadSource: string }[]) {
+      for (const l of res.body.items as { leadId: string; status: string; leadSource: string; createdAt: string }[]) {
         expect(l).toMatchObject({ status: 'Open', leadSource: 'Package Installation' });
         seen.push(l.leadId);
+        created.push(l.createdAt);
       }
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(seen).toContain(leadId);
     expect(new Set(seen).size).toBe(seen.length);
-    expect([...seen].sort()).toEqual(seen);
+    // newest first
+    expect([...created].sort().reverse()).toEqual(created);
   });
 });
 
@@ -543,8 +549,8 @@ describe('API security and validation', () => {
     const cases: [string, string, unknown, string][] = [
       ['POST', `/v1/leads/lead_${'a'.repeat(24)}/convert`, {}, 'leads:edit'],
       ['GET', '/v1/leads', undefined, 'leads:read'],
-      ['POST', '/v1/team-members', { name: 'X', email: 'x@vendor.example' }, 'team:admin'],
-      ['PATCH', '/v1/team-members/someone', { active: false }, 'team:admin'],
+      ['POST', '/v1/team-members', { name: 'X', email: 'x@vendor.example' }, 'admin'],
+      ['PATCH', '/v1/team-members/someone', { active: false }, 'admin'],
       ['GET', '/v1/team-members', undefined, 'team:read'],
       ['PUT', `/v1/packages/${ids.packageId()}/lead-routing`, { leadManagerId: null }, 'packages:edit'],
       ['GET', '/v1/contacts', undefined, 'contacts:read'],
@@ -563,7 +569,7 @@ describe('API security and validation', () => {
     expect(bad.status).toBe(400);
     expect(bad.contentType).toContain('application/problem+json');
     const fields = (bad.body.errors as { field: string; reason: string }[]).map((e) => e.field);
-    expect(fields).toEqual(expect.arrayContaining(['body', 'body.id', 'body.name', 'body.email', 'body.roles.0']));
+    expect(fields).toEqual(expect.arrayContaining(['body.extra', 'body.id', 'body.name', 'body.email', 'body.roles.0']));
     expect(bad.body.errors).toContainEqual({ field: 'body.name', reason: 'is required' });
 
     const reserved = await api('POST', '/v1/team-members', { id: 'lma', name: 'LMA', email: `lma.${rand()}@vendor.example` });

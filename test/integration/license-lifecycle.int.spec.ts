@@ -153,7 +153,7 @@ const orgChanged = (subscriberOrgId: string, observedAt: string, change: Partial
   ...change,
 });
 const getLicense = (l: { packageId: string; subscriberOrgId: string }) =>
-  fetch(`${h.service('license').url}/v1/licenses?packageId=${l.packageId}&subscriberOrgId=${l.subscriberOrgId}`, {
+  fetch(`${h.service('license').url}/v1/licenses/lic_${l.packageId}_${l.subscriberOrgId}`, {
     headers: { authorization: bearer(['licenses:read']) },
   });
 

@@ -1,6 +1,13 @@
 export * from './permissions';
 export * from './route';
 export * from './pagination';
+export * from './openapi';
+export * from './routes/install-intake';
+export * from './routes/gateway';
+export * from './routes/refresh';
+export * from './routes/notification';
+export * as leadApi from './routes/lead';
+export * as licenseApi from './routes/license';
 import { gatewayRoutes } from './routes/gateway';
 import { installIntakeRoutes } from './routes/install-intake';
 import { leadRoutes } from './routes/lead';

@@ -1,6 +1,6 @@
 import type { Express, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import { ValidationError, parseInput, requirePermission, type Principal } from '@lma/core';
+import { ValidationError, requirePermission, type Principal } from '@lma/core';
 import type { Permission } from './permissions';
 
 /** The processes behind the one public API (`/api/v1`). */
@@ -55,7 +55,55 @@ export interface RouteInput<R extends ApiRoute> {
   principal: Principal;
 }
 
-const strict = <S extends z.ZodTypeAny>(s: S): z.ZodTypeAny => (s instanceof z.ZodObject ? s.strict() : s);
+/** zod's kind of a schema; by name, as `instanceof` fails across zod's CommonJS and ESM builds. */
+const kind = (s: z.ZodTypeAny): string => (s._def as { typeName?: string }).typeName ?? '';
+
+/**
+ * The schema with every plain object in it made strict (nested ones too), so unknown fields,
+ * dotted keys and `$` operators are rejected rather than silently stripped. Objects declared
+ * `.passthrough()` and records keep their meaning.
+ */
+export function strictSchema(s: z.ZodTypeAny): z.ZodTypeAny {
+  switch (kind(s)) {
+    case 'ZodObject': {
+      const o = s as AnyObject;
+      const shape = Object.fromEntries(Object.entries(o.shape as z.ZodRawShape).map(([k, v]) => [k, strictSchema(v)]));
+      const next = new z.ZodObject({ ...o._def, shape: () => shape });
+      return o._def.unknownKeys === 'strip' ? next.strict() : next;
+    }
+    case 'ZodOptional':
+      return strictSchema((s as z.ZodOptional<z.ZodTypeAny>).unwrap()).optional();
+    case 'ZodNullable':
+      return strictSchema((s as z.ZodNullable<z.ZodTypeAny>).unwrap()).nullable();
+    case 'ZodDefault': {
+      const d = s as z.ZodDefault<z.ZodTypeAny>;
+      return new z.ZodDefault({ ...d._def, innerType: strictSchema(d._def.innerType) });
+    }
+    case 'ZodArray': {
+      const a = s as z.ZodArray<z.ZodTypeAny>;
+      return new z.ZodArray({ ...a._def, type: strictSchema(a.element) });
+    }
+    default:
+      return s;
+  }
+}
+
+const strictCache = new WeakMap<z.ZodTypeAny, z.ZodTypeAny>();
+const strict = (s: z.ZodTypeAny): z.ZodTypeAny => {
+  let c = strictCache.get(s);
+  if (!c) strictCache.set(s, (c = strictSchema(s)));
+  return c;
+};
+
+/** zod issues as field errors; an unknown key is named as its own field. */
+function fieldErrors(issues: z.ZodIssue[], prefix: string): { field: string; reason: string }[] {
+  const name = (path: (string | number)[]) => [prefix, ...path].filter((p) => p !== '').join('.');
+  return issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ field: name([...i.path, k]), reason: 'is not a known field' }))
+      : [{ field: name(i.path), reason: i.code === 'invalid_type' && i.received === 'undefined' ? 'is required' : i.message }],
+  );
+}
 
 /** Validates a request's path, query and body against a route; every problem is a named field error. */
 export function parseRoute<R extends ApiRoute>(route: R, req: { params: unknown; query: unknown; body: unknown }): Omit<RouteInput<R>, 'principal'> {
@@ -66,13 +114,10 @@ export function parseRoute<R extends ApiRoute>(route: R, req: { params: unknown;
       if (!empty) errors.push({ field: prefix, reason: 'must be empty for this operation' });
       return undefined;
     }
-    try {
-      return parseInput(strict(schema), input ?? (prefix === 'body' ? undefined : {}), prefix);
-    } catch (err) {
-      if (err instanceof ValidationError) errors.push(...err.errors);
-      else throw err;
-      return undefined;
-    }
+    const r = strict(schema).safeParse(input ?? (prefix === 'body' ? undefined : {}));
+    if (r.success) return r.data;
+    errors.push(...fieldErrors(r.error.issues, prefix));
+    return undefined;
   };
   const params = part(route.params, req.params, 'path');
   const query = part(route.query, req.query, 'query');

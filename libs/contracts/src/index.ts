@@ -4,3 +4,5 @@ export * from './license-events';
 export * from './internal';
 export * from './cloudevents';
 export * from './examples';
+export * from './refresh';
+export * from './notification-inputs';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PackageInstalledV1 } from './marketplace';
+import { notificationInputSchemas } from './notification-inputs';
 
 /**
  * Internal topics and messages: LMA's own design, not part of the external contract.
@@ -98,7 +99,14 @@ export const LeadWithdrawnV1 = SagaRef.extend({ leadId: z.string() });
 export type LeadWithdrawnV1 = z.infer<typeof LeadWithdrawnV1>;
 
 export const LeadRoutingChangedV1 = z.object({ packageId: z.string(), leadManagerId: z.string().nullable() });
-export const TeamMemberChangedV1 = z.object({ teamMemberId: z.string(), active: z.boolean() });
+/** `name`, `email` and `roles` are optional (older events lack them); the notification service keeps its directory from them. */
+export const TeamMemberChangedV1 = z.object({
+  teamMemberId: z.string(),
+  active: z.boolean(),
+  name: z.string().optional(),
+  email: z.string().optional(),
+  roles: z.array(z.string()).optional(),
+});
 export const LeadConvertedV1 = z.object({ leadId: z.string(), accountId: z.string(), contactId: z.string(), convertedAt: z.string() });
 export type LeadConvertedV1 = z.infer<typeof LeadConvertedV1>;
 export type ParkReason = z.infer<typeof ParkReason>;
@@ -122,6 +130,7 @@ export const internalSchemas = {
   [LeadEventType.LeadRoutingChanged]: { version: 1, topic: InternalTopic.LeadEvents, schema: LeadRoutingChangedV1 },
   [LeadEventType.TeamMemberChanged]: { version: 1, topic: InternalTopic.LeadEvents, schema: TeamMemberChangedV1 },
   [LeadEventType.LeadConverted]: { version: 1, topic: InternalTopic.LeadEvents, schema: LeadConvertedV1 },
+  ...notificationInputSchemas,
 } as const;
 
 export const dlqTopic = (topic: string): string => `${topic}.dlq`;

@@ -1,5 +1,19 @@
 import type { Logger } from './logger';
 
+const exitHooks: (() => Promise<void>)[] = [];
+
+/**
+ * Work to finish after a service stopped, right before its process exits (the tracing preload
+ * exports its buffered spans here). Within the shutdown timeout; a failing hook is ignored.
+ */
+export function beforeExit(hook: () => Promise<void>): void {
+  exitHooks.push(hook);
+}
+
+function exitAfterHooks(code: number): void {
+  void Promise.allSettled(exitHooks.map((h) => h())).then(() => process.exit(code));
+}
+
 /**
  * Stops a service on SIGTERM/SIGINT: stop consuming, finish in-flight work, commit offsets,
  * close connections (in the order given), then exit. A second signal or the timeout forces exit.
@@ -21,11 +35,11 @@ export function onShutdown(logger: Logger, timeoutMs: number, stop: () => Promis
     stop().then(
       () => {
         logger.info('stopped cleanly');
-        process.exit(0);
+        exitAfterHooks(0);
       },
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
-        process.exit(1);
+        exitAfterHooks(1);
       },
     );
   };

@@ -3,25 +3,35 @@ import { trace } from '@opentelemetry/api';
 
 export type { Logger };
 
-/** Never logged, whatever a caller passes in. */
+const SECRET_FIELDS = ['password', 'secret', 'token', 'apiKey', 'api_key', 'authorization', 'cookie', 'clientSecret', 'privateKey'];
+
+/**
+ * Never logged, whatever a caller passes in: credentials at any depth pino's paths can name
+ * (top level, one and two levels down), request credentials, connection strings with passwords,
+ * and email addresses (personal data: log lines carry ids only, at every level).
+ */
 const REDACT = [
-  'password',
-  'secret',
-  'token',
-  'apiKey',
-  'authorization',
-  '*.password',
-  '*.secret',
-  '*.token',
-  '*.apiKey',
-  '*.authorization',
+  ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
   'req.headers.authorization',
+  'req.headers.cookie',
   'req.headers["x-api-key"]',
+  'headers.authorization',
+  'headers.cookie',
+  'headers["x-api-key"]',
+  '*.headers.authorization',
+  '*.headers["x-api-key"]',
   'config.MONGODB_URI',
   'config.AUTH_JWT_SECRET',
+  'config.SMTP_PASS',
+  'email',
+  '*.email',
+  '*.*.email',
 ];
 
-/** pino JSON logs; every line carries the service and, inside a span, trace_id and span_id. */
+/**
+ * pino JSON logs; every line carries the service and, inside a span (the tracing preload's
+ * context), the active span's trace_id and span_id. Level from LOG_LEVEL (default info).
+ */
 export function createLogger(service: string, level = process.env['LOG_LEVEL'] ?? 'info'): Logger {
   return pino({
     level,

@@ -1,9 +1,24 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { ZodError } from 'zod';
-import { InvalidEventError, decodeCloudEvent, dlqTopic, type CloudEvent } from '@lma/contracts';
+import { context, trace, type Context, type Span } from '@opentelemetry/api';
+import {
+  CommandType,
+  InvalidEventError,
+  LeadEventType,
+  LicenseEventType,
+  MarketplaceEventType,
+  RefreshCommandType,
+  RefreshReplyType,
+  ReplyType,
+  decodeCloudEvent,
+  dlqTopic,
+  headerString,
+  type CloudEvent,
+} from '@lma/contracts';
 import { LmaError, isTransient, sleep, type Logger } from '@lma/core';
 import type { Inbox } from './inbox';
 import { topicNames, type TopicNames } from './client';
+import { contextFromHeaders, failSpan, messagingAttributes, startConsumerSpan, startProducerSpan, traceIdsOf } from './tracing';
 
 export interface HandlerContext {
   topic: string;
@@ -42,7 +57,7 @@ export interface ConsumerMetrics {
   retried(labels: RecordLabels): void;
   /** Duration of one handler attempt, successful or not. */
   handlerDuration(labels: RecordLabels, seconds: number): void;
-  deadLettered(labels: { topic: string; group: string; reason: DeadLetterClass }): void;
+  deadLettered(labels: RecordLabels & { reason: DeadLetterClass }): void;
   /** Records behind the high watermark on a partition, after the record at `offset` finished. */
   lag(labels: { topic: string; partition: string; group: string }, records: number): void;
 }
@@ -94,6 +109,18 @@ function isPermanent(err: unknown): boolean {
 class StopRequested extends Error {}
 
 /**
+ * Event types defined in @lma/contracts: the only values of a record's `type` metric label, so
+ * a producer sending made-up `ce_type`s cannot create new time series (they count as `unknown`).
+ */
+const KNOWN_TYPES: ReadonlySet<string> = new Set(
+  [CommandType, ReplyType, LeadEventType, LicenseEventType, MarketplaceEventType, RefreshCommandType, RefreshReplyType].flatMap((t) => Object.values(t) as string[]),
+);
+
+export function metricType(type: string | undefined): string {
+  return type !== undefined && KNOWN_TYPES.has(type) ? type : 'unknown';
+}
+
+/**
  * Consumes with awaited handlers; a record's offset is resolved only after its handler finished
  * (or after it was dead-lettered), so nothing unfinished is ever committed.
  * Transient failures retry with backoff for as long as they last; permanent ones go to
@@ -126,7 +153,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   await consumer.connect();
   for (const topic of topics) await consumer.subscribe({ topic: names.physical(topic), fromBeginning: opts.fromBeginning ?? true });
 
-  async function deadLetter(topic: string, partition: number, message: KafkaMessage, err: unknown, attempts: number, why: DeadLetterClass) {
+  async function deadLetter(topic: string, type: string, partition: number, message: KafkaMessage, err: unknown, attempts: number, why: DeadLetterClass) {
     const { reason, field } = failureReason(err);
     const headers: IHeaders = { ...(message.headers ?? {}) };
     headers['lma_dlq_reason'] = reason;
@@ -137,23 +164,73 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     headers['lma_dlq_consumer_group'] = groupId;
     headers['lma_dlq_attempts'] = String(attempts);
     headers['lma_dlq_failed_at'] = new Date().toISOString();
-    await dlqProducer.send({ topic: names.physical(dlqTopic(topic)), acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
-    metrics?.deadLettered({ topic, group: groupId, reason: why });
-    log.warn({ topic, partition, offset: message.offset, reason, event_id: headerText(message.headers?.['ce_id']) }, 'record dead-lettered');
+    // the record keeps its original headers (traceparent included) for a replay; the span
+    // only shows the dead-lettering inside the process span
+    const dlq = dlqTopic(topic);
+    const span = startProducerSpan(
+      dlq,
+      context.active(),
+      messagingAttributes({ operation: 'send', destination: names.physical(dlq), key: message.key?.toString('utf8'), messageId: headerString(message.headers, 'ce_id') }),
+    );
+    try {
+      await dlqProducer.send({ topic: names.physical(dlq), acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+    } catch (e) {
+      failSpan(span, e);
+      throw e;
+    } finally {
+      span.end();
+    }
+    metrics?.deadLettered({ topic, type, group: groupId, reason: why });
+    log.warn({ topic, partition, offset: message.offset, reason, event_id: headerString(message.headers, 'ce_id') }, 'record dead-lettered');
   }
 
-  async function processOne(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+  /**
+   * One record inside its `<topic> process` span, continuing the trace of the record's headers
+   * (a new trace when it has none); the handler, its database calls and what it publishes are
+   * children of that span.
+   */
+  async function processTraced(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+    const span = startConsumerSpan(
+      topic,
+      contextFromHeaders(message.headers),
+      messagingAttributes({
+        operation: 'process',
+        destination: names.physical(topic),
+        key: message.key?.toString('utf8'),
+        messageId: headerString(message.headers, 'ce_id'),
+        partition,
+        offset: message.offset,
+        group: groupId,
+      }),
+    );
+    const ctx = trace.setSpan(context.active(), span);
+    try {
+      await context.with(ctx, () => processOne(topic, partition, message, heartbeat, span, ctx));
+    } catch (err) {
+      if (!(err instanceof StopRequested)) failSpan(span, err);
+      throw err;
+    } finally {
+      span.end();
+    }
+  }
+
+  async function processOne(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, span: Span, ctx: Context) {
     let event: CloudEvent<unknown>;
     try {
       event = decodeCloudEvent(message);
     } catch (err) {
       metrics?.consumed({ topic, type: 'unknown', group: groupId });
-      await deadLetter(topic, partition, message, err, 1, 'invalid');
+      failSpan(span, err);
+      await deadLetter(topic, 'unknown', partition, message, err, 1, 'invalid');
       return;
     }
-    const labels: RecordLabels = { topic, type: event.type, group: groupId };
+    const labels: RecordLabels = { topic, type: metricType(event.type), group: groupId };
     metrics?.consumed(labels);
-    const eventLog = log.child({ event_id: event.id, event_type: event.type, event_key: event.key, topic, ...traceIds(event.traceparent) });
+    span.setAttribute('lma.event.type', event.type);
+    // with the tracing preload the logger's mixin adds the process span's ids to every line;
+    // without it, the record's own trace context is the next best thing
+    const traced = Object.keys(traceIdsOf(ctx)).length > 0 && trace.getActiveSpan() !== undefined;
+    const eventLog = log.child({ event_id: event.id, event_type: event.type, event_key: event.key, topic, ...(traced ? {} : traceIds(event.traceparent)) });
     if (inbox && (await inbox.seen(event.id))) {
       eventLog.debug('already processed: skipped');
       metrics?.processed(labels);
@@ -171,14 +248,17 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
       } catch (err) {
         metrics?.handlerDuration(labels, (performance.now() - started) / 1000);
         if (isPermanent(err)) {
-          await deadLetter(topic, partition, message, err, attempt, err instanceof LmaError && err.kind !== 'validation' ? 'rejected' : 'invalid');
+          failSpan(span, err);
+          await deadLetter(topic, labels.type, partition, message, err, attempt, err instanceof LmaError && err.kind !== 'validation' ? 'rejected' : 'invalid');
           return;
         }
         const transient = isTransient(err);
         if (!transient && attempt >= maxAttempts) {
-          await deadLetter(topic, partition, message, new Error(`failed after ${attempt} attempts: ${failureReason(err).reason}`), attempt, 'exhausted');
+          failSpan(span, err);
+          await deadLetter(topic, labels.type, partition, message, new Error(`failed after ${attempt} attempts: ${failureReason(err).reason}`), attempt, 'exhausted');
           return;
         }
+        span.addEvent('retry', { attempt, 'exception.message': err instanceof Error ? err.message : String(err) });
         if (stopping) throw new StopRequested();
         metrics?.retried(labels);
         const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** (attempt - 1));
@@ -198,7 +278,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
       for (const message of batch.messages) {
         if (!isRunning() || isStale() || stopping) break;
         try {
-          await processOne(names.logical(batch.topic), batch.partition, message, heartbeat);
+          await processTraced(names.logical(batch.topic), batch.partition, message, heartbeat);
         } catch (err) {
           if (err instanceof StopRequested) break;
           throw err;
@@ -229,9 +309,4 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
 function traceIds(traceparent: string | undefined): { trace_id?: string; parent_span_id?: string } {
   const m = traceparent ? /^[\da-f]{2}-([\da-f]{32})-([\da-f]{16})-[\da-f]{2}$/.exec(traceparent) : null;
   return m ? { trace_id: m[1]!, parent_span_id: m[2]! } : {};
-}
-
-function headerText(v: unknown): string | undefined {
-  if (Buffer.isBuffer(v)) return v.toString('utf8');
-  return typeof v === 'string' ? v : undefined;
 }

@@ -4,3 +4,4 @@ export * from './consumer';
 export * from './outbox';
 export * from './inbox';
 export * from './locks';
+export * from './tracing';

@@ -1,8 +1,10 @@
 import { Schema, type Model } from 'mongoose';
+import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { sleep, type Logger } from '@lma/core';
 import type { OutgoingEvent, Publisher } from './publisher';
 import type { DocumentLocks } from './locks';
+import { activeSpanContext, traceContextOf } from './tracing';
 
 /**
  * Embedded outbox (DESIGN.md): events travel inside the aggregate's own document, written in
@@ -37,7 +39,15 @@ export interface OutboxFields {
   outboxAt?: Date;
 }
 
+/**
+ * An event as stored in the outbox. Its trace context is the span active at the write (the
+ * handler's process span, the HTTP request), so the relay's later `<topic> publish` span is a
+ * child of the operation that wrote it; the event's own context when no span is active (a
+ * timer, a sweeper).
+ */
 export function toOutboxItem(e: OutgoingEvent): OutboxItem {
+  const active = activeSpanContext();
+  const tc = active ? traceContextOf(active, e) : e;
   return {
     id: e.id,
     topic: e.topic,
@@ -46,8 +56,8 @@ export function toOutboxItem(e: OutgoingEvent): OutboxItem {
     time: e.time,
     key: e.key,
     data: JSON.stringify(e.data),
-    ...(e.traceparent ? { traceparent: e.traceparent } : {}),
-    ...(e.tracestate ? { tracestate: e.tracestate } : {}),
+    ...(tc.traceparent ? { traceparent: tc.traceparent } : {}),
+    ...(tc.tracestate ? { tracestate: tc.tracestate } : {}),
   };
 }
 
@@ -146,7 +156,8 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   async function relay(col: Collection<PendingDoc>, docs: PendingDoc[]): Promise<number> {
     const pending = docs.filter((d) => d.outbox?.length);
     const events = pending.flatMap((d) => d.outbox.map(fromOutboxItem));
-    if (events.length) await opts.publisher.publish(events);
+    // outside any span: each publish span continues its entry's stored trace context
+    if (events.length) await context.with(ROOT_CONTEXT, () => opts.publisher.publish(events));
     // per document, under the lock the handlers take too
     const clear = async (d: PendingDoc) => {
       if (opts.idOnlyFilters) {

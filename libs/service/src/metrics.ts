@@ -17,7 +17,7 @@ export function createRuntimeMetrics(relay: OutboxRelay): RuntimeMetrics {
   const recordLabels = ['topic', 'type', 'group'] as const;
   const consumed = new Counter({
     name: 'lma_kafka_records_consumed_total',
-    help: 'Records received by a consumer group, per topic and event type (unknown when undecodable).',
+    help: 'Records received by a consumer group, per topic and event type (unknown when undecodable or not a type the contracts define).',
     labelNames: recordLabels,
     registers: [registry],
   });
@@ -35,8 +35,8 @@ export function createRuntimeMetrics(relay: OutboxRelay): RuntimeMetrics {
   });
   const deadLettered = new Counter({
     name: 'lma_kafka_records_dead_lettered_total',
-    help: 'Records sent to the dead-letter topic; reason is invalid, rejected or exhausted.',
-    labelNames: ['topic', 'group', 'reason'] as const,
+    help: 'Records sent to the dead-letter topic, per event type (unknown when undecodable); reason is invalid, rejected or exhausted.',
+    labelNames: ['topic', 'type', 'group', 'reason'] as const,
     registers: [registry],
   });
   const duration = new Histogram({

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { repoRoot } from './infra';
 import { eventually } from './kafka';
 
-export type ServiceName = 'install-intake' | 'lead' | 'license' | 'notification' | 'refresh';
+export type ServiceName = 'install-intake' | 'lead' | 'license' | 'notification' | 'refresh' | 'gateway';
 
 export async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
@@ -37,7 +37,9 @@ export class ServiceProcess {
   async start(): Promise<this> {
     this.port = await freePort();
     this.exitCode = null;
-    const child = spawn(process.execPath, [path.join(repoRoot, 'services', this.name, 'dist/main.js')], {
+    // the tracing preload, as every deployment starts a service (docs/observability.md)
+    const args = ['--require', path.join(repoRoot, 'libs/service/dist/tracing.js'), path.join(repoRoot, 'services', this.name, 'dist/main.js')];
+    const child = spawn(process.execPath, args, {
       env: { ...process.env, LOG_LEVEL: 'info', ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,4 +1,4 @@
-import { InternalTopic, LICENSE_EVENTS_TOPIC, MARKETPLACE_EVENTS_TOPIC, ParkReason } from '@lma/contracts';
+import { InternalTopic, LICENSE_EVENTS_TOPIC, MARKETPLACE_EVENTS_TOPIC, ParkReason, NotificationInputTopic } from '@lma/contracts';
 import { systemClock } from '@lma/core';
 import { createRuntime, runMain } from '@lma/service';
 import { Gauge, Histogram, type Registry } from 'prom-client';
@@ -7,6 +7,8 @@ import { readConfig } from './config';
 import { onMarketplaceEvent } from './handlers/onMarketplaceEvent';
 import { onResumeTrigger } from './handlers/onResumeTrigger';
 import { onSagaReply } from './handlers/onSagaReply';
+import { RefreshTopic } from '@lma/contracts';
+import { onStartOnboardings } from './handlers/onStartOnboardings';
 import { startSweeper } from './handlers/sweeper';
 import { models, registerModels, type Models } from './infra/models';
 import type { SagaState } from './domain/onboarding';
@@ -26,6 +28,9 @@ runMain('install-intake', async () => {
       InternalTopic.SagaReplies,
       InternalTopic.LeadEvents,
       LICENSE_EVENTS_TOPIC,
+      RefreshTopic.OnboardingCommands,
+      RefreshTopic.RefreshReplies,
+      NotificationInputTopic.OnboardingEvents,
     ],
   });
   const m = models(rt.db);
@@ -36,6 +41,12 @@ runMain('install-intake', async () => {
     group: 'install-intake.resume',
     topics: [InternalTopic.MarketplaceAccepted, InternalTopic.LeadEvents],
     handle: onResumeTrigger(deps),
+  });
+  // a refresh (docs/refresh.md) onboards installations the marketplace lists without a license
+  await rt.consume({
+    group: 'install-intake.refresh',
+    topics: [RefreshTopic.OnboardingCommands],
+    handle: onStartOnboardings({ models: m, publisher: rt.publisher, clock: systemClock, kick: rt.relay.kick }),
   });
   const sweeper = startSweeper({
     ...deps,

@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import { authenticate } from '@lma/core';
+import { mountAudit } from './api/audit';
 import type { ApiDeps } from './api/deps';
 import { mountLeads } from './api/leads';
 import { mountRouting } from './api/routing';
@@ -14,5 +15,6 @@ export function createApp(deps: ApiDeps) {
     mountTeamMembers(app, deps);
     mountRouting(app, deps);
     mountLeads(app, deps);
+    mountAudit(app, deps);
   };
 }

@@ -1,9 +1,10 @@
-import { InternalTopic } from '@lma/contracts';
+import { InternalTopic, LICENSE_EVENTS_TOPIC } from '@lma/contracts';
 import { systemClock } from '@lma/core';
 import { createRuntime, runMain } from '@lma/service';
 import { createApp } from './app';
 import { readConfig } from './config';
 import { onLeadCommand } from './handlers/onLeadCommand';
+import { onLicenseEvent } from './handlers/onLicenseEvent';
 import { models, registerModels } from './infra/models';
 
 runMain('lead', async () => {
@@ -12,10 +13,12 @@ runMain('lead', async () => {
     name: 'lead',
     config,
     models: registerModels,
-    topics: [InternalTopic.LeadCommands, InternalTopic.SagaReplies, InternalTopic.LeadEvents],
+    topics: [InternalTopic.LeadCommands, InternalTopic.SagaReplies, InternalTopic.LeadEvents, LICENSE_EVENTS_TOPIC],
   });
   const deps = { models: models(rt.db), locks: rt.locks, clock: systemClock, kick: rt.relay.kick };
   await rt.consume({ group: 'lead.commands', topics: [InternalTopic.LeadCommands], handle: onLeadCommand({ ...deps, publisher: rt.publisher }) });
+  // the licenses shown with leads, accounts and contacts; a new group reads the whole topic
+  await rt.consume({ group: 'lead.license-events', topics: [LICENSE_EVENTS_TOPIC], fromBeginning: true, handle: onLicenseEvent(deps) });
   const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
   await rt.serve(createApp({ ...deps, auth }));
 });

@@ -1,5 +1,5 @@
 import { InternalTopic, LICENSE_EVENTS_TOPIC, MarketplaceEventType } from '@lma/contracts';
-import { systemClock } from '@lma/core';
+import { clockFromEnv } from '@lma/core';
 import { createRuntime, runMain } from '@lma/service';
 import { createApp } from './app';
 import { readConfig } from './config';
@@ -8,6 +8,10 @@ import { onLeadEvent } from './handlers/onLeadEvent';
 import { LICENSE_CHANGE_EVENTS, onLicenseMarketplaceEvent } from './handlers/onLicenseMarketplaceEvent';
 import { onPackageEvent } from './handlers/onPackageEvent';
 import { models, registerModels } from './infra/models';
+import { startCheckReadModel } from './infra/checkSync';
+import { RefreshTopic } from '@lma/contracts';
+import { onReconcile } from './handlers/onReconcile';
+import { reconcileModels, registerReconcileModels } from './infra/reconcileModels';
 
 const PACKAGE_EVENTS: ReadonlySet<string> = new Set([MarketplaceEventType.PackageRegistered, MarketplaceEventType.PackageVersionUploaded]);
 
@@ -16,11 +20,14 @@ runMain('license', async () => {
   const rt = await createRuntime({
     name: 'license',
     config,
-    models: registerModels,
-    topics: [InternalTopic.MarketplaceAccepted, InternalTopic.LicenseCommands, InternalTopic.SagaReplies, InternalTopic.LeadEvents, LICENSE_EVENTS_TOPIC],
+    models: (db) => {
+      registerModels(db);
+      registerReconcileModels(db);
+    },
+    topics: [InternalTopic.MarketplaceAccepted, InternalTopic.LicenseCommands, InternalTopic.SagaReplies, InternalTopic.LeadEvents, LICENSE_EVENTS_TOPIC, RefreshTopic.LicenseReconcile, RefreshTopic.RefreshReplies],
   });
   const m = models(rt.db);
-  const clock = systemClock;
+  const clock = clockFromEnv();
   const onPackage = onPackageEvent({ models: m, clock });
   const onLicenseChange = onLicenseMarketplaceEvent({ models: m, locks: rt.locks, clock, kick: rt.relay.kick });
   await rt.consume({
@@ -41,6 +48,13 @@ runMain('license', async () => {
     topics: [InternalTopic.LicenseCommands],
     handle: onCreateLicense({ models: m, publisher: rt.publisher, locks: rt.locks, clock, kick: rt.relay.kick }),
   });
+  // refresh jobs (docs/refresh.md): a page at a time, on their own topic so live installs never wait behind them
+  await rt.consume({
+    group: 'license.reconcile',
+    topics: [RefreshTopic.LicenseReconcile],
+    handle: onReconcile({ models: m, reconcile: reconcileModels(rt.db), publisher: rt.publisher, locks: rt.locks, clock, kick: rt.relay.kick }),
+  });
   const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
-  await rt.serve(createApp({ models: m, auth }));
+  const checks = await startCheckReadModel(rt, m);
+  await rt.serve(createApp({ models: m, auth, locks: rt.locks, clock, kick: rt.relay.kick, checks, metrics: rt.metrics }));
 });

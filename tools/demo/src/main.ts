@@ -9,6 +9,8 @@ import {
   type PackageInstalledV1,
 } from '@lma/contracts';
 import { signJwt } from '@lma/core';
+import { createUninstallRule, uninstallAndShowMail } from './notifications';
+import { demoRefresh } from './refresh';
 
 /**
  * Plays the marketplace for a moment: registers a package, uploads a version and installs it
@@ -73,6 +75,8 @@ async function main() {
   });
   await ready;
 
+  const demoToken = signJwt({ sub: 'demo@lma.local', permissions: ['admin'] }, { secret: env('AUTH_JWT_SECRET'), issuer: env('AUTH_JWT_ISSUER'), expiresInSeconds: 600 });
+  await createUninstallRule(packageId, demoToken);
   console.log(`marketplace: registering package ${packageId} (defaults: Trial, 30 days, 10 seats)`);
   await send(MarketplaceEventType.PackageRegistered, packageId, {
     packageId,
@@ -116,6 +120,11 @@ async function main() {
   console.log(`\nGET ${url} -> ${res.status}`);
   console.log(JSON.stringify(await res.json(), null, 2));
   console.log(`\nTry it yourself (token valid 8 h):\n  curl -H "authorization: Bearer ${token}" '${url}'`);
+  const last = installs[installs.length - 1]!;
+  await producer.connect();
+  await uninstallAndShowMail(send, packageId, last.subscriberOrgId, seen.get(last.subscriberOrgId)!.licenseName);
+  await producer.disconnect();
+  await demoRefresh(token);
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,236 @@
-import type { ApiRoute } from '../route';
+import { z } from 'zod';
+import { PackageId } from '@lma/contracts';
+import { PageQuery, pageOf } from '../pagination';
+import { Permission } from '../permissions';
+import { defineRoute, type ApiRoute } from '../route';
+
+export const NotificationRuleKind = z.enum(['license-expiring', 'license-uninstalled', 'license-suspended', 'lead-created', 'onboarding-failed', 'onboarding-parked']);
+export const RecipientRole = z.enum(['lead-manager', 'sales-rep', 'retention-specialist', 'license-manager', 'admin']);
+export const NotificationRuleId = z.string().regex(/^nr_[a-f0-9]{24}$/, 'must be a notification rule id (nr_ + 24 hex digits)');
+export const NotificationId = z.string().regex(/^n_[a-f0-9]{32}$/, 'must be a notification id (n_ + 32 hex digits)');
+export const NotificationStatus = z.enum(['pending', 'sent', 'failed']);
+
+const TeamMemberRef = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a team member id');
+const Template = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+const WebhookId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 lowercase letters, digits, _ or -');
+
+const WebhookEndpointInput = z.object({
+  id: WebhookId,
+  url: z
+    .string()
+    .url('must be a URL')
+    .max(2000)
+    .refine((u) => /^https?:\/\//.test(u), 'must be an http or https URL'),
+  secrets: z
+    .array(z.string().min(16, 'must be at least 16 characters').max(256))
+    .min(1, 'must hold at least one secret')
+    .max(3, 'at most 3 secrets (the current one and those being rotated out)')
+    .describe('Every secret signs each delivery (one v1= signature each), so a rotation needs no downtime: add the new one, switch the receiver, drop the old one.'),
+});
+
+export const RecipientsInput = z.object({
+  teamMemberIds: z.array(TeamMemberRef).max(50).default([]).describe('Team members by id (must be in the team directory)'),
+  roles: z.array(RecipientRole).max(5).default([]).describe('Every active team member with one of these roles'),
+  leadManager: z.boolean().default(false).describe("The package's lead manager (lead-created: the lead's owner)"),
+  emails: z.array(z.string().trim().email('must be an email address').max(254).toLowerCase()).max(50).default([]),
+  webhooks: z.array(WebhookEndpointInput).max(10).default([]),
+});
+
+const RuleFields = {
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  packageId: PackageId.nullable().default(null).describe('null: every package'),
+  enabled: z.boolean().default(true),
+  stages: z
+    .array(z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(365, 'must be at most 365 days'))
+    .max(10)
+    .optional()
+    .describe('license-expiring: days before the expiration date (default 30 and 7); unique'),
+  parkedMinutes: z.number().int().min(1).max(525_600).nullable().optional().describe('onboarding-parked: minutes parked before the alert'),
+  recipients: RecipientsInput,
+  subject: Template(300).describe('Template: {{field}} placeholders, see docs/notifications.md'),
+  body: Template(10_000),
+};
+
+export const CreateNotificationRuleBody = z.object({ kind: NotificationRuleKind, ...RuleFields });
+export const PatchNotificationRuleBody = z.object({
+  name: RuleFields.name.optional(),
+  packageId: PackageId.nullable().optional(),
+  enabled: z.boolean().optional(),
+  stages: RuleFields.stages,
+  parkedMinutes: RuleFields.parkedMinutes,
+  recipients: RecipientsInput.optional(),
+  subject: RuleFields.subject.optional(),
+  body: RuleFields.body.optional(),
+});
+
+export const NotificationRuleView = z.object({
+  ruleId: z.string(),
+  name: z.string(),
+  kind: NotificationRuleKind,
+  packageId: z.string().nullable(),
+  enabled: z.boolean(),
+  stages: z.array(z.number().int()),
+  parkedMinutes: z.number().int().nullable(),
+  recipients: z.object({
+    teamMemberIds: z.array(z.string()),
+    roles: z.array(RecipientRole),
+    leadManager: z.boolean(),
+    emails: z.array(z.string()),
+    webhooks: z.array(z.object({ id: z.string(), url: z.string(), secretHints: z.array(z.string()).describe('Last 4 characters of each secret') })),
+  }),
+  subject: z.string(),
+  body: z.string(),
+  revision: z.number().int(),
+  createdAt: z.string().datetime(),
+  createdBy: z.string(),
+  updatedAt: z.string().datetime(),
+  updatedBy: z.string(),
+});
+
+export const DeliveryAttemptView = z.object({
+  round: z.number().int().describe('0: automatic delivery; n: the n-th manual resend'),
+  attempt: z.number().int(),
+  at: z.string().datetime(),
+  outcome: z.enum(['sent', 'failed', 'abandoned']),
+  durationMs: z.number().int(),
+  response: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
+export const NotificationView = z.object({
+  notificationId: z.string(),
+  ruleId: z.string(),
+  ruleName: z.string(),
+  kind: NotificationRuleKind,
+  occasion: z.string().describe('What the alert is about; one notification per rule, occasion and target'),
+  channel: z.enum(['email', 'webhook']),
+  target: z.string(),
+  to: z.array(z.string()),
+  unresolved: z.array(z.string()).describe('Recipients that resolved to no address'),
+  licenseId: z.string().nullable(),
+  packageId: z.string().nullable(),
+  subscriberOrgId: z.string().nullable(),
+  leadId: z.string().nullable(),
+  sagaId: z.string().nullable(),
+  subject: z.string(),
+  body: z.string(),
+  status: NotificationStatus,
+  attempts: z.number().int(),
+  nextAttemptAt: z.string().datetime().nullable(),
+  createdAt: z.string().datetime(),
+  sentAt: z.string().datetime().nullable(),
+  lastError: z.string().nullable(),
+  lastResponse: z.string().nullable(),
+  deliveryLog: z.array(DeliveryAttemptView),
+  resends: z.array(z.object({ by: z.string(), at: z.string().datetime() })),
+});
+
+const RuleParams = z.object({ ruleId: NotificationRuleId });
+const NotificationParams = z.object({ notificationId: NotificationId });
+
+export const createNotificationRule = defineRoute({
+  operationId: 'createNotificationRule',
+  method: 'post',
+  path: '/notification-rules',
+  service: 'notification',
+  permission: Permission.NotificationRulesEdit,
+  summary: 'Create a notification rule',
+  description:
+    'Unknown template placeholders, team members not in the directory and stages out of 1..365 or repeated are 400s naming the field. ' +
+    'Webhook secrets are write-only.',
+  tags: ['Notifications'],
+  body: CreateNotificationRuleBody,
+  responses: { 201: { description: 'The rule', schema: NotificationRuleView } },
+});
+
+export const listNotificationRules = defineRoute({
+  operationId: 'listNotificationRules',
+  method: 'get',
+  path: '/notification-rules',
+  service: 'notification',
+  permission: Permission.NotificationRulesRead,
+  summary: 'Notification rules, oldest first',
+  tags: ['Notifications'],
+  query: z.object({ kind: NotificationRuleKind.optional(), packageId: PackageId.optional(), ...PageQuery }),
+  responses: { 200: { description: 'The rules', schema: pageOf(NotificationRuleView) } },
+});
+
+export const getNotificationRule = defineRoute({
+  operationId: 'getNotificationRule',
+  method: 'get',
+  path: '/notification-rules/{ruleId}',
+  service: 'notification',
+  permission: Permission.NotificationRulesRead,
+  summary: 'One notification rule',
+  tags: ['Notifications'],
+  params: RuleParams,
+  responses: { 200: { description: 'The rule', schema: NotificationRuleView } },
+});
+
+export const updateNotificationRule = defineRoute({
+  operationId: 'updateNotificationRule',
+  method: 'patch',
+  path: '/notification-rules/{ruleId}',
+  service: 'notification',
+  permission: Permission.NotificationRulesEdit,
+  summary: 'Change a notification rule (switch it off with enabled: false)',
+  description: 'The whole rule is validated again after the change. Replacing webhooks replaces their secrets (rotation: send both secrets, later only the new one).',
+  tags: ['Notifications'],
+  params: RuleParams,
+  body: PatchNotificationRuleBody,
+  responses: { 200: { description: 'The rule', schema: NotificationRuleView } },
+});
+
+export const listNotifications = defineRoute({
+  operationId: 'listNotifications',
+  method: 'get',
+  path: '/notifications',
+  service: 'notification',
+  permission: Permission.NotificationRulesRead,
+  summary: 'Notification history with delivery logs, newest first',
+  tags: ['Notifications'],
+  query: z.object({
+    licenseId: z.string().min(1).max(100).regex(/^[A-Za-z0-9_:-]+$/, 'must be a license id').optional(),
+    packageId: PackageId.optional(),
+    ruleId: NotificationRuleId.optional(),
+    status: NotificationStatus.optional(),
+    ...PageQuery,
+  }),
+  responses: { 200: { description: 'The notifications', schema: pageOf(NotificationView) } },
+});
+
+export const getNotification = defineRoute({
+  operationId: 'getNotification',
+  method: 'get',
+  path: '/notifications/{notificationId}',
+  service: 'notification',
+  permission: Permission.NotificationRulesRead,
+  summary: 'One notification and its delivery log',
+  tags: ['Notifications'],
+  params: NotificationParams,
+  responses: { 200: { description: 'The notification', schema: NotificationView } },
+});
+
+export const resendNotification = defineRoute({
+  operationId: 'resendNotification',
+  method: 'post',
+  path: '/notifications/{notificationId}/resend',
+  service: 'notification',
+  permission: Permission.NotificationRulesEdit,
+  summary: 'Send a notification again (audited: who and when)',
+  description: 'Starts a new delivery round with fresh retries; 409 while one is still pending.',
+  tags: ['Notifications'],
+  params: NotificationParams,
+  responses: { 202: { description: 'Accepted: the notification, pending', schema: NotificationView } },
+});
 
 /** Public operations served by the notification service (see route.ts). */
-export const notificationRoutes: ApiRoute[] = [];
+export const notificationRoutes: ApiRoute[] = [
+  createNotificationRule,
+  listNotificationRules,
+  getNotificationRule,
+  updateNotificationRule,
+  listNotifications,
+  getNotification,
+  resendNotification,
+];

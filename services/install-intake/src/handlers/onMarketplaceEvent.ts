@@ -21,6 +21,8 @@ const isInbound = (t: string): t is InboundMarketplaceType => Object.hasOwn(mark
 export function onMarketplaceEvent(deps: IntakeDeps) {
   return async (event: CloudEvent<unknown>): Promise<void> => {
     if (!isInbound(event.type)) throw new InvalidEventError('header ce_type', `unknown event type ${JSON.stringify(event.type)}`);
+    // answers to a refresh's snapshot request: the refresh service consumes them, they are no installs
+    if (event.type === MarketplaceEventType.SnapshotPage) return;
     const data = parseData(marketplaceDataSchemas[event.type], event.data) as Record<string, unknown>;
     const now = deps.clock.now();
     const trace = traceContext(event);

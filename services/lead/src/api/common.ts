@@ -1,18 +1,7 @@
-import { z } from 'zod';
-
-export const Limit = z.coerce.number().int().min(1).max(200).default(50);
-
-/** Loads one page ordered by `_id`; the cursor is the last `_id` of the previous page. */
-export async function page<T extends { _id: string }>(
-  find: (filter: Record<string, unknown>, limit: number) => Promise<T[]>,
-  filter: Record<string, unknown>,
-  cursor: string | undefined,
-  limit: number,
-): Promise<{ items: T[]; nextCursor: string | null }> {
-  const docs = await find(cursor === undefined ? filter : { ...filter, _id: { $gt: cursor } }, limit + 1);
-  const items = docs.slice(0, limit);
-  return { items, nextCursor: docs.length > limit ? items[items.length - 1]!._id : null };
-}
+import { keysetPage, pageFrom } from '@lma/api';
+import { ValidationError } from '@lma/core';
+import { groupLicenses, type LicenseSummary } from '../domain/licenses';
+import type { Models } from '../infra/models';
 
 /** Renames `_id` to the resource's own id field (`leadId`, `contactId`, ...). */
 export function withId<K extends string, T extends { _id: string }>(idField: K, doc: T): Omit<T, '_id'> & Record<K, string> {
@@ -22,3 +11,54 @@ export function withId<K extends string, T extends { _id: string }>(idField: K, 
 
 /** Stored-only fields never shown by the API. */
 export const HIDDEN = { outbox: 0, outboxAt: 0 } as const;
+
+/** keysetPage compares the cursor's sort value as given; a date sort key travels as ISO text and is compared as a Date. */
+function reviveDate(filter: unknown, field: string): unknown {
+  if (Array.isArray(filter)) return filter.map((f) => reviveDate(f, field));
+  if (filter === null || typeof filter !== 'object' || filter instanceof Date) return filter;
+  return Object.fromEntries(
+    Object.entries(filter).map(([k, v]) => {
+      if (k !== field) return [k, reviveDate(v, field)];
+      const toDate = (x: unknown) => {
+        const d = typeof x === 'string' ? new Date(x) : null;
+        if (!d || Number.isNaN(d.getTime())) throw new ValidationError([{ field: 'query.cursor', reason: 'must be a cursor returned by a previous page' }]);
+        return d;
+      };
+      if (typeof v === 'string') return [k, toDate(v)];
+      if (v && typeof v === 'object' && !(v instanceof Date)) return [k, Object.fromEntries(Object.entries(v).map(([op, x]) => [op, toDate(x)]))];
+      return [k, v];
+    }),
+  );
+}
+
+interface Findable {
+  find(filter: Record<string, unknown>, projection?: Record<string, 0 | 1>): { sort(s: Record<string, 1 | -1>): { limit(n: number): { lean(): unknown } } };
+}
+
+/** One page ordered by a date field (creation time) then id (keyset: stable while new documents arrive). */
+export async function pageByTime<T extends { _id: string }>(
+  model: Findable,
+  filter: Record<string, unknown>,
+  field: keyof T & string,
+  q: { order: 'asc' | 'desc'; cursor?: string | undefined; limit: number },
+  projection: Record<string, 0 | 1> = {},
+): Promise<{ items: T[]; nextCursor: string | null }> {
+  const { filter: f, sort } = keysetPage(filter, field, q.order === 'asc' ? 1 : -1, q.cursor);
+  const docs = (await model.find(reviveDate(f, field) as Record<string, unknown>, projection).sort(sort).limit(q.limit + 1).lean()) as T[];
+  return pageFrom(docs, q.limit, (d) => new Date(d[field] as Date).toISOString());
+}
+
+export const pageByCreation = <T extends { _id: string; createdAt: Date }>(
+  model: Findable,
+  filter: Record<string, unknown>,
+  q: { order: 'asc' | 'desc'; cursor?: string | undefined; limit: number },
+  projection: Record<string, 0 | 1> = {},
+) => pageByTime<T>(model, filter, 'createdAt', q, projection);
+
+/** The licenses linked to each of these leads, accounts or contacts (one query per page). */
+export async function licensesOf(models: Models, field: 'leadId' | 'accountId' | 'contactId', ids: string[]): Promise<(id: string) => LicenseSummary[]> {
+  if (ids.length === 0) return () => [];
+  const copies = await models.License.find({ [field]: { $in: ids } }).lean();
+  const byOwner = groupLicenses(copies, (l) => l[field]);
+  return (id) => byOwner.get(id) ?? [];
+}

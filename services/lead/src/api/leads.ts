@@ -1,84 +1,59 @@
 import type { Express } from 'express';
-import { z } from 'zod';
-import { NotFoundError, parseInput, requirePermission } from '@lma/core';
-import { ACCOUNT_ID, CONTACT_ID, LEAD_ID, LEAD_STATUSES, type Account, type Contact, type Lead } from '../domain/lead';
+import { leadApi, mountRoute } from '@lma/api';
+import { NotFoundError } from '@lma/core';
+import type { Account, Contact, Lead } from '../domain/lead';
 import { convertLead } from '../handlers/convertLead';
 import { traceOfHeaders } from '../infra/events';
-import { HIDDEN, Limit, page, withId } from './common';
+import { HIDDEN, licensesOf, pageByCreation, withId } from './common';
 import type { ApiDeps } from './deps';
 
-const LeadId = z.string().regex(LEAD_ID, 'must be a lead id (lead_ and 24 hex digits)');
-const ContactId = z.string().regex(CONTACT_ID, 'must be a contact id (contact_ and 24 hex digits)');
-const AccountId = z.string().regex(ACCOUNT_ID, 'must be an account id (account_ and 24 hex digits)');
-
-const LeadQuery = z
-  .object({ leadSource: z.string().trim().min(1).max(80).optional(), status: z.enum(LEAD_STATUSES).optional(), cursor: LeadId.optional(), limit: Limit })
-  .strict();
-const ContactQuery = z
-  .object({
-    email: z.string().trim().email('must be an email address').max(254).transform((e) => e.toLowerCase()).optional(),
-    accountId: AccountId.optional(),
-    cursor: ContactId.optional(),
-    limit: Limit,
-  })
-  .strict();
-const AccountQuery = z.object({ cursor: AccountId.optional(), limit: Limit }).strict();
-const ConvertBody = z
-  .object({ accountId: AccountId.optional(), accountName: z.string().trim().min(1, 'must not be empty').max(255).optional() })
-  .strict()
-  .refine((b) => !(b.accountId && b.accountName), 'give accountId (an existing account) or accountName (a new one), not both');
-
 const LEAD_VIEW = { ...HIDDEN, openKey: 0 } as const;
-const leadView = (l: Omit<Lead, 'openKey'>) => withId('leadId', l);
-const contactView = (c: Contact) => withId('contactId', c);
-const accountView = (a: Account) => withId('accountId', a);
 
-/** Leads, their conversion, and the contacts and accounts conversions create. */
+/** Defined filters only: every value was validated against its route's schema (no operators get here). */
+const defined = (f: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined));
+
+/** Leads, their conversion, and the contacts and accounts conversions create, each with its licenses. */
 export function mountLeads(app: Express, deps: ApiDeps): void {
-  app.get('/v1/leads', requirePermission('leads:read'), async (req, res) => {
-    const q = parseInput(LeadQuery, req.query, 'query');
-    const filter = { ...(q.leadSource ? { leadSource: q.leadSource } : {}), ...(q.status ? { status: q.status } : {}) };
-    const p = await page((f, limit) => deps.models.Lead.find(f, LEAD_VIEW).sort({ _id: 1 }).limit(limit).lean() as Promise<Lead[]>, filter, q.cursor, q.limit);
-    res.json({ items: p.items.map(leadView), nextCursor: p.nextCursor });
+  const m = deps.models;
+
+  mountRoute(app, leadApi.listLeads, async ({ query: q }) => {
+    const filter = defined({ leadSource: q.leadSource, status: q.status, ownerId: q.ownerId, packageId: q.packageId, subscriberOrgId: q.subscriberOrgId });
+    const p = await pageByCreation<Lead>(m.Lead, filter, q, LEAD_VIEW);
+    const licenses = await licensesOf(m, 'leadId', p.items.map((l) => l._id));
+    return { items: p.items.map((l) => ({ ...withId('leadId', l), licenses: licenses(l._id) })), nextCursor: p.nextCursor };
   });
 
-  app.get('/v1/leads/:leadId', requirePermission('leads:read'), async (req, res) => {
-    const { leadId } = parseInput(z.object({ leadId: LeadId }).strict(), req.params, 'path');
-    const lead = (await deps.models.Lead.findById(leadId, LEAD_VIEW).lean()) as Lead | null;
-    if (!lead) throw new NotFoundError(`Lead ${leadId}`);
-    res.json(leadView(lead));
+  mountRoute(app, leadApi.getLead, async ({ params }) => {
+    const lead = (await m.Lead.findById(params.leadId, LEAD_VIEW).lean()) as Lead | null;
+    if (!lead) throw new NotFoundError(`Lead ${params.leadId}`);
+    return { ...withId('leadId', lead), licenses: (await licensesOf(m, 'leadId', [lead._id]))(lead._id) };
   });
 
-  app.post('/v1/leads/:leadId/convert', requirePermission('leads:edit'), async (req, res) => {
-    const { leadId } = parseInput(z.object({ leadId: LeadId }).strict(), req.params, 'path');
-    const body = parseInput(ConvertBody, req.body ?? {}, 'body');
-    res.json(await convertLead(deps, { leadId, ...body }, traceOfHeaders(req.headers)));
+  mountRoute(app, leadApi.convertLead, async ({ params, body, principal }, req) =>
+    convertLead(deps, { leadId: params.leadId, accountId: body.accountId, accountName: body.accountName, actor: principal.subject }, traceOfHeaders(req.headers)),
+  );
+
+  mountRoute(app, leadApi.listContacts, async ({ query: q }) => {
+    const p = await pageByCreation<Contact>(m.Contact, defined({ email: q.email, accountId: q.accountId, ownerId: q.ownerId }), q);
+    const licenses = await licensesOf(m, 'contactId', p.items.map((c) => c._id));
+    return { items: p.items.map((c) => ({ ...withId('contactId', c), licenses: licenses(c._id) })), nextCursor: p.nextCursor };
   });
 
-  app.get('/v1/contacts', requirePermission('contacts:read'), async (req, res) => {
-    const q = parseInput(ContactQuery, req.query, 'query');
-    const filter = { ...(q.email ? { email: q.email } : {}), ...(q.accountId ? { accountId: q.accountId } : {}) };
-    const p = await page((f, limit) => deps.models.Contact.find(f).sort({ _id: 1 }).limit(limit).lean() as Promise<Contact[]>, filter, q.cursor, q.limit);
-    res.json({ items: p.items.map(contactView), nextCursor: p.nextCursor });
+  mountRoute(app, leadApi.getContact, async ({ params }) => {
+    const contact = (await m.Contact.findById(params.contactId).lean()) as Contact | null;
+    if (!contact) throw new NotFoundError(`Contact ${params.contactId}`);
+    return { ...withId('contactId', contact), licenses: (await licensesOf(m, 'contactId', [contact._id]))(contact._id) };
   });
 
-  app.get('/v1/contacts/:contactId', requirePermission('contacts:read'), async (req, res) => {
-    const { contactId } = parseInput(z.object({ contactId: ContactId }).strict(), req.params, 'path');
-    const contact = (await deps.models.Contact.findById(contactId).lean()) as Contact | null;
-    if (!contact) throw new NotFoundError(`Contact ${contactId}`);
-    res.json(contactView(contact));
+  mountRoute(app, leadApi.listAccounts, async ({ query: q }) => {
+    const p = await pageByCreation<Account>(m.Account, defined({ ownerId: q.ownerId, name: q.name }), q);
+    const licenses = await licensesOf(m, 'accountId', p.items.map((a) => a._id));
+    return { items: p.items.map((a) => ({ ...withId('accountId', a), licenses: licenses(a._id) })), nextCursor: p.nextCursor };
   });
 
-  app.get('/v1/accounts', requirePermission('accounts:read'), async (req, res) => {
-    const q = parseInput(AccountQuery, req.query, 'query');
-    const p = await page((f, limit) => deps.models.Account.find(f).sort({ _id: 1 }).limit(limit).lean() as Promise<Account[]>, {}, q.cursor, q.limit);
-    res.json({ items: p.items.map(accountView), nextCursor: p.nextCursor });
-  });
-
-  app.get('/v1/accounts/:accountId', requirePermission('accounts:read'), async (req, res) => {
-    const { accountId } = parseInput(z.object({ accountId: AccountId }).strict(), req.params, 'path');
-    const account = (await deps.models.Account.findById(accountId).lean()) as Account | null;
-    if (!account) throw new NotFoundError(`Account ${accountId}`);
-    res.json(accountView(account));
+  mountRoute(app, leadApi.getAccount, async ({ params }) => {
+    const account = (await m.Account.findById(params.accountId).lean()) as Account | null;
+    if (!account) throw new NotFoundError(`Account ${params.accountId}`);
+    return { ...withId('accountId', account), licenses: (await licensesOf(m, 'accountId', [account._id]))(account._id) };
   });
 }

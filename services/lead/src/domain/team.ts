@@ -1,3 +1,4 @@
+import type { Permission } from '@lma/api';
 import type { ParkReason } from '@lma/contracts';
 import { LMA_OWNER_ID } from './lead';
 
@@ -14,6 +15,8 @@ export interface TeamMember {
   email: string;
   active: boolean;
   roles: Role[];
+  /** Given by the partner; null or absent: the permissions of the roles (`ROLE_PERMISSIONS`). */
+  permissions?: Permission[] | null;
   /** Increments per change; names the change's event (`<id>:<revision>`). */
   revision: number;
   createdAt: Date;
@@ -25,6 +28,44 @@ export interface TeamMemberPatch {
   email?: string | undefined;
   active?: boolean | undefined;
   roles?: Role[] | undefined;
+  /** null: follow the roles again. */
+  permissions?: Permission[] | null | undefined;
+}
+
+/**
+ * What each role may do when the partner gives a member no explicit permissions (the same
+ * strings as token permissions). A member with several roles gets the union.
+ */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  'lead-manager': ['leads:read', 'leads:edit', 'accounts:read', 'contacts:read', 'licenses:read', 'packages:read'],
+  'sales-rep': ['leads:read', 'leads:edit', 'accounts:read', 'contacts:read'],
+  'retention-specialist': ['licenses:read', 'accounts:read', 'contacts:read', 'notification-rules:read'],
+  'license-manager': ['licenses:read', 'licenses:edit', 'packages:read', 'packages:edit', 'accounts:read', 'contacts:read'],
+  admin: ['admin'],
+};
+
+/** The member's effective permissions: explicit ones, else the union of their roles'. */
+export function effectivePermissions(member: Pick<TeamMember, 'roles' | 'permissions'>): Permission[] {
+  if (member.permissions) return [...member.permissions];
+  return [...new Set(member.roles.flatMap((r) => ROLE_PERMISSIONS[r] ?? []))];
+}
+
+export const hasLicenseAccess = (member: Pick<TeamMember, 'roles' | 'permissions'>): boolean => {
+  const p = effectivePermissions(member);
+  return p.includes('licenses:read') || p.includes('admin');
+};
+
+export type LeadManagerRejection = 'unknown' | 'inactive' | 'no-license-access';
+
+/**
+ * Whether a team member may be made a package's lead manager: they must exist, be active and have
+ * access to licenses (a lead manager follows the licenses their leads bring).
+ */
+export function leadManagerRejection(member: Pick<TeamMember, 'active' | 'roles' | 'permissions'> | null): { reason: LeadManagerRejection; field: string; message: string } | null {
+  if (!member) return { reason: 'unknown', field: 'body.leadManagerId', message: 'names no team member' };
+  if (!member.active) return { reason: 'inactive', field: 'body.leadManagerId', message: 'names an inactive team member' };
+  if (!hasLicenseAccess(member)) return { reason: 'no-license-access', field: 'body.leadManagerId', message: 'names a team member without access to licenses' };
+  return null;
 }
 
 /** The member after a patch, and whether others must hear of it (activation or deactivation). */
@@ -35,9 +76,14 @@ export function applyTeamMemberPatch(current: TeamMember, patch: TeamMemberPatch
     ...(patch.email !== undefined ? { email: patch.email.trim().toLowerCase() } : {}),
     ...(patch.active !== undefined ? { active: patch.active } : {}),
     ...(patch.roles !== undefined ? { roles: [...new Set(patch.roles)] } : {}),
+    ...(patch.permissions !== undefined ? { permissions: patch.permissions === null ? null : [...new Set(patch.permissions)] } : {}),
   };
   const changed =
-    next.name !== current.name || next.email !== current.email || next.active !== current.active || next.roles.join(',') !== current.roles.join(',');
+    next.name !== current.name ||
+    next.email !== current.email ||
+    next.active !== current.active ||
+    next.roles.join(',') !== current.roles.join(',') ||
+    (next.permissions ?? null)?.join(',') !== (current.permissions ?? null)?.join(',');
   return changed ? { next: { ...next, revision: current.revision + 1, updatedAt: now }, changed, activeChanged: next.active !== current.active } : { next: current, changed, activeChanged: false };
 }
 

@@ -1,7 +1,9 @@
 import { installationKey, type LeadConvertedV1, type TraceContext } from '@lma/contracts';
 import { ConflictError, NotFoundError, UnprocessableError, isDuplicateKey, type Clock } from '@lma/core';
 import { outboxUpdate, type DocumentLocks } from '@lma/kafka';
+import { auditEntryId } from '../domain/audit';
 import { planConversion, type Account, type Contact, type ConversionTarget, type Lead } from '../domain/lead';
+import { recordAudit } from '../infra/audit';
 import { leadConverted } from '../infra/events';
 import type { Models } from '../infra/models';
 
@@ -16,6 +18,8 @@ export interface ConvertLeadRequest {
   leadId: string;
   accountId?: string | undefined;
   accountName?: string | undefined;
+  /** Who converts (the caller's subject), for the audit. */
+  actor: string;
 }
 
 /**
@@ -46,6 +50,17 @@ export async function convertLead(deps: ConvertLeadDeps, req: ConvertLeadRequest
     const contact = await insertOrFind(deps.models.Contact, plan.contact);
     const data: LeadConvertedV1 = { leadId: lead._id, accountId: contact.accountId, contactId: contact._id, convertedAt: now.toISOString() };
     const event = leadConverted(data, installationKey(lead.packageId, lead.subscriberOrgId), now, trace);
+    await recordAudit(deps.models, {
+      _id: auditEntryId('lead', lead._id, 'converted'),
+      resourceType: 'lead',
+      resourceId: lead._id,
+      action: 'lead.converted',
+      actor: req.actor,
+      at: now,
+      revision: null,
+      before: { status: lead.status, convertedAccountId: lead.convertedAccountId, convertedContactId: lead.convertedContactId },
+      after: { status: plan.set.status, convertedAccountId: contact.accountId, convertedContactId: contact._id, newAccount: plan.newAccount },
+    });
     await deps.models.Lead.updateOne(
       { _id: lead._id, status: 'Open' },
       { $set: { ...plan.set, convertedAccountId: contact.accountId }, ...outboxUpdate([event], now) },

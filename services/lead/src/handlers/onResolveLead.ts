@@ -4,7 +4,7 @@ import { outboxOnInsert, type Publisher } from '@lma/kafka';
 import { leadIdFor, newLead, normalizeEmail, openKeyFor } from '../domain/lead';
 import { decideResolution, newLeadResolved, type ResolutionFacts } from '../domain/resolution';
 import { DEFAULT_ROUTING } from '../domain/team';
-import { sagaReply } from '../infra/events';
+import { leadCreated, sagaReply } from '../infra/events';
 import type { Models } from '../infra/models';
 
 export interface ResolveLeadDeps {
@@ -60,7 +60,23 @@ export function onResolveLead(deps: ResolveLeadDeps) {
       const lead = newLead(cmd, r.ownerId, now);
       const reply = sagaReply(cmd.commandId, ReplyType.LeadResolved, key, { ...ref, ...newLeadResolved(lead) } satisfies LeadResolvedV1, now, trace);
       try {
-        await deps.models.Lead.create({ ...lead, ...outboxOnInsert([reply], now) });
+        const created = leadCreated(
+          {
+            leadId: lead._id,
+            packageId: lead.packageId,
+            subscriberOrgId: lead.subscriberOrgId,
+            ownerId: lead.ownerId,
+            company: lead.company,
+            firstName: lead.firstName,
+            lastName: lead.lastName,
+            email: lead.email,
+            leadSource: lead.leadSource,
+            createdAt: now.toISOString(),
+          },
+          now,
+          trace,
+        );
+        await deps.models.Lead.create({ ...lead, ...outboxOnInsert([reply, created], now) });
         deps.kick();
         return;
       } catch (err) {

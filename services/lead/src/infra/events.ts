@@ -1,4 +1,4 @@
-import { InternalSource, InternalTopic, LeadEventType, type LeadConvertedV1, type LeadRoutingChangedV1, type TeamMemberChangedV1, type TraceContext } from '@lma/contracts';
+import { InternalSource, InternalTopic, LeadEventType, NotificationInputType, type LeadCreatedV1, type LeadConvertedV1, type LeadRoutingChangedV1, type TeamMemberChangedV1, type TraceContext } from '@lma/contracts';
 import type { OutgoingEvent } from '@lma/kafka';
 import type { z } from 'zod';
 
@@ -21,15 +21,26 @@ function leadEvent(id: string, type: string, key: string, data: object, now: Dat
   return { topic: InternalTopic.LeadEvents, id, source: InternalSource.Lead, type, time: now.toISOString(), key, data, ...trace };
 }
 
-export const teamMemberChanged = (teamMemberId: string, active: boolean, revision: number, now: Date, trace: TraceContext): OutgoingEvent =>
+export const teamMemberChanged = (
+  teamMemberId: string,
+  active: boolean,
+  revision: number,
+  now: Date,
+  trace: TraceContext,
+  profile: { name: string; email: string; roles: string[] } | undefined = undefined,
+): OutgoingEvent =>
   leadEvent(
     `${teamMemberId}:${revision}`,
     LeadEventType.TeamMemberChanged,
     teamMemberId,
-    { teamMemberId, active } satisfies z.infer<typeof TeamMemberChangedV1>,
+    { teamMemberId, active, ...(profile ? { name: profile.name, email: profile.email, roles: profile.roles } : {}) } satisfies z.infer<typeof TeamMemberChangedV1>,
     now,
     trace,
   );
+
+/** A lead was created (the notification service alerts the lead manager); id per lead, so a re-sent command is one event. */
+export const leadCreated = (data: LeadCreatedV1, now: Date, trace: TraceContext): OutgoingEvent =>
+  leadEvent(`${data.leadId}:created`, NotificationInputType.LeadCreated, data.leadId, data, now, trace);
 
 export const routingChanged = (packageId: string, leadManagerId: string | null, revision: number, now: Date, trace: TraceContext): OutgoingEvent =>
   leadEvent(

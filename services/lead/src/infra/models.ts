@@ -1,12 +1,14 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { outboxPaths, type OutboxFields } from '@lma/kafka';
+import type { AuditEntry } from '../domain/audit';
 import type { Account, Contact, Lead } from '../domain/lead';
+import type { LicenseCopy } from '../domain/licenses';
 import type { PackageSettings, TeamMember } from '../domain/team';
 
 
 export type TeamMemberDoc = TeamMember & OutboxFields;
 const TeamMemberSchema = new Schema<TeamMemberDoc>(
-  { _id: String, name: String, email: String, active: Boolean, roles: [String], revision: Number, createdAt: Date, updatedAt: Date, ...outboxPaths },
+  { _id: String, name: String, email: String, active: Boolean, roles: [String], permissions: { type: [String], default: undefined }, revision: Number, createdAt: Date, updatedAt: Date, ...outboxPaths },
   { versionKey: false, collection: 'team_members', minimize: false },
 );
 TeamMemberSchema.index({ email: 1 }, { unique: true });
@@ -55,6 +57,13 @@ LeadSchema.index({ openKey: 1 }, { unique: true });
 LeadSchema.index({ email: 1, company: 1, status: 1 });
 LeadSchema.index({ status: 1, _id: 1 });
 LeadSchema.index({ leadSource: 1, status: 1, _id: 1 });
+// list filters, each with the creation-time keyset order (createdAt, _id)
+LeadSchema.index({ createdAt: 1, _id: 1 });
+LeadSchema.index({ leadSource: 1, createdAt: 1, _id: 1 });
+LeadSchema.index({ status: 1, createdAt: 1, _id: 1 });
+LeadSchema.index({ ownerId: 1, createdAt: 1, _id: 1 });
+LeadSchema.index({ packageId: 1, createdAt: 1, _id: 1 });
+LeadSchema.index({ subscriberOrgId: 1, createdAt: 1, _id: 1 });
 
 const ContactSchema = new Schema<Contact>(
   { _id: String, firstName: String, lastName: String, email: String, phone: String, country: String, state: String, accountId: String, ownerId: String, leadId: String, createdAt: Date },
@@ -62,8 +71,54 @@ const ContactSchema = new Schema<Contact>(
 );
 ContactSchema.index({ email: 1, _id: 1 });
 ContactSchema.index({ accountId: 1, _id: 1 });
+ContactSchema.index({ createdAt: 1, _id: 1 });
+ContactSchema.index({ email: 1, createdAt: 1, _id: 1 });
+ContactSchema.index({ accountId: 1, createdAt: 1, _id: 1 });
+ContactSchema.index({ ownerId: 1, createdAt: 1, _id: 1 });
 
 const AccountSchema = new Schema<Account>({ _id: String, name: String, ownerId: String, createdAt: Date }, { versionKey: false, collection: 'accounts' });
+AccountSchema.index({ createdAt: 1, _id: 1 });
+AccountSchema.index({ ownerId: 1, createdAt: 1, _id: 1 });
+AccountSchema.index({ name: 1, createdAt: 1, _id: 1 });
+
+/** Read model of the license service's licenses (from lma.license.events). */
+const LicenseCopySchema = new Schema<LicenseCopy>(
+  {
+    _id: String,
+    licenseName: String,
+    packageId: String,
+    subscriberOrgId: String,
+    status: String,
+    seats: Number,
+    expiresOn: String,
+    leadId: String,
+    accountId: String,
+    contactId: String,
+    revision: Number,
+    deleted: Boolean,
+    updatedAt: Date,
+  },
+  { versionKey: false, collection: 'licenses', minimize: false },
+);
+LicenseCopySchema.index({ leadId: 1 });
+LicenseCopySchema.index({ accountId: 1 });
+LicenseCopySchema.index({ contactId: 1 });
+
+const AuditEntrySchema = new Schema<AuditEntry>(
+  {
+    _id: String,
+    resourceType: String,
+    resourceId: String,
+    action: String,
+    actor: String,
+    at: Date,
+    revision: Number,
+    before: { type: Schema.Types.Mixed, default: null },
+    after: { type: Schema.Types.Mixed },
+  },
+  { versionKey: false, collection: 'audit_entries', minimize: false },
+);
+AuditEntrySchema.index({ resourceType: 1, resourceId: 1, at: 1, _id: 1 });
 
 export interface Models {
   TeamMember: Model<TeamMemberDoc>;
@@ -71,6 +126,8 @@ export interface Models {
   Lead: Model<LeadDoc>;
   Contact: Model<Contact>;
   Account: Model<Account>;
+  License: Model<LicenseCopy>;
+  AuditEntry: Model<AuditEntry>;
 }
 
 export function registerModels(db: Connection): void {
@@ -79,6 +136,8 @@ export function registerModels(db: Connection): void {
   db.model('Lead', LeadSchema);
   db.model('Contact', ContactSchema);
   db.model('Account', AccountSchema);
+  db.model('License', LicenseCopySchema);
+  db.model('AuditEntry', AuditEntrySchema);
 }
 
 export const models = (db: Connection): Models => ({
@@ -87,4 +146,6 @@ export const models = (db: Connection): Models => ({
   Lead: db.model<LeadDoc>('Lead'),
   Contact: db.model<Contact>('Contact'),
   Account: db.model<Account>('Account'),
+  License: db.model<LicenseCopy>('License'),
+  AuditEntry: db.model<AuditEntry>('AuditEntry'),
 });

@@ -38,6 +38,8 @@ export interface License {
   versionAt: string;
   /** The last applied marketplace event and command ids (bounded): a redelivery changes nothing. */
   appliedEventIds: string[];
+  /** Set once the license has been Active (created Active included): it can never go back to Trial. */
+  everActive?: boolean;
 }
 
 export interface PackageDefaults {
@@ -109,6 +111,7 @@ export function newLicense(
     presenceAt: install.installedAt,
     versionAt: install.installedAt,
     appliedEventIds: [],
+    everActive: defaults.defaultLicense.status === 'Active',
   };
 }
 

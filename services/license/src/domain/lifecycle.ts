@@ -107,6 +107,7 @@ export function decideReinstall(
   if (l.status !== 'Uninstalled') return { set: { presenceAt: at }, event: null };
   const set: Partial<License> = {
     status: defaults.defaultLicense.status,
+    ...(defaults.defaultLicense.status === 'Active' ? { everActive: true } : {}),
     usedLicenses: 0,
     presenceAt: at,
     packageVersionId: install.packageVersionId,
@@ -172,9 +173,9 @@ export function seatChangeOutcome(l: License, c: { id: string; data: UserLicense
 }
 
 /** Seats used is the exact count of assigned users; an event only when the count changed. */
-export function decideSeatsUsed(l: License, assigned: number): Decision | null {
+export function decideSeatsUsed(l: License, assigned: number, by: { changedBy: string; reason: string } = { changedBy: MARKETPLACE, reason: 'seat assignments changed' }): Decision | null {
   if (l.usedLicenses === assigned) return null;
-  return { set: { usedLicenses: assigned }, event: { type: LicenseEventType.SeatsUsedChanged, changedBy: MARKETPLACE, reason: 'seat assignments changed' } };
+  return { set: { usedLicenses: assigned }, event: { type: LicenseEventType.SeatsUsedChanged, ...by } };
 }
 
 /** `lma.lead.converted`: the licenses of the lead are linked to the new account and contact. */

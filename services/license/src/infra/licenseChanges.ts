@@ -12,6 +12,37 @@ export interface ChangeDeps {
 }
 
 const APPLIED_IDS_KEPT = 50;
+
+/**
+ * Told of every license write of this process, right after it succeeded (the license check read
+ * model: see checkReadModel.ts), and of every seat assignment write (before the license write).
+ */
+export const licenseWriteHooks: {
+  licenseWritten?: (l: License, eventType: LicenseEventType | null) => void;
+  seatWritten?: (licenseId: string, userId: string) => void;
+} = {};
+
+/** The license fields an audit entry shows before and after a change. */
+const AUDITED_FIELDS: readonly (keyof License)[] = [
+  'status', 'seats', 'usedLicenses', 'expiresOn', 'packageVersionId', 'versionNumber', 'orgEdition', 'orgStatus', 'orgExpiresOn',
+  'instance', 'sandbox', 'leadId', 'accountId', 'contactId', 'orgLocked', 'deletedAt',
+];
+
+/** The audit entry of a change: who, when, why, and the changed fields before and after. */
+function auditEntry(l: License, set: Partial<License>, revision: number, event: NonNullable<Decision['event']>, now: Date) {
+  const changed = AUDITED_FIELDS.filter((k) => k in set && set[k] !== l[k]);
+  return {
+    _id: `${l._id}:${revision}`,
+    licenseId: l._id,
+    revision,
+    at: now,
+    eventType: event.type,
+    changedBy: event.changedBy,
+    reason: event.reason,
+    before: Object.fromEntries(changed.map((k) => [k, l[k] ?? null])),
+    after: Object.fromEntries(changed.map((k) => [k, set[k] ?? null])),
+  };
+}
 export const ORG_CHANGES_KEPT = 20;
 
 /** The stored license, or null; without its outbox. */
@@ -33,7 +64,7 @@ export async function writeDecision(
   now: Date,
   trace: TraceContext,
   extra: OutgoingEvent[] = [],
-): Promise<void> {
+): Promise<License> {
   const revision = d.event ? l.revision + 1 : l.revision;
   // computed here rather than with $push/$slice, which FerretDB accepts but does not apply;
   // the lock and the revision condition make this read-modify-write safe
@@ -54,8 +85,17 @@ export async function writeDecision(
       ]
     : [];
   events.push(...extra);
+  // the audit entry first, keyed by the revision it describes: readers show only entries up to the
+  // license's revision, so an entry whose license write then failed is never shown (and the next
+  // change of that revision overwrites it)
+  if (d.event) {
+    const entry = auditEntry(l, d.set, revision, d.event, now);
+    await m.LicenseAudit.updateOne({ _id: entry._id }, { $set: entry }, { upsert: true });
+  }
   const res = await m.License.updateOne({ _id: l._id, revision: l.revision }, { $set: set, ...(events.length ? outboxUpdate(events, now) : {}) });
   if (res.matchedCount === 0) throw new RetryableError(`license ${l._id} changed meanwhile (was revision ${l.revision})`);
+  licenseWriteHooks.licenseWritten?.(next, d.event?.type ?? null);
+  return next;
 }
 
 /** `absent`: no license (or not named yet); `deferred`: kept for after a reinstall; `done`: applied or nothing to do. */
@@ -87,7 +127,7 @@ export async function applyChange(deps: ChangeDeps, licenseId: string, c: Licens
  * conditional upsert then hits the `_id` and fails as a duplicate), and returns the number of
  * users assigned: duplicates and repeats never change the count.
  */
-async function recordSeat(m: Models, licenseId: string, d: UserLicenseChangedV1): Promise<number> {
+export async function recordSeat(m: Models, licenseId: string, d: Pick<UserLicenseChangedV1, 'userId' | 'action' | 'changedAt'>): Promise<number> {
   const changedAt = new Date(d.changedAt);
   try {
     await m.SeatAssignment.updateOne(
@@ -98,6 +138,7 @@ async function recordSeat(m: Models, licenseId: string, d: UserLicenseChangedV1)
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
   }
+  licenseWriteHooks.seatWritten?.(licenseId, d.userId);
   return await m.SeatAssignment.countDocuments({ licenseId, assigned: true });
 }
 

@@ -20,6 +20,8 @@ export interface Package {
   latestReleasedAt: string | null;
   registrationEventId: string;
   updatedAt: Date;
+  /** Changes of the default license values by hand (PATCH /packages/{packageId}); absent = 0. */
+  revision?: number;
 }
 const PackageSchema = new Schema<Package>(
   {
@@ -37,9 +39,11 @@ const PackageSchema = new Schema<Package>(
     latestReleasedAt: String,
     registrationEventId: String,
     updatedAt: Date,
+    revision: Number,
   },
   { versionKey: false, collection: 'packages', minimize: false },
 );
+PackageSchema.index({ packageName: 1, _id: 1 });
 
 /** Created only from `marketplace.package-version.uploaded`; read-only for everyone. */
 export interface PackageVersion {
@@ -55,6 +59,7 @@ const PackageVersionSchema = new Schema<PackageVersion>(
   { versionKey: false, collection: 'package_versions' },
 );
 PackageVersionSchema.index({ packageId: 1, releasedAt: -1 });
+PackageVersionSchema.index({ packageId: 1, releasedAt: -1, _id: -1 });
 
 export type LicenseDoc = License & OutboxFields;
 const LicenseSchema = new Schema<LicenseDoc>(
@@ -89,6 +94,7 @@ const LicenseSchema = new Schema<LicenseDoc>(
     presenceAt: String,
     versionAt: String,
     appliedEventIds: { type: [String], default: [] },
+    everActive: Boolean,
     ...outboxPaths,
   },
   { versionKey: false, collection: 'licenses', minimize: false },
@@ -97,6 +103,21 @@ LicenseSchema.index({ packageId: 1, subscriberOrgId: 1 }, { unique: true });
 LicenseSchema.index({ licenseNumber: 1 });
 LicenseSchema.index({ subscriberOrgId: 1 });
 LicenseSchema.index({ leadId: 1 });
+LicenseSchema.index({ accountId: 1 });
+LicenseSchema.index({ contactId: 1 });
+LicenseSchema.index({ packageVersionId: 1 });
+/** The sorts of GET /licenses (each then by _id, for keyset pagination); see api/licenses.ts. */
+export const LICENSE_SORT_FIELDS = ['licenseName', 'expiresOn', 'installDate', 'updatedAt'] as const;
+/**
+ * Filters of GET /licenses that select many licenses get one index per sort; the selective ones
+ * (an org, a lead, an account, a contact, a version) use their single-field index and the few
+ * licenses they select are sorted in memory. expiringBefore is a range on expiresOn.
+ */
+const BROAD_FILTERS = ['packageId', 'status', 'sandbox'] as const;
+for (const sort of LICENSE_SORT_FIELDS) {
+  LicenseSchema.index({ [sort]: 1, _id: 1 });
+  for (const f of BROAD_FILTERS) LicenseSchema.index({ [f]: 1, [sort]: 1, _id: 1 });
+}
 
 /**
  * Changes for a license that cannot apply yet: the license does not exist yet (an upgrade or seat
@@ -164,6 +185,7 @@ const SeatAssignmentSchema = new Schema<SeatAssignment>(
   { versionKey: false, collection: 'seat_assignments' },
 );
 SeatAssignmentSchema.index({ licenseId: 1, assigned: 1 });
+SeatAssignmentSchema.index({ licenseId: 1, assigned: 1, userId: 1 });
 
 /**
  * License numbers taken: `_id` is the number, `licenseId` (unique) who took it. Taking a number is
@@ -181,6 +203,55 @@ const LicenseNumberClaimSchema = new Schema<LicenseNumberClaim>(
 );
 LicenseNumberClaimSchema.index({ licenseId: 1 }, { unique: true });
 
+/**
+ * One entry per change of a license that published an event, `_id` `<licenseId>:<revision>`:
+ * written just before the revision-guarded license update; readers show only entries whose
+ * revision is at most the license's (see writeDecision).
+ */
+export interface LicenseAudit {
+  _id: string;
+  licenseId: string;
+  revision: number;
+  at: Date;
+  eventType: string;
+  changedBy: string;
+  reason: string;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+}
+const LicenseAuditSchema = new Schema<LicenseAudit>(
+  {
+    _id: String,
+    licenseId: String,
+    revision: Number,
+    at: Date,
+    eventType: String,
+    changedBy: String,
+    reason: String,
+    before: Schema.Types.Mixed,
+    after: Schema.Types.Mixed,
+  },
+  { versionKey: false, collection: 'license_audit', minimize: false },
+);
+LicenseAuditSchema.index({ licenseId: 1, revision: -1 });
+
+/** Changes of a package's default license values (PATCH /packages/{packageId}), `_id` `<packageId>:<revision>`. */
+export interface PackageAudit {
+  _id: string;
+  packageId: string;
+  revision: number;
+  at: Date;
+  changedBy: string;
+  reason: string;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+}
+const PackageAuditSchema = new Schema<PackageAudit>(
+  { _id: String, packageId: String, revision: Number, at: Date, changedBy: String, reason: String, before: Schema.Types.Mixed, after: Schema.Types.Mixed },
+  { versionKey: false, collection: 'package_audit', minimize: false },
+);
+PackageAuditSchema.index({ packageId: 1, revision: -1 });
+
 export interface Models {
   Package: Model<Package>;
   PackageVersion: Model<PackageVersion>;
@@ -190,6 +261,8 @@ export interface Models {
   OrgChangeLog: Model<OrgChangeLog>;
   LeadConversion: Model<LeadConversion>;
   SeatAssignment: Model<SeatAssignment>;
+  LicenseAudit: Model<LicenseAudit>;
+  PackageAudit: Model<PackageAudit>;
 }
 
 export function registerModels(db: Connection): void {
@@ -201,6 +274,8 @@ export function registerModels(db: Connection): void {
   db.model('OrgChangeLog', OrgChangeLogSchema);
   db.model('LeadConversion', LeadConversionSchema);
   db.model('SeatAssignment', SeatAssignmentSchema);
+  db.model('LicenseAudit', LicenseAuditSchema);
+  db.model('PackageAudit', PackageAuditSchema);
 }
 
 export const models = (db: Connection): Models => ({
@@ -212,4 +287,6 @@ export const models = (db: Connection): Models => ({
   OrgChangeLog: db.model<OrgChangeLog>('OrgChangeLog'),
   LeadConversion: db.model<LeadConversion>('LeadConversion'),
   SeatAssignment: db.model<SeatAssignment>('SeatAssignment'),
+  LicenseAudit: db.model<LicenseAudit>('LicenseAudit'),
+  PackageAudit: db.model<PackageAudit>('PackageAudit'),
 });

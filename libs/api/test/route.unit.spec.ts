@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ValidationError } from '@lma/core';
+import { defineRoute, parseRoute } from '../src';
+
+const route = defineRoute({
+  operationId: 'updateThing',
+  method: 'patch',
+  path: '/things/{thingId}',
+  service: 'license',
+  permission: 'packages:edit',
+  summary: 'Update',
+  tags: ['Things'],
+  params: z.object({ thingId: z.string().regex(/^t[0-9]+$/, 'must be a thing id') }),
+  query: z.object({ status: z.enum(['active', 'retired']).optional() }),
+  body: z.object({ name: z.string().max(5), owner: z.object({ email: z.string().email() }).optional() }),
+  responses: { 200: { description: 'ok' } },
+});
+
+const sortByField = (e: { field: string; reason: string }[]) => [...e].sort((a, b) => a.field.localeCompare(b.field));
+
+function errorsOf(req: { params?: unknown; query?: unknown; body?: unknown }): { field: string; reason: string }[] {
+  try {
+    parseRoute(route, { params: { thingId: 't1' }, query: {}, body: { name: 'a' }, ...req });
+  } catch (err) {
+    if (err instanceof ValidationError) return err.errors;
+    throw err;
+  }
+  return [];
+}
+
+describe('parseRoute', () => {
+  it('accepts a valid request', () => {
+    expect(parseRoute(route, { params: { thingId: 't1' }, query: { status: 'active' }, body: { name: 'ab' } })).toEqual({
+      params: { thingId: 't1' },
+      query: { status: 'active' },
+      body: { name: 'ab' },
+    });
+  });
+
+  it('names every unknown field, operator and dotted key, nested ones too', () => {
+    expect(sortByField(errorsOf({ body: { name: 'a', $where: 'sleep(1)', 'a.b': 1, owner: { email: 'x@y.io', $ne: null } } }))).toEqual([
+      { field: 'body.$where', reason: 'is not a known field' },
+      { field: 'body.a.b', reason: 'is not a known field' },
+      { field: 'body.owner.$ne', reason: 'is not a known field' },
+    ]);
+    expect(errorsOf({ query: { 'status[$ne]': 'x' } })).toEqual([{ field: 'query.status[$ne]', reason: 'is not a known field' }]);
+  });
+
+  it('rejects operators and arrays where scalars are expected, in every part at once', () => {
+    const errors = errorsOf({ params: { thingId: '$gt' }, query: { status: ['active', 'retired'] }, body: { name: { $gt: '' } } });
+    expect(errors.map((e) => e.field)).toEqual(['path.thingId', 'query.status', 'body.name']);
+    expect(errors[0]!.reason).toBe('must be a thing id');
+  });
+
+  it('rejects over-long strings, missing fields and a body that is not an object', () => {
+    expect(errorsOf({ body: { name: 'toolong' } })).toEqual([{ field: 'body.name', reason: expect.stringMatching(/at most 5/) }]);
+    expect(errorsOf({ body: {} })).toEqual([{ field: 'body.name', reason: 'is required' }]);
+    expect(errorsOf({ body: [{ name: 'a' }] }).map((e) => e.field)).toEqual(['body']);
+  });
+});

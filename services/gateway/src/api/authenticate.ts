@@ -1,0 +1,81 @@
+import { UnauthenticatedError, signJwt, verifyJwt, type AuthOptions, type Principal } from '@lma/core';
+import { parseApiKey, secretMatches } from '../domain/apiKeys';
+import type { CachedApiKey } from '../infra/apiKeyStore';
+
+/** A caller the gateway has authenticated, with the token it forwards to the services. */
+export interface Caller {
+  principal: Principal;
+  /** Rate-limit identity: one bucket per user or per API key. */
+  id: string;
+  /** Short-lived HS256 JWT (`sub`, `permissions`) the services verify with `authenticate`. */
+  forwardToken: string;
+}
+
+interface Entry {
+  caller: Caller;
+  until: number;
+}
+const MAX_ENTRIES = 50_000;
+
+/**
+ * Authenticates `Authorization: Bearer <JWT>`, `Authorization: ApiKey <key>` or `X-API-Key`.
+ * A verified bearer token and the token forwarded for it are re-used until the earlier of the
+ * caller's expiry and half the forwarded token's lifetime, so the hot path signs and verifies
+ * nothing (the cache is keyed by the exact token string).
+ */
+export function createAuthenticator(deps: {
+  jwt: AuthOptions;
+  forwardTtlSeconds: number;
+  lookupKey: (keyId: string) => Promise<CachedApiKey | null>;
+  now?: () => number;
+}) {
+  const now = deps.now ?? Date.now;
+  const reuseMs = (deps.forwardTtlSeconds * 1000) / 2;
+  const bearers = new Map<string, Entry>();
+  const keys = new Map<string, Entry>();
+
+  const forward = (p: Principal) => signJwt({ sub: p.subject, permissions: [...p.permissions] }, { ...deps.jwt, now, expiresInSeconds: deps.forwardTtlSeconds });
+  const remember = (map: Map<string, Entry>, key: string, caller: Caller, until: number) => {
+    if (map.size >= MAX_ENTRIES) map.clear();
+    map.set(key, { caller, until });
+    return caller;
+  };
+
+  function bearer(token: string): Caller {
+    const t = now();
+    const hit = bearers.get(token);
+    if (hit && hit.until > t) return hit.caller;
+    const principal = verifyJwt(token, { ...deps.jwt, now });
+    const exp = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number }).exp * 1000;
+    return remember(bearers, token, { principal, id: `user:${principal.subject}`, forwardToken: forward(principal) }, Math.min(exp, t + reuseMs));
+  }
+
+  async function apiKey(key: string): Promise<Caller> {
+    const parsed = parseApiKey(key);
+    if (!parsed) throw new UnauthenticatedError('The API key is malformed');
+    const stored = await deps.lookupKey(parsed.keyId);
+    if (!stored || !secretMatches(parsed.secret, stored.secretHash)) throw new UnauthenticatedError('The API key is invalid');
+    if (stored.revoked) throw new UnauthenticatedError('The API key has been revoked');
+    const t = now();
+    const hit = keys.get(parsed.keyId);
+    // the cached forward token is only re-used for the same stored key state (permissions)
+    if (hit && hit.until > t && hit.caller.principal === stored.principal) return hit.caller;
+    return remember(keys, parsed.keyId, { principal: stored.principal, id: `key:${parsed.keyId}`, forwardToken: forward(stored.principal) }, t + reuseMs);
+  }
+
+  return async (headers: { authorization?: string | undefined; 'x-api-key'?: string | string[] | undefined }): Promise<Caller> => {
+    const auth = headers.authorization;
+    if (auth) {
+      const space = auth.indexOf(' ');
+      const scheme = space > 0 ? auth.slice(0, space).toLowerCase() : auth.toLowerCase();
+      const value = space > 0 ? auth.slice(space + 1).trim() : '';
+      if (scheme === 'bearer') return bearer(value);
+      if (scheme === 'apikey') return await apiKey(value);
+      throw new UnauthenticatedError('Unsupported authorization scheme: use Bearer <JWT> or ApiKey <key>');
+    }
+    const key = headers['x-api-key'];
+    if (typeof key === 'string' && key) return await apiKey(key.trim());
+    throw new UnauthenticatedError('A bearer token or an API key is required');
+  };
+}
+export type Authenticator = ReturnType<typeof createAuthenticator>;

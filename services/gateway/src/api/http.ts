@@ -1,0 +1,94 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LmaError, ValidationError, httpStatusOf, type Logger } from '@lma/core';
+
+/** The 64 kB body limit of every service, enforced before anything is parsed or forwarded. */
+export const BODY_LIMIT = 64 * 1024;
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, contentType = 'application/json; charset=utf-8'): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Every error as application/problem+json, in the format of @lma/core's problemMiddleware. */
+export function sendProblem(req: IncomingMessage, res: ServerResponse, err: unknown, logger: Logger): void {
+  let status = 500;
+  let detail = 'An unexpected error occurred';
+  let extra: Record<string, unknown> = {};
+  if (err instanceof LmaError) {
+    status = httpStatusOf[err.kind];
+    detail = err.message;
+    extra = { ...(err.errors.length ? { errors: err.errors } : {}), ...err.extra };
+    if (status === 429 && typeof err.extra['retryAfterSeconds'] === 'number') res.setHeader('Retry-After', String(err.extra['retryAfterSeconds']));
+  } else if (err instanceof HttpProblem) {
+    status = err.status;
+    detail = err.message;
+    for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+  }
+  if (status >= 500) logger.error({ err, path: req.url?.split('?')[0] }, 'request failed');
+  if (res.headersSent) return void res.destroy();
+  sendJson(res, status, { type: `https://lma.dev/problems/${status}`, title: TITLES[status] ?? 'Error', status, detail, instance: req.url, ...extra }, 'application/problem+json; charset=utf-8');
+}
+
+const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+
+/**
+ * The JSON body (undefined without one or for another content type), at most BODY_LIMIT bytes
+ * (413), an object or array (400 otherwise, as express.json's strict mode).
+ */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (length > BODY_LIMIT) throw new HttpProblem(413, 'The request body is larger than 64 kB');
+  const type = req.headers['content-type'];
+  if (!type || !JSON_TYPE.test(type) || (length === 0 && req.headers['transfer-encoding'] === undefined)) {
+    req.resume();
+    return undefined;
+  }
+  // events rather than `for await`: leaving that loop early destroys the socket, and the 413 with it
+  const chunks = await new Promise<Buffer[]>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT) return void parts.push(chunk);
+      req.off('data', onData);
+      req.resume(); // discard the rest
+      reject(new HttpProblem(413, 'The request body is larger than 64 kB'));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(parts));
+    req.once('error', reject);
+  });
+  const text = Buffer.concat(chunks).toString('utf8');
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[') throw new ValidationError([{ field: 'body', reason: 'is not valid JSON (an object is expected)' }], 'The request body is not valid JSON');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ValidationError([{ field: 'body', reason: 'is not valid JSON' }], 'The request body is not valid JSON');
+  }
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import { createApiKey, getApiKey, getApiKeyAudit, getOpenApi, listApiKeys, parseRoute, revokeApiKey, successStatus, type ApiRoute, type OpenApiDocument } from '@lma/api';
+import { ForbiddenError, RateLimitedError, ValidationError, hasPermission, type Logger, type Principal } from '@lma/core';
+import type { Authenticator } from './api/authenticate';
+import { HttpProblem, readJsonBody, sendJson, sendProblem } from './api/http';
+import type { Proxy } from './api/proxy';
+import type { RateLimiter } from './domain/rateLimiter';
+import { compileRoutes } from './domain/routeTable';
+import type { ApiKeyStore } from './infra/apiKeyStore';
+
+export const API_PREFIX = '/api/v1';
+
+export interface GatewayDeps {
+  routes: readonly ApiRoute[];
+  openapi: OpenApiDocument;
+  authenticate: Authenticator;
+  limiter: RateLimiter;
+  proxy: Proxy;
+  keys: ApiKeyStore;
+  logger: Logger;
+  /** Called when a request under /api/v1 has been answered (metrics). */
+  observe?: (operation: string, status: number, seconds: number) => void;
+}
+
+type Input = ReturnType<typeof parseRoute>;
+type Handler = (input: Input, principal: Principal) => Promise<unknown> | unknown;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * `/api/v1/*`: authenticate, rate-limit, authorise, validate with the route declaration, then
+ * answer (gateway routes) or forward to the owning service's `/v1/*`. A plain node:http handler
+ * rather than express middleware: this is the license-check hot path, and every layer costs.
+ */
+export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const match = compileRoutes(deps.routes);
+  const local: Record<string, Handler> = {
+    [getOpenApi.operationId]: () => deps.openapi,
+    [createApiKey.operationId]: ({ body }, p) => deps.keys.create(body as { name: string; permissions: string[] }, p.subject),
+    [listApiKeys.operationId]: ({ query }) => {
+      const q = query as { limit: number; cursor?: string };
+      return deps.keys.list(q.limit, q.cursor);
+    },
+    [getApiKey.operationId]: ({ params }) => deps.keys.get((params as { keyId: string }).keyId),
+    [revokeApiKey.operationId]: ({ params }, p) => deps.keys.revoke((params as { keyId: string }).keyId, p.subject),
+    [getApiKeyAudit.operationId]: ({ params }) => deps.keys.audit((params as { keyId: string }).keyId),
+  };
+  for (const r of deps.routes) {
+    if (r.service === 'gateway' && !local[r.operationId]) throw new Error(`gateway route ${r.operationId} has no handler`);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, url: string, requestId: string): Promise<string> {
+    const caller = await deps.authenticate(req.headers);
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const method = req.method ?? 'GET';
+    const m = match(method, path);
+    if (m.kind === 'not-found') throw new HttpProblem(404, `No API operation at ${method} ${API_PREFIX}${path}; see ${API_PREFIX}/openapi.json`);
+    if (m.kind === 'method-not-allowed') throw new HttpProblem(405, `${API_PREFIX}${path} allows ${m.allow.join(', ')}`, { allow: m.allow.join(', ') });
+    if (m.kind === 'bad-path') throw new ValidationError([{ field: `path.${m.param}`, reason: 'is not valid URL encoding' }]);
+    const route = m.route;
+
+    const taken = deps.limiter.take(caller.id, route.rateLimit === 'check' ? 'check' : 'default');
+    if (!taken.ok) throw new RateLimitedError(taken.retryAfterSeconds, `Rate limit exceeded; retry in ${taken.retryAfterSeconds} s`);
+    if (route.permission !== 'authenticated' && !hasPermission(caller.principal, route.permission)) throw new ForbiddenError(route.permission);
+    const body = await readJsonBody(req);
+    const input = parseRoute(route, { params: m.params, query: q < 0 ? {} : parseQuery(url.slice(q + 1)), body });
+
+    if (route.service === 'gateway') {
+      const result = await local[route.operationId]!(input, caller.principal);
+      const status = successStatus(route);
+      if (status === 204 || result === undefined) res.writeHead(status).end();
+      else sendJson(res, status, result);
+      return route.operationId;
+    }
+    const answer = await deps.proxy.forward({
+      service: route.service,
+      method,
+      url,
+      headers: req.headers,
+      token: caller.forwardToken,
+      requestId,
+      body: route.body && body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': answer.body.length });
+    res.end(answer.body);
+    return route.operationId;
+  }
+
+  return (req, res) => {
+    const started = process.hrtime.bigint();
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const url = req.url!.slice(API_PREFIX.length) || '/';
+    handle(req, res, url, requestId).then(
+      (operation) => deps.observe?.(operation, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9),
+      (err: unknown) => {
+        sendProblem(req, res, err, deps.logger);
+        deps.observe?.('unknown', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+      },
+    );
+  };
+}

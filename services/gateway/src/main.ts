@@ -1,0 +1,88 @@
+import { allRoutes, openApiDocument } from '@lma/api';
+import { createServer } from 'node:http';
+import { closeServer, connectMongo, createBaseApp, createLogger, ensureIndexes, onShutdown, pingMongo, problemMiddleware, systemClock } from '@lma/core';
+import { runMain } from '@lma/service';
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createAuthenticator } from './api/authenticate';
+import { createProxy } from './api/proxy';
+import { API_PREFIX, createApp } from './app';
+import { readConfig } from './config';
+import { RateLimiter } from './domain/rateLimiter';
+import { createApiKeyStore } from './infra/apiKeyStore';
+import { models, registerModels } from './infra/models';
+
+// Not createRuntime: that one connects Kafka (publisher, topics, readiness), and the gateway
+// neither produces nor consumes. It has a database (API keys), an HTTP server and metrics.
+runMain('gateway', async () => {
+  const config = readConfig();
+  const logger = createLogger('gateway', config.LOG_LEVEL);
+  const db = await connectMongo(config.MONGODB_URI, `${config.MONGODB_DB_PREFIX}_gateway`, logger);
+  registerModels(db);
+  await ensureIndexes(db);
+
+  const routes = allRoutes();
+  const keys = createApiKeyStore({ models: models(db), clock: systemClock, cacheTtlMs: config.API_KEY_CACHE_TTL_MS });
+  const proxy = createProxy({
+    urls: {
+      'install-intake': config.INSTALL_INTAKE_URL,
+      lead: config.LEAD_URL,
+      license: config.LICENSE_URL,
+      notification: config.NOTIFICATION_URL,
+      refresh: config.REFRESH_URL,
+    },
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+  });
+  const limiter = new RateLimiter(
+    {
+      default: { ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST },
+      check: { ratePerSecond: config.RATE_LIMIT_CHECK_PER_SECOND, burst: config.RATE_LIMIT_CHECK_BURST },
+    },
+    Date.now,
+  );
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const duration = new Histogram({
+    name: 'lma_gateway_request_duration_seconds',
+    help: 'Time from request to answer under /api/v1, per operation and status (the service call included).',
+    labelNames: ['operation', 'status'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+
+  const app = createBaseApp([{ name: 'database', check: () => pingMongo(db) }]);
+  // unauthenticated like /healthz: scraped from inside the cluster network, counts only
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  app.use(problemMiddleware(logger));
+  const api = createApp({
+    routes,
+    openapi: openApiDocument(routes),
+    authenticate: createAuthenticator({
+      jwt: { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER },
+      forwardTtlSeconds: config.FORWARD_TOKEN_TTL_SECONDS,
+      lookupKey: keys.lookup,
+    }),
+    limiter,
+    proxy,
+    keys,
+    logger,
+    observe: (operation, status, seconds) => duration.observe({ operation, status: String(status) }, seconds),
+  });
+  // /api/v1 bypasses express (the hot path); health, readiness and metrics stay on it
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url.startsWith(API_PREFIX) && (url.length === API_PREFIX.length || url[API_PREFIX.length] === '/' || url[API_PREFIX.length] === '?')) api(req, res);
+    else app(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.PORT, '0.0.0.0', () => resolve()));
+  const addr = server.address();
+  logger.info({ port: typeof addr === 'object' && addr ? addr.port : config.PORT, routes: routes.length }, 'gateway listening');
+  onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
+    await closeServer(server);
+    await proxy.close();
+    await db.close();
+  });
+});

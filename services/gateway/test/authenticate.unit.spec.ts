@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { signJwt, verifyJwt, type LmaError } from '@lma/core';
+import { createAuthenticator } from '../src/api/authenticate';
+import { hashSecret, newApiKey } from '../src/domain/apiKeys';
+import type { CachedApiKey } from '../src/infra/apiKeyStore';
+
+const jwt = { secret: 'unit-test-secret-0123456789abcdef0123', issuer: 'lma-unit' };
+
+function setup() {
+  const clock = { t: Date.parse('2026-03-01T00:00:00Z') };
+  const k = newApiKey();
+  const stored: { key: CachedApiKey | null } = {
+    key: { keyId: k.keyId, secretHash: hashSecret(k.secret), revoked: false, principal: { subject: `apikey:${k.keyId}`, permissions: new Set(['licenses:read']) } },
+  };
+  const auth = createAuthenticator({ jwt, forwardTtlSeconds: 60, lookupKey: async () => stored.key, now: () => clock.t });
+  return { clock, k, stored, auth };
+}
+const detail = async (p: Promise<unknown>) => ((await p.then(() => undefined, (e: LmaError) => e)) as LmaError | undefined)?.message;
+
+describe('the gateway authenticator', () => {
+  it('accepts a bearer token and forwards a short-lived token with the same subject and permissions', async () => {
+    const { clock, auth } = setup();
+    const token = signJwt({ sub: 'ada@example.com', permissions: ['leads:read'] }, { ...jwt, now: () => clock.t });
+    const caller = await auth({ authorization: `Bearer ${token}` });
+    expect(caller.id).toBe('user:ada@example.com');
+    const forwarded = verifyJwt(caller.forwardToken, { ...jwt, now: () => clock.t });
+    expect(forwarded).toEqual({ subject: 'ada@example.com', permissions: new Set(['leads:read']) });
+    expect(() => verifyJwt(caller.forwardToken, { ...jwt, now: () => clock.t + 61_000 })).toThrow(/expired/);
+  });
+
+  it('stops accepting a cached bearer token when it expires', async () => {
+    const { clock, auth } = setup();
+    const token = signJwt({ sub: 'ada@example.com', permissions: [] }, { ...jwt, now: () => clock.t, expiresInSeconds: 10 });
+    await auth({ authorization: `Bearer ${token}` });
+    clock.t += 9_000;
+    await expect(auth({ authorization: `Bearer ${token}` })).resolves.toBeDefined();
+    clock.t += 1_000;
+    expect(await detail(auth({ authorization: `Bearer ${token}` }))).toMatch(/expired/);
+  });
+
+  it('re-signs the forwarded token before it gets old', async () => {
+    const { clock, auth } = setup();
+    const token = signJwt({ sub: 'ada@example.com', permissions: [] }, { ...jwt, now: () => clock.t });
+    const first = (await auth({ authorization: `Bearer ${token}` })).forwardToken;
+    clock.t += 29_000;
+    expect((await auth({ authorization: `Bearer ${token}` })).forwardToken).toBe(first);
+    clock.t += 2_000;
+    const second = (await auth({ authorization: `Bearer ${token}` })).forwardToken;
+    expect(second).not.toBe(first);
+    expect(() => verifyJwt(second, { ...jwt, now: () => clock.t + 50_000 })).not.toThrow();
+  });
+
+  it('accepts an API key as ApiKey or X-API-Key and refuses a wrong secret, an unknown or revoked key', async () => {
+    const { k, stored, auth } = setup();
+    expect((await auth({ authorization: `ApiKey ${k.key}` })).id).toBe(`key:${k.keyId}`);
+    expect((await auth({ 'x-api-key': k.key })).principal.permissions).toEqual(new Set(['licenses:read']));
+    expect(await detail(auth({ 'x-api-key': `lma_${k.keyId}_${newApiKey().secret}` }))).toMatch(/invalid/);
+    stored.key = { ...stored.key!, revoked: true };
+    expect(await detail(auth({ 'x-api-key': k.key }))).toMatch(/revoked/);
+    stored.key = null;
+    expect(await detail(auth({ 'x-api-key': k.key }))).toMatch(/invalid/);
+  });
+
+  it('refuses missing credentials and other schemes', async () => {
+    const { auth } = setup();
+    expect(await detail(auth({}))).toMatch(/required/);
+    expect(await detail(auth({ authorization: 'Basic YTpi' }))).toMatch(/Unsupported/);
+    expect(await detail(auth({ authorization: 'Bearer' }))).toMatch(/malformed/);
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { examplePackageInstalled, type SnapshotInstallation } from '@lma/contracts';
+import { sagaIdFor } from '../src/domain/onboarding';
+import { installFromSnapshot, snapshotInstallEventId } from '../src/domain/snapshotInstall';
+
+const { installer, ...rest } = examplePackageInstalled;
+const snapshot: SnapshotInstallation = { ...rest, uninstalled: false, usedLicenses: 2 };
+
+describe('onboarding from a snapshot installation', () => {
+  it('given the installer, then the install carries it', () => {
+    expect(installFromSnapshot({ ...snapshot, installer })).toEqual(examplePackageInstalled);
+  });
+
+  it('given no installer, then a placeholder unique to the org that can never match a real contact', () => {
+    expect(installFromSnapshot(snapshot).installer).toEqual({
+      firstName: 'Unknown',
+      lastName: 'Installer',
+      email: `installer.${snapshot.subscriberOrgId.toLowerCase()}@unknown.invalid`,
+      company: snapshot.org.name,
+    });
+  });
+
+  it('derives one saga per package and org, whichever refresh starts it', () => {
+    expect(sagaIdFor(snapshotInstallEventId(snapshot.packageId, snapshot.subscriberOrgId))).toBe(`onb:snapshot:${snapshot.packageId}:${snapshot.subscriberOrgId}`);
+  });
+});

@@ -1,0 +1,110 @@
+import { LicenseEventType } from '@lma/contracts';
+import { checkStateOf, decideCheck, needsSeat, type CheckAnswer, type CheckState } from '../domain/check';
+import { licenseIdFor, type License } from '../domain/license';
+import type { Models } from './models';
+
+interface Entry {
+  /** null: an event newer than what is cached was seen (another replica's change); reload by _id. */
+  state: CheckState | null;
+  revision: number;
+  /** userId -> has a seat; filled on demand by `_id` lookups. */
+  seats: Map<string, boolean>;
+  /** Bumped on every seat write: a seat lookup that started before it is not cached. */
+  seatGeneration: number;
+}
+
+/**
+ * The license check read model: per process, in memory, the check state of each license asked
+ * about (status, seats, expiration, org lock, revision) and the seat of each user asked about.
+ * Loaded on a miss by `_id` only (a license by its id, a seat by `<licenseId>:<userId>`), never by
+ * a query that would scan. Kept current:
+ * - by this process's own writes, right after each succeeds (licenseWriteHooks), so a check right
+ *   after a change made through this replica reflects it;
+ * - by `lma.license.events` consumed by each replica with its own consumer group: an event whose
+ *   revision is newer than the cached one drops the cached state (revision-guarded), so the next
+ *   check reloads it from the database, which already holds that revision (the outbox publishes
+ *   after the write). Events do not carry who got or lost a seat, hence the reload.
+ * A license that does not exist (yet) is not cached: the answer `not-installed` always asks the
+ * database, so a license created a moment ago is never missed.
+ */
+export class CheckReadModel {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly m: Models,
+    private readonly maxEntries = 200_000,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async check(packageId: string, subscriberOrgId: string, userId: string, today: string): Promise<CheckAnswer> {
+    const id = licenseIdFor(packageId, subscriberOrgId);
+    let e = this.entries.get(id);
+    if (!e?.state) e = await this.load(id);
+    const state = e?.state ?? null;
+    if (!e || !needsSeat(state, today)) return decideCheck(state, false, today);
+    const seat = e.seats.get(userId) ?? (await this.loadSeat(id, e, userId));
+    return decideCheck(state, seat, today);
+  }
+
+  private async load(id: string): Promise<Entry | undefined> {
+    const known = this.entries.get(id);
+    const doc = (await this.m.License.findById(id, { outbox: 0, outboxAt: 0, appliedEventIds: 0 }).lean()) as License | null;
+    if (!doc?.licenseName) return undefined;
+    const current = this.entries.get(id);
+    if (current?.state && current.revision >= doc.revision) return current;
+    const e: Entry = {
+      state: checkStateOf(doc),
+      revision: doc.revision,
+      // seats cached under the same entry stay valid: seat writes invalidate them one by one
+      seats: current && current === known ? current.seats : new Map(),
+      seatGeneration: current?.seatGeneration ?? 0,
+    };
+    this.put(id, e);
+    return e;
+  }
+
+  private async loadSeat(licenseId: string, e: Entry, userId: string): Promise<boolean> {
+    const generation = e.seatGeneration;
+    const doc = await this.m.SeatAssignment.findById(`${licenseId}:${userId}`, { assigned: 1 }).lean();
+    const seat = doc?.assigned === true;
+    if (e.seatGeneration === generation && this.entries.get(licenseId) === e) e.seats.set(userId, seat);
+    return seat;
+  }
+
+  private put(id: string, e: Entry): void {
+    if (!this.entries.has(id) && this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(id, e);
+  }
+
+  /** This process wrote the license (see licenseWriteHooks). */
+  licenseWritten(l: License, eventType: string | null): void {
+    if (!l.licenseName) return;
+    const current = this.entries.get(l._id);
+    if (current && current.revision > l.revision) return;
+    const resetSeats = eventType === LicenseEventType.Uninstalled || eventType === LicenseEventType.Reinstalled || !current;
+    this.put(l._id, {
+      state: checkStateOf(l),
+      revision: l.revision,
+      seats: resetSeats ? new Map() : current.seats,
+      seatGeneration: (current?.seatGeneration ?? 0) + (resetSeats ? 1 : 0),
+    });
+  }
+
+  /** This process wrote a seat assignment: the user's seat is looked up again. */
+  seatWritten(licenseId: string, userId: string): void {
+    const e = this.entries.get(licenseId);
+    if (!e) return;
+    e.seatGeneration++;
+    e.seats.delete(userId);
+  }
+
+  /** A license event (any replica's): a newer revision than the cached one drops the cached state. */
+  eventSeen(licenseId: string, revision: number): void {
+    const e = this.entries.get(licenseId);
+    if (!e || e.revision >= revision) return;
+    this.entries.set(licenseId, { state: null, revision, seats: new Map(), seatGeneration: e.seatGeneration + 1 });
+  }
+}

@@ -1,0 +1,546 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { allRoutes, parseRoute, type ApiRoute } from '@lma/api';
+import { LICENSE_EVENTS_TOPIC } from '@lma/contracts';
+import { signJwt, verifyJwt } from '@lma/core';
+import { ServiceProcess, eventually, ids, type ServiceName } from '@lma/testing';
+import { Harness, JWT, bearer } from './harness';
+
+/**
+ * The gateway in front of every service that owns a route of allRoutes(): whatever routes exist
+ * when this runs are checked (documented, answered, authorised, validated).
+ */
+const routes = allRoutes();
+const owners = [...new Set(routes.map((r) => r.service))].filter((s): s is Exclude<ServiceName, 'gateway'> => s !== 'gateway');
+const h = new Harness('gateway');
+/** A second replica: tiny rate limits, a 1 s key cache, and install-intake unreachable. */
+let other: ServiceProcess;
+const ADMIN = bearer(['admin'], 'admin@example.com');
+
+beforeAll(async () => {
+  await h.start(owners, [LICENSE_EVENTS_TOPIC]);
+  await h.startGateway({ RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000', API_KEY_CACHE_TTL_MS: '60000' });
+  other = await new ServiceProcess(
+    'gateway',
+    h.gatewayEnv({ RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '2', API_KEY_CACHE_TTL_MS: '1000', INSTALL_INTAKE_URL: 'http://127.0.0.1:9' }),
+  ).start();
+});
+afterAll(async () => {
+  await other?.stop();
+  await h.stop();
+});
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+async function call(method: string, path: string, opts: { auth?: string | null; headers?: Record<string, string>; body?: unknown; raw?: string; base?: string } = {}): Promise<Answer> {
+  const headers: Record<string, string> = { ...(opts.auth === null ? {} : { authorization: opts.auth ?? ADMIN }), ...opts.headers };
+  let body: string | undefined;
+  if (opts.raw !== undefined || opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = opts.raw ?? JSON.stringify(opts.body);
+  }
+  const res = await fetch(`${opts.base ?? h.service('gateway').url}/api/v1${path}`, { method: method.toUpperCase(), headers, ...(body === undefined ? {} : { body }) });
+  const text = await res.text();
+  let json: unknown = text;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON: kept as text */
+  }
+  return { status: res.status, headers: res.headers, body: json };
+}
+
+const isProblem = (a: Answer, status: number) => {
+  expect(a.status, JSON.stringify(a.body)).toBe(status);
+  expect(a.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(a.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+};
+const fields = (a: Answer): string[] => ((a.body?.errors ?? []) as { field: string }[]).map((e) => e.field);
+/** The gateway's own 404 for a path no operation has (a service's 404 is about a resource). */
+const isUnknownRoute = (a: Answer) => a.status === 404 && /^No API operation/.test(String(a.body?.detail));
+
+// --- valid sample requests, derived from the routes' own schemas ---
+
+/** zod's kind of a schema; by name, as `instanceof` fails between the routes' CommonJS zod and this file's ESM zod. */
+const kind = (s: z.ZodTypeAny): string => (s._def as { typeName?: string }).typeName ?? '';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const def = (s: z.ZodTypeAny): any => s._def;
+const unwrap = (s: z.ZodTypeAny): z.ZodTypeAny => {
+  switch (kind(s)) {
+    case 'ZodOptional':
+    case 'ZodNullable':
+    case 'ZodDefault':
+      return unwrap(def(s).innerType);
+    case 'ZodEffects':
+      return unwrap(def(s).schema);
+    default:
+      return s;
+  }
+};
+
+const stringCandidates = () => [
+  ids.packageId(),
+  ids.subscriberOrgId(),
+  ids.packageVersionId(),
+  ids.userId(),
+  ids.developerOrgId(),
+  `onb:${randomUUID()}`,
+  `rj_${ids.packageId()}_1`,
+  randomUUID(),
+  randomBytes(8).toString('hex'),
+  'sample',
+  `sample.${randomBytes(3).toString('hex')}@example.com`,
+  'https://example.com/hook',
+  '2026-01-01T00:00:00.000Z',
+  '2026-01-01',
+  '1.0.0',
+  'Sample Name',
+];
+
+/** A value the schema accepts, or undefined when none of the candidates fits. */
+function sample(s: z.ZodTypeAny): unknown {
+  const ok = (v: unknown) => s.safeParse(v).success;
+  const inner = unwrap(s);
+  let candidates: unknown[] = [];
+  const d = def(inner);
+  switch (kind(inner)) {
+    case 'ZodString':
+      candidates = stringCandidates();
+      break;
+    case 'ZodNumber':
+      candidates = [1, 10, 0, 100, 1000];
+      break;
+    case 'ZodBoolean':
+      candidates = [true, false];
+      break;
+    case 'ZodEnum':
+      candidates = d.values as unknown[];
+      break;
+    case 'ZodNativeEnum':
+      candidates = Object.values(d.values as object);
+      break;
+    case 'ZodLiteral':
+      candidates = [d.value];
+      break;
+    case 'ZodRecord':
+      candidates = [{}];
+      break;
+    case 'ZodArray': {
+      const one = sample(d.type);
+      candidates = [[], [one], [one, sample(d.type)]];
+      break;
+    }
+    case 'ZodUnion':
+    case 'ZodDiscriminatedUnion':
+      candidates = (d.options as z.ZodTypeAny[]).map(sample);
+      break;
+    case 'ZodObject': {
+      const value: Record<string, unknown> = {};
+      for (const [k, f] of Object.entries(d.shape() as z.ZodRawShape)) if (!f.isOptional()) value[k] = sample(f);
+      candidates = [value];
+      break;
+    }
+  }
+  return candidates.find(ok);
+}
+
+const stringify = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+interface SampleRequest {
+  path: string;
+  query: string;
+  body: unknown;
+}
+/** A request the route's declaration accepts (validated with parseRoute), or undefined. */
+function sampleRequest(r: ApiRoute): SampleRequest | undefined {
+  const params: Record<string, string> = {};
+  for (const [k, f] of Object.entries(r.params?.shape ?? {})) params[k] = stringify(sample(f as z.ZodTypeAny));
+  const query: Record<string, string> = {};
+  for (const [k, f] of Object.entries(r.query?.shape ?? {})) if (!(f as z.ZodTypeAny).isOptional()) query[k] = stringify(sample(f as z.ZodTypeAny));
+  const body = r.body ? sample(r.body) : undefined;
+  try {
+    parseRoute(r, { params, query, body });
+  } catch {
+    return undefined;
+  }
+  return {
+    path: r.path.replace(/\{([A-Za-z0-9_]+)\}/g, (_, n: string) => encodeURIComponent(params[n]!)),
+    query: Object.keys(query).length ? `?${new URLSearchParams(query)}` : '',
+    body,
+  };
+}
+/** Any path the route matches (parameters filled with something), for checks before validation. */
+const somePath = (r: ApiRoute) => r.path.replace(/\{[A-Za-z0-9_]+\}/g, 'x1');
+
+describe('authentication', () => {
+  it('refuses no credentials, a malformed, forged, expired or foreign token and unknown schemes with 401', async () => {
+    const sub = { sub: 'someone@example.com', permissions: ['admin'] };
+    const cases: [string | null, RegExp][] = [
+      [null, /required/],
+      ['Bearer not-a-jwt', /malformed/],
+      [`Bearer ${signJwt(sub, { ...JWT, secret: 'another-secret-of-at-least-32-characters!!' })}`, /signature/],
+      [`Bearer ${signJwt(sub, { ...JWT, now: () => Date.now() - 7_200_000 })}`, /expired/],
+      [`Bearer ${signJwt(sub, { ...JWT, issuer: 'someone-else' })}`, /issuer/],
+      ['Basic YWRtaW46YWRtaW4=', /Unsupported/],
+    ];
+    for (const [auth, detail] of cases) {
+      const a = await call('get', '/api-keys', { auth });
+      isProblem(a, 401);
+      expect(a.body.detail).toMatch(detail);
+    }
+  });
+
+  it('serves /healthz and /readyz without credentials, and nothing else', async () => {
+    const base = h.service('gateway').url;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    isProblem(await call('get', '/openapi.json', { auth: null }), 401);
+  });
+
+  it('answers an unknown path with 404, a wrong method with 405, both as problems', async () => {
+    const unknown = await call('get', '/no-such-thing');
+    isProblem(unknown, 404);
+    expect(isUnknownRoute(unknown)).toBe(true);
+    const wrong = await call('put', '/api-keys');
+    isProblem(wrong, 405);
+    expect(wrong.headers.get('allow')).toMatch(/GET/);
+  });
+});
+
+describe('API keys', () => {
+  it('are created once with their secret, work as ApiKey or X-API-Key, list without secrets, and revoke at once', async () => {
+    const created = await call('post', '/api-keys', { body: { name: 'billing sync', permissions: ['licenses:read'] } });
+    expect(created.status).toBe(201);
+    const { keyId, key } = created.body as { keyId: string; key: string };
+    expect(key).toMatch(new RegExp(`^lma_${keyId}_[A-Za-z0-9_-]{43}$`));
+    expect(created.body).toMatchObject({ name: 'billing sync', permissions: ['licenses:read'], createdBy: 'admin@example.com', revokedAt: null });
+
+    // stored hashed, never in clear
+    const secret = key.slice(`lma_${keyId}_`.length);
+    const stored = await h.db('gateway').collection('api_keys').findOne({ _id: keyId } as never);
+    expect(stored!['secretHash']).toBe(createHash('sha256').update(secret).digest('hex'));
+    expect(JSON.stringify(stored)).not.toContain(secret);
+
+    // the key reaches the service as a caller with its permissions: install-intake answers (404: no onboarding)
+    const q = `/onboardings?packageId=${ids.packageId()}&subscriberOrgId=${ids.subscriberOrgId()}`;
+    const viaAuthorization = await call('get', q, { auth: `ApiKey ${key}` });
+    expect(viaAuthorization.status, JSON.stringify(viaAuthorization.body)).toBe(404);
+    expect(viaAuthorization.body.detail).toMatch(/No onboarding/);
+    expect((await call('get', q, { auth: null, headers: { 'x-api-key': key } })).status).toBe(404);
+    const denied = await call('get', '/api-keys', { auth: `ApiKey ${key}` });
+    isProblem(denied, 403);
+    expect(denied.body.missingPermission).toBe('admin');
+    isProblem(await call('get', q, { auth: `ApiKey lma_${keyId}_${randomBytes(32).toString('base64url')}` }), 401);
+    isProblem(await call('get', q, { auth: 'ApiKey lma_nonsense' }), 401);
+
+    // the other replica caches the key (1 s TTL there)
+    expect((await call('get', q, { auth: `ApiKey ${key}`, base: other.url })).status).toBe(503);
+
+    let listed: { keyId: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Answer = await call('get', `/api-keys?limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(JSON.stringify(page.body)).not.toContain(secret);
+      expect(JSON.stringify(page.body)).not.toMatch(/secretHash|"key"/);
+      listed = listed.concat(page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(listed.map((k) => k.keyId)).toContain(keyId);
+
+    const revoked = await call('delete', `/api-keys/${keyId}`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body).toMatchObject({ keyId, revokedBy: 'admin@example.com', revokedAt: expect.any(String) });
+    const refused = await call('get', q, { auth: `ApiKey ${key}` });
+    isProblem(refused, 401);
+    expect(refused.body.detail).toMatch(/revoked/);
+    // ...and on the other replica once its cache entry expires
+    await eventually('the other replica to refuse the revoked key', async () => (await call('get', q, { auth: `ApiKey ${key}`, base: other.url })).status === 401, 5_000, 100);
+    expect((await call('delete', `/api-keys/${keyId}`)).status).toBe(200); // idempotent
+
+    const audit = await call('get', `/api-keys/${keyId}/audit`);
+    expect(audit.status).toBe(200);
+    expect(audit.body.items).toEqual([
+      { action: 'created', actor: 'admin@example.com', at: expect.any(String), before: null, after: { name: 'billing sync', permissions: ['licenses:read'], revokedAt: null } },
+      {
+        action: 'revoked',
+        actor: 'admin@example.com',
+        at: expect.any(String),
+        before: { name: 'billing sync', permissions: ['licenses:read'], revokedAt: null },
+        after: { name: 'billing sync', permissions: ['licenses:read'], revokedAt: revoked.body.revokedAt },
+      },
+    ]);
+    isProblem(await call('get', `/api-keys/${keyId}/audit`, { auth: bearer(['licenses:read']) }), 403);
+  });
+
+  it('only admins create keys, with known permissions', async () => {
+    const forbidden = await call('post', '/api-keys', { auth: bearer(['licenses:edit']), body: { name: 'x', permissions: ['admin'] } });
+    isProblem(forbidden, 403);
+    expect(forbidden.body.missingPermission).toBe('admin');
+    const invalid = await call('post', '/api-keys', { body: { name: '', permissions: ['root', 'licenses:read', 'licenses:read'] } });
+    isProblem(invalid, 400);
+    expect(fields(invalid)).toEqual(expect.arrayContaining(['body.name', 'body.permissions.0']));
+  });
+});
+
+describe('every route of allRoutes()', () => {
+  it('is in the OpenAPI document the gateway serves, which validates as OpenAPI 3.1', async () => {
+    const a = await call('get', '/openapi.json');
+    expect(a.status).toBe(200);
+    const doc = a.body as { openapi: string; paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown }>> };
+    expect(doc.openapi).toBe('3.1.0');
+    await SwaggerParser.validate(structuredClone(doc) as never);
+    for (const r of routes) {
+      const o = doc.paths[r.path]?.[r.method];
+      expect(o, `${r.method} ${r.path}`).toBeDefined();
+      const declared = [...Object.keys(r.params?.shape ?? {}).map((n) => `path:${n}`), ...Object.keys(r.query?.shape ?? {}).map((n) => `query:${n}`)].sort();
+      expect((o!.parameters ?? []).map((p) => `${p.in}:${p.name}`).sort(), r.operationId).toEqual(declared);
+      expect(!!o!.requestBody, r.operationId).toBe(!!r.body);
+    }
+  });
+
+  it('without the permission: 403 naming it', async () => {
+    for (const r of routes) {
+      const a = await call(r.method, somePath(r), { auth: bearer([], `nobody-${r.operationId}@example.com`) });
+      if (r.permission === 'authenticated') {
+        expect(a.status, r.operationId).not.toBe(403);
+        continue;
+      }
+      isProblem(a, 403);
+      expect(a.body.missingPermission, r.operationId).toBe(r.permission);
+    }
+  });
+
+  it('with the permission: answered by the owning service (not 403, 404 for the route, 405 or 503)', async () => {
+    let answeredWithSample = 0;
+    for (const r of routes) {
+      const s = sampleRequest(r);
+      const perms = r.permission === 'authenticated' ? [] : [r.permission];
+      const a = s
+        ? await call(r.method, `${s.path}${s.query}`, { auth: bearer(perms, `caller-${r.operationId}@example.com`), ...(s.body === undefined ? {} : { body: s.body }) })
+        : await call(r.method, somePath(r), { auth: bearer(perms) });
+      const what = `${r.operationId}: ${a.status} ${JSON.stringify(a.body)}`;
+      expect([403, 405, 503], what).not.toContain(a.status);
+      expect(isUnknownRoute(a), what).toBe(false);
+      expect(a.headers.get('x-request-id'), what).toBeTruthy();
+      if (r.service === 'gateway') continue;
+      // a service that does not serve the declared route answers express's HTML 404
+      expect(a.headers.get('content-type'), what).toMatch(/json/);
+      if (s) {
+        answeredWithSample++;
+        // a valid request passes the gateway: a problem comes from the service (`instance` is its /v1 path)
+        if (a.status >= 400) expect(a.body.instance, what).toMatch(/^\/v1\//);
+      }
+    }
+    expect(answeredWithSample).toBeGreaterThan(0);
+  });
+});
+
+describe('malformed and injection payloads', () => {
+  const marker = `inj${randomBytes(6).toString('hex')}`;
+  const scalar = (f: z.ZodTypeAny) => ['ZodString', 'ZodNumber', 'ZodBoolean', 'ZodEnum', 'ZodLiteral'].includes(kind(unwrap(f)));
+  const maxLength = (f: z.ZodTypeAny): number | undefined => {
+    const i = unwrap(f);
+    return kind(i) === 'ZodString' ? ((i as z.ZodString).maxLength ?? undefined) : undefined;
+  };
+  const numberRange = (f: z.ZodTypeAny): number[] => {
+    const i = unwrap(f) as z.ZodNumber;
+    if (kind(i) !== 'ZodNumber') return [];
+    return [...(i.minValue !== null ? [i.minValue - 1] : []), ...(i.maxValue !== null ? [i.maxValue + 1] : []), ...(i.isInt ? [1.5] : [])];
+  };
+  let sent = 0;
+  async function rejected(r: ApiRoute, path: string, field: string, body?: { raw?: string; body?: unknown }) {
+    const a = await call(r.method, path, { ...body, auth: ADMIN });
+    isProblem(a, 400);
+    expect(a.body.errors?.length, `${r.operationId} ${path}`).toBeGreaterThan(0);
+    for (const e of a.body.errors) expect(e, `${r.operationId} ${path}`).toEqual({ field: expect.any(String), reason: expect.any(String) });
+    expect(fields(a).some((f) => f === field || f.startsWith(`${field}.`)), `${r.operationId} ${path} ${JSON.stringify(body)}: ${JSON.stringify(a.body.errors)} lacks ${field}`).toBe(true);
+    sent++;
+  }
+
+  it('in bodies: operators, $ and dotted keys, arrays for scalars, wrong types, out of range, over-long, unknown fields -> 400 naming the field', async () => {
+    for (const r of routes.filter((x) => x.body)) {
+      const base = (sampleRequest(r)?.body ?? {}) as Record<string, unknown>;
+      const path = sampleRequest(r)?.path ?? somePath(r);
+      const shape = (kind(unwrap(r.body!)) === 'ZodObject' ? def(unwrap(r.body!)).shape() : {}) as z.ZodRawShape;
+      await rejected(r, path, 'body.$where', { body: { ...base, $where: `sleep(1000) || '${marker}'` } });
+      await rejected(r, path, 'body.a.b', { body: { ...base, 'a.b': marker } });
+      await rejected(r, path, `body.${marker}`, { body: { ...base, [marker]: 'unknown field' } });
+      await rejected(r, path, 'body', { body: [base] });
+      await rejected(r, path, 'body', { raw: '{"name": ' });
+      for (const [k, f] of Object.entries(shape)) {
+        if (!scalar(f)) continue;
+        await rejected(r, path, `body.${k}`, { body: { ...base, [k]: { $gt: marker } } });
+        await rejected(r, path, `body.${k}`, { body: { ...base, [k]: { $ne: null } } });
+        await rejected(r, path, `body.${k}`, { body: { ...base, [k]: { $regex: `.*${marker}` } } });
+        await rejected(r, path, `body.${k}`, { body: { ...base, [k]: [marker, marker] } });
+        await rejected(r, path, `body.${k}`, { body: { ...base, [k]: ['ZodString', 'ZodEnum'].includes(kind(unwrap(f))) ? 12345 : `${marker}` } });
+        const max = maxLength(f);
+        if (max !== undefined && max < 30_000) await rejected(r, path, `body.${k}`, { body: { ...base, [k]: marker + 'x'.repeat(max) } });
+        for (const n of numberRange(f)) await rejected(r, path, `body.${k}`, { body: { ...base, [k]: n } });
+      }
+    }
+    // an operation without a body refuses one
+    const noBody = routes.find((r) => r.method === 'post' && !r.body && sampleRequest(r));
+    if (noBody) await rejected(noBody, sampleRequest(noBody)!.path, 'body', { body: { $set: { state: marker } } });
+  });
+
+  it('in query strings and path parameters: operators, repeated keys, invalid values -> 400 naming the field', async () => {
+    for (const r of routes.filter((x) => x.query)) {
+      const s = sampleRequest(r);
+      const path = s?.path ?? somePath(r);
+      const valid = new URLSearchParams(s?.query ?? '');
+      const q = (extra: string) => `${path}?${[valid.toString(), extra].filter(Boolean).join('&')}`;
+      const shape = r.query!.shape as z.ZodRawShape;
+      const first = Object.keys(shape)[0]!;
+      await rejected(r, q(`${first}[$ne]=${marker}`), `query.${first}[$ne]`);
+      await rejected(r, q(`$where=${marker}`), 'query.$where');
+      await rejected(r, q(`${marker}=1`), `query.${marker}`);
+      for (const [k, f] of Object.entries(shape)) {
+        if (!scalar(f)) continue;
+        const others = new URLSearchParams(valid);
+        others.delete(k);
+        const withOthers = (extra: string) => `${path}?${[others.toString(), extra].filter(Boolean).join('&')}`;
+        await rejected(r, withOthers(`${k}=${marker}&${k}=${marker}`), `query.${k}`);
+        for (const v of ['$gt', `{"$ne":null}`, 'x'.repeat(600), ...numberRange(f).map(String)]) {
+          if (!f.safeParse(v).success) await rejected(r, withOthers(`${k}=${encodeURIComponent(v)}`), `query.${k}`);
+        }
+      }
+    }
+    for (const r of routes.filter((x) => x.params)) {
+      const s = sampleRequest(r);
+      for (const [k, f] of Object.entries(r.params!.shape as z.ZodRawShape)) {
+        for (const v of ['$gt', `{"$ne":null}`, `${marker}$where`, 'a/b', `a.b${marker}`, 'x'.repeat(600)]) {
+          if (f.safeParse(v).success) continue;
+          const path = r.path.replace(/\{([A-Za-z0-9_]+)\}/g, (_, n: string) => (n === k ? encodeURIComponent(v) : encodeURIComponent(String(sample(r.params!.shape[n]!) ?? "x1"))));
+          await rejected(r, `${path}${s?.query ?? ''}`, `path.${k}`);
+        }
+      }
+    }
+    // the migrated install-intake routes, explicitly
+    const saga = await call('get', `/onboardings/${encodeURIComponent('{"$ne":null}')}`);
+    isProblem(saga, 400);
+    expect(fields(saga)).toEqual(['path.sagaId']);
+    const injected = await call('get', `/onboardings?packageId[$gt]=&subscriberOrgId=${ids.subscriberOrgId()}`);
+    isProblem(injected, 400);
+    expect(fields(injected)).toEqual(expect.arrayContaining(['query.packageId', 'query.packageId[$gt]']));
+  });
+
+  it('stored nothing anywhere', async () => {
+    expect(sent).toBeGreaterThan(10);
+    for (const name of [...owners, 'gateway'] as ServiceName[]) {
+      const db = h.db(name);
+      for (const c of await db.listCollections().toArray()) {
+        const docs = await db.collection(c.name).find({}).toArray();
+        expect(docs.filter((d) => JSON.stringify(d).includes(marker)), `${name}.${c.name}`).toEqual([]);
+      }
+    }
+  });
+});
+
+describe('limits', () => {
+  it('answers a body over 64 kB with 413', async () => {
+    const a = await call('post', '/api-keys', { body: { name: 'x'.repeat(70_000), permissions: ['admin'] } });
+    isProblem(a, 413);
+    // streamed (chunked, no content-length): cut off at 64 kB all the same
+    const big = new TextEncoder().encode(JSON.stringify({ name: 'y'.repeat(70_000), permissions: ['admin'] }));
+    const streamed = await fetch(h.api('/api-keys'), {
+      method: 'POST',
+      headers: { authorization: ADMIN, 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(c) {
+          for (let i = 0; i < big.length; i += 8192) c.enqueue(big.subarray(i, i + 8192));
+          c.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(streamed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it('rate-limits each caller on its own with 429 and Retry-After (limit 1/s, burst 2 on the second replica)', async () => {
+    const alice = bearer(['admin'], `alice-${randomUUID()}@example.com`);
+    const statuses: number[] = [];
+    let limited: Answer | undefined;
+    for (let i = 0; i < 3; i++) {
+      const a = await call('get', '/api-keys?limit=1', { auth: alice, base: other.url });
+      statuses.push(a.status);
+      if (a.status === 429) limited = a;
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+    isProblem(limited!, 429);
+    expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await call('get', '/api-keys?limit=1', { auth: bearer(['admin'], `bob-${randomUUID()}@example.com`), base: other.url })).status).toBe(200);
+    const check = routes.find((r) => r.rateLimit === 'check');
+    if (check) expect((await call(check.method, somePath(check), { auth: alice, base: other.url })).status).not.toBe(429);
+  });
+
+  it('answers 503 naming the service when it cannot be reached', async () => {
+    const a = await call('get', `/onboardings?packageId=${ids.packageId()}&subscriberOrgId=${ids.subscriberOrgId()}`, {
+      auth: bearer(['licenses:read'], `carol-${randomUUID()}@example.com`),
+      base: other.url,
+    });
+    isProblem(a, 503);
+    expect(a.body.service).toBe('install-intake');
+  });
+});
+
+describe('forwarding', () => {
+  it('sends the caller as a gateway-signed token with trace context and request id, and relays status, body and headers', async () => {
+    const seen: { method?: string; url?: string; headers?: IncomingHttpHeaders; body?: string } = {};
+    const service = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        Object.assign(seen, { method: req.method, url: req.url, headers: req.headers, body });
+        res.writeHead(201, { 'content-type': 'application/json', location: '/v1/things/1', etag: '"v7"', 'retry-after': '3', 'x-internal': 'secret' });
+        res.end(JSON.stringify({ answered: 'by the service' }));
+      });
+    });
+    await new Promise<void>((r) => service.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(service.address() as { port: number }).port}`;
+    const gw = await new ServiceProcess(
+      'gateway',
+      h.gatewayEnv({ INSTALL_INTAKE_URL: url, LEAD_URL: url, LICENSE_URL: url, NOTIFICATION_URL: url, REFRESH_URL: url }),
+    ).start();
+    try {
+      const route = routes.find((r) => r.service !== 'gateway' && r.body && sampleRequest(r)) ?? routes.find((r) => r.service !== 'gateway' && sampleRequest(r))!;
+      const s = sampleRequest(route)!;
+      const traceId = randomBytes(16).toString('hex');
+      const a = await call(route.method, `${s.path}${s.query}`, {
+        auth: bearer([route.permission === 'authenticated' ? 'admin' : route.permission], 'dora@example.com'),
+        base: gw.url,
+        headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, 'x-request-id': 'req-42' },
+        ...(s.body === undefined ? {} : { body: s.body }),
+      });
+      expect(a.status).toBe(201);
+      expect(a.body).toEqual({ answered: 'by the service' });
+      expect(a.headers.get('location')).toBe('/v1/things/1');
+      expect(a.headers.get('etag')).toBe('"v7"');
+      expect(a.headers.get('retry-after')).toBe('3');
+      expect(a.headers.get('x-internal')).toBeNull();
+      expect(a.headers.get('x-request-id')).toBe('req-42');
+
+      expect(seen.method).toBe(route.method.toUpperCase());
+      expect(seen.url).toBe(`/v1${s.path}${s.query}`);
+      expect(seen.headers!['x-request-id']).toBe('req-42');
+      expect(seen.headers!['traceparent']).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+      const forwarded = verifyJwt(String(seen.headers!['authorization']).replace(/^Bearer /, ''), JWT);
+      expect(forwarded).toEqual({ subject: 'dora@example.com', permissions: new Set([route.permission === 'authenticated' ? 'admin' : route.permission]) });
+      if (s.body !== undefined) {
+        expect(seen.headers!['content-type']).toBe('application/json');
+        expect(JSON.parse(seen.body!)).toEqual(s.body);
+      }
+    } finally {
+      await gw.stop();
+      service.close();
+    }
+  });
+});

@@ -1,0 +1,397 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
+import { InternalTopic, LICENSE_EVENTS_TOPIC, LeadEventType, LicenseEventType, type LicenseV1 } from '@lma/contracts';
+import { setClockOffset } from '@lma/core';
+import { ServiceProcess, eventually, freePort, ids } from '@lma/testing';
+import { verifySignature } from '../../services/notification/src/domain/signature';
+import { Harness } from './harness';
+
+/**
+ * The notification service on its own, fed `lma.license.events` and the lead service's team
+ * directory events by the test (it is their consumer), delivering to a real SMTP server and a
+ * real HTTP receiver in this process. Time moves through LMA_CLOCK_FILE.
+ */
+interface Mail {
+  messageId: string;
+  notificationId: string;
+  to: string[];
+  subject: string;
+  text: string;
+}
+const mails: Mail[] = [];
+let smtp: SMTPServer;
+let smtpPort = 0;
+const clockFile = path.join(mkdtempSync(path.join(tmpdir(), 'lma-notif-')), 'clock');
+let offsetMs = 0;
+const DAY = 86_400_000;
+const moveClock = (ms: number) => {
+  offsetMs = ms;
+  setClockOffset(clockFile, ms);
+};
+const serviceNow = () => new Date(Date.now() + offsetMs);
+const isoDate = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+let h: Harness;
+const notifications = () => h.db('notification').collection<Record<string, unknown> & { _id: string }>('notifications');
+
+async function startSmtp(): Promise<void> {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((m) => {
+          const to = (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
+          mails.push({ messageId: m.messageId ?? '', notificationId: String(m.headers.get('x-lma-notification-id') ?? ''), to, subject: m.subject ?? '', text: m.text ?? '' });
+          callback();
+        })
+        .catch((err: Error) => callback(err));
+    },
+  });
+  smtpPort = await freePort();
+  await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+}
+
+beforeAll(async () => {
+  await startSmtp();
+  moveClock(0);
+  h = new Harness('notif', {
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtpPort),
+    LMA_CLOCK_FILE: clockFile,
+    NOTIFY_SCAN_INTERVAL_MS: '300',
+    NOTIFY_DELIVERY_INTERVAL_MS: '100',
+    NOTIFY_BACKOFF_INITIAL_MS: '150',
+    NOTIFY_BACKOFF_MAX_MS: '600',
+    NOTIFY_MAX_ATTEMPTS: '20',
+    NOTIFY_LEASE_MS: '2000',
+  });
+  await h.start(['notification'], []);
+});
+afterAll(async () => {
+  await h.stop();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+// --- inputs, as the license and lead services publish them ---
+
+const revisions = new Map<string, number>();
+function newLicense(overrides: Partial<LicenseV1> = {}): LicenseV1 {
+  return {
+    licenseId: `lic_${Math.random().toString(36).slice(2, 12)}`,
+    licenseName: `L-${String(Math.floor(Math.random() * 900_000) + 100_000)}`,
+    packageId: ids.packageId(),
+    packageVersionId: ids.packageVersionId(),
+    versionNumber: '1.0.0',
+    subscriberOrgId: ids.subscriberOrgId(),
+    status: 'Active',
+    seats: 10,
+    usedLicenses: 1,
+    expiresOn: null,
+    installDate: '2026-01-01T00:00:00Z',
+    orgEdition: 'Enterprise',
+    orgStatus: 'Active',
+    orgExpiresOn: null,
+    instance: 'NA42',
+    sandbox: false,
+    leadId: null,
+    accountId: null,
+    contactId: null,
+    revision: 1,
+    ...overrides,
+  };
+}
+
+/** Publishes the license's next revision (or the given one again: a redelivery), with the service's time. */
+async function publishLicense(type: string, l: LicenseV1, opts: { id?: string } = {}): Promise<string> {
+  const id = opts.id ?? `${l.licenseId}:${l.revision}`;
+  revisions.set(l.licenseId, l.revision);
+  await h.kafka.publishEvent(LICENSE_EVENTS_TOPIC, { id, type, key: `${l.packageId}:${l.subscriberOrgId}`, data: l, time: serviceNow().toISOString(), source: 'lma/license' });
+  return id;
+}
+
+async function teamMember(id: string, email: string, roles: string[]): Promise<void> {
+  await h.kafka.publishEvent(InternalTopic.LeadEvents, {
+    type: LeadEventType.TeamMemberChanged,
+    key: id,
+    data: { teamMemberId: id, active: true, name: id, email, roles },
+    source: 'lma/lead',
+  });
+  await eventually(`team member ${id} in the directory`, async () => (await h.db('notification').collection('team_members').findOne({ _id: id as never })) !== null);
+}
+
+async function createRule(body: Record<string, unknown>) {
+  const r = await h.http('notification', 'POST', '/v1/notification-rules', body, ['notification-rules:edit']);
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body as { ruleId: string };
+}
+
+const notificationsOf = async (filter: Record<string, unknown>) => await notifications().find(filter).toArray();
+
+describe('rules', () => {
+  it('rejects invalid rules with field-level errors', async () => {
+    await teamMember('rita', 'rita@partner.example', ['retention-specialist']);
+    const r = await h.http(
+      'notification',
+      'POST',
+      '/v1/notification-rules',
+      {
+        kind: 'license-expiring',
+        name: 'bad',
+        stages: [7, 7, 400],
+        recipients: { teamMemberIds: ['rita', 'nobody'] },
+        subject: 'Expiring: {{licenseName}} {{colour}}',
+        body: 'ok',
+      },
+      ['notification-rules:edit'],
+    );
+    expect(r.status).toBe(400);
+    const errors = (r.body['errors'] as { field: string; reason: string }[]) ?? [];
+    const byField = Object.fromEntries(errors.map((e) => [e.field, e.reason]));
+    expect(byField['body.stages.2']).toBeDefined();
+    // zod stops at the range error, so uniqueness is checked on a second request below
+    const r2 = await h.http(
+      'notification',
+      'POST',
+      '/v1/notification-rules',
+      { kind: 'license-expiring', name: 'bad', stages: [7, 7], recipients: { teamMemberIds: ['rita', 'nobody'] }, subject: 'Expiring: {{licenseName}} {{colour}}', body: 'ok' },
+      ['notification-rules:edit'],
+    );
+    expect(r2.status).toBe(400);
+    const byField2 = Object.fromEntries(((r2.body['errors'] as { field: string; reason: string }[]) ?? []).map((e) => [e.field, e.reason]));
+    expect(byField2['body.subject']).toContain('{{colour}}');
+    expect(byField2['body.stages']).toContain('repeat');
+    expect(byField2['body.recipients.teamMemberIds.1']).toContain('nobody');
+    expect(byField2['body.recipients.teamMemberIds.0']).toBeUndefined();
+    // reading needs notification-rules:read, changing needs :edit
+    expect((await h.http('notification', 'POST', '/v1/notification-rules', {}, ['notification-rules:read'])).status).toBe(403);
+    expect((await h.http('notification', 'GET', '/v1/notification-rules?limit=abc', undefined, ['notification-rules:read'])).status).toBe(400);
+  });
+});
+
+describe('uninstall, suspension and webhooks', () => {
+  it("mails the retention specialist once per uninstall, again after a reinstall and uninstall", async () => {
+    await teamMember('rhea', 'rhea@partner.example', ['retention-specialist']);
+    const pkg = ids.packageId();
+    const rule = await createRule({
+      kind: 'license-uninstalled',
+      name: 'Uninstalls',
+      packageId: pkg,
+      recipients: { roles: ['retention-specialist'] },
+      subject: '{{licenseName}} was uninstalled by {{subscriberOrgId}}',
+      body: 'License {{licenseName}} ({{seats}} seats, status {{status}}): {{licenseUrl}}',
+    });
+    let lic = newLicense({ packageId: pkg });
+    await publishLicense(LicenseEventType.Created, lic);
+    lic = { ...lic, status: 'Uninstalled', revision: 2 };
+    const publishedAt = Date.now();
+    const uninstallId = await publishLicense(LicenseEventType.Uninstalled, lic);
+    const first = await eventually('the uninstall mail', () => mails.filter((m) => m.subject === `${lic.licenseName} was uninstalled by ${lic.subscriberOrgId}`).length === 1 && mails, 20_000, 10);
+    console.log(`measured: license event published -> mail received: ${Date.now() - publishedAt} ms`);
+    const mail = first.find((m) => m.subject.startsWith(lic.licenseName))!;
+    expect(mail.to).toContain('rhea@partner.example');
+    expect(mail.text).toContain('10 seats, status Uninstalled');
+    expect(mail.messageId).toBe(`<${mail.notificationId}@notifications.lma.local>`);
+
+    // the same event again (redelivery) and a later event of the same uninstall: no second mail
+    await publishLicense(LicenseEventType.Uninstalled, lic, { id: uninstallId });
+    lic = { ...lic, usedLicenses: 0, revision: 3 };
+    await publishLicense(LicenseEventType.SeatsUsedChanged, lic);
+    // reinstall, then uninstall again: a new occasion
+    lic = { ...lic, status: 'Active', revision: 4 };
+    await publishLicense(LicenseEventType.Reinstalled, lic);
+    lic = { ...lic, status: 'Uninstalled', revision: 5 };
+    await publishLicense(LicenseEventType.Uninstalled, lic);
+    await eventually('the second uninstall mail', () => mails.filter((m) => m.subject.startsWith(`${lic.licenseName} was uninstalled`)).length === 2);
+    const stored = await eventually('both recorded as sent', async () => {
+      const all = await notificationsOf({ ruleId: rule.ruleId });
+      return all.every((n) => n['status'] === 'sent') && all;
+    });
+    expect(stored.map((n) => n['occasion']).sort()).toEqual([`uninstalled:${lic.licenseId}:2`, `uninstalled:${lic.licenseId}:5`]);
+
+    // the history, by license, with its delivery log
+    const history = await h.http('notification', 'GET', `/v1/notifications?licenseId=${lic.licenseId}&limit=1`, undefined, ['notification-rules:read']);
+    expect(history.status).toBe(200);
+    const items = history.body['items'] as { status: string; deliveryLog: { outcome: string; response: string }[] }[];
+    expect(items).toHaveLength(1);
+    expect(items[0]!.deliveryLog[0]!.outcome).toBe('sent');
+    expect(history.body['nextCursor']).toEqual(expect.any(String));
+    const page2 = await h.http('notification', 'GET', `/v1/notifications?licenseId=${lic.licenseId}&limit=1&cursor=${String(history.body['nextCursor'])}`, undefined, ['notification-rules:read']);
+    expect((page2.body['items'] as unknown[]).length).toBe(1);
+    expect(page2.body['nextCursor']).toBeNull();
+
+    // a manual resend: audited, and the mail arrives again with a new Message-ID
+    const id = (items[0] as unknown as { notificationId: string }).notificationId;
+    const resend = await h.http('notification', 'POST', `/v1/notifications/${id}/resend`, undefined, ['notification-rules:edit']);
+    expect(resend.status).toBe(202);
+    await eventually('the resent mail', () => mails.filter((m) => m.notificationId === id).length === 2);
+    expect(mails.filter((m) => m.notificationId === id)[1]!.messageId).toBe(`<${id}.r1@notifications.lma.local>`);
+    const after = await h.http('notification', 'GET', `/v1/notifications/${id}`, undefined, ['notification-rules:read']);
+    expect(after.body['resends']).toEqual([{ by: 'tester@example.com', at: expect.any(String) }]);
+  });
+
+  it('signs webhooks verifiably and delivers once after the receiver comes back', async () => {
+    const secret = 'whsec-0123456789abcdef';
+    const received: { headers: IncomingMessage['headers']; body: string }[] = [];
+    let refuse = 3;
+    const server: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        if (refuse > 0) {
+          refuse--;
+          res.writeHead(503).end('down for maintenance');
+          return;
+        }
+        received.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      const pkg = ids.packageId();
+      const rule = await createRule({
+        kind: 'license-suspended',
+        name: 'Suspensions to the CRM',
+        packageId: pkg,
+        recipients: { webhooks: [{ id: 'crm', url: `http://127.0.0.1:${port}/hooks/lma`, secrets: ['whsec-old-0123456789', secret] }] },
+        subject: '{{licenseName}} suspended',
+        body: '{{company}} {{licenseName}} is {{status}}',
+      });
+      let lic = newLicense({ packageId: pkg });
+      await publishLicense(LicenseEventType.Created, lic);
+      lic = { ...lic, status: 'Suspended', revision: 2 };
+      const eventId = await publishLicense(LicenseEventType.StatusChanged, lic);
+      await publishLicense(LicenseEventType.StatusChanged, lic, { id: eventId });
+      await eventually('the webhook delivery', () => received.length === 1, 20_000);
+      const hook = received[0]!;
+      const ts = String(hook.headers['lma-timestamp']);
+      const signature = String(hook.headers['lma-signature']);
+      expect(signature.split(',')).toHaveLength(2);
+      // the receiver's check, as docs/notifications.md shows it
+      expect(verifySignature(signature, ts, hook.body, secret, serviceNow())).toBe(true);
+      expect(verifySignature(signature, ts, hook.body.replace('Suspended', 'Active'), secret, serviceNow())).toBe(false);
+      const payload = JSON.parse(hook.body) as { kind: string; subject: string; data: { licenseId: string } };
+      expect(payload.kind).toBe('license-suspended');
+      expect(payload.subject).toBe(`${lic.licenseName} suspended`);
+      expect(payload.data.licenseId).toBe(lic.licenseId);
+      const [n] = await eventually('the delivery recorded', async () => {
+        const all = await notificationsOf({ ruleId: rule.ruleId });
+        return all.length === 1 && all[0]!['status'] === 'sent' && all;
+      });
+      expect(hook.headers['lma-delivery-id']).toBe(n!._id);
+      const log = n!['log'] as { outcome: string; error: string | null }[];
+      expect(log.map((l) => l.outcome)).toEqual(['failed', 'failed', 'failed', 'sent']);
+      expect(log[0]!.error).toContain('HTTP 503');
+      // nothing more arrives: delivered once
+      await new Promise((r) => setTimeout(r, 800));
+      expect(received).toHaveLength(1);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe('expiring licenses', () => {
+  it('mails once per stage at the right time, again after an extension, not for a license expired long ago', async () => {
+    await teamMember('sam', 'sam@partner.example', ['sales-rep']);
+    const pkg = ids.packageId();
+    const rule = await createRule({
+      kind: 'license-expiring',
+      name: 'Renewals',
+      packageId: pkg,
+      recipients: { roles: ['sales-rep'], emails: ['renewals@partner.example'] },
+      subject: '{{licenseName}} expires in {{daysLeft}} days (stage {{stage}})',
+      body: '{{licenseName}} expires on {{expiresOn}}',
+    });
+    const today = Date.parse(`${isoDate(Date.now())}T00:00:00Z`);
+    const expiresOn = isoDate(today + 40 * DAY);
+    let lic = newLicense({ packageId: pkg, expiresOn });
+    await publishLicense(LicenseEventType.Created, lic);
+    // long expired (beyond the 3-day cut-off): no alert, even though every stage is "due"
+    let old = newLicense({ packageId: pkg, expiresOn: isoDate(today - 20 * DAY) });
+    await publishLicense(LicenseEventType.Created, old);
+    const mailsOf = (l: LicenseV1) => mails.filter((m) => m.subject.startsWith(`${l.licenseName} expires`));
+    await eventually('the license in the read model', async () => (await h.db('notification').collection('licenses').countDocuments({ packageId: pkg })) === 2);
+    await new Promise((r) => setTimeout(r, 700)); // two scans
+    expect(mailsOf(lic)).toHaveLength(0);
+
+    moveClock(11 * DAY); // 29 days left
+    await eventually('the 30-day alert', () => mailsOf(lic).length === 1);
+    expect(mailsOf(lic)[0]!.subject).toContain('stage 30');
+    expect(mailsOf(lic)[0]!.to).toEqual(['renewals@partner.example', 'sam@partner.example']);
+
+    moveClock(34 * DAY); // 6 days left
+    await eventually('the 7-day alert', () => mailsOf(lic).length === 2);
+    expect(mailsOf(lic)[1]!.subject).toBe(`${lic.licenseName} expires in 6 days (stage 7)`);
+
+    // extended by 30 days: 36 days left, nothing now; the stages are armed again for the new date
+    lic = { ...lic, expiresOn: isoDate(today + 70 * DAY), revision: 2 };
+    await publishLicense(LicenseEventType.Modified, lic);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(mailsOf(lic)).toHaveLength(2);
+    moveClock(41 * DAY); // 29 days left of the new date
+    await eventually('the 30-day alert of the extended license', () => mailsOf(lic).length === 3);
+
+    // the old license renewed: 5 days left, the 7-day alert only
+    old = { ...old, expiresOn: isoDate(today + 46 * DAY), revision: 2 };
+    await publishLicense(LicenseEventType.Modified, old);
+    await eventually('the renewed license alert', () => mailsOf(old).length === 1);
+    expect(mailsOf(old)[0]!.subject).toContain('stage 7');
+    await new Promise((r) => setTimeout(r, 700));
+    expect(mailsOf(lic)).toHaveLength(3);
+    expect(mailsOf(old)).toHaveLength(1);
+    expect(await notifications().countDocuments({ ruleId: rule.ruleId })).toBe(4);
+    moveClock(0);
+  });
+
+  it('raises each alert once with two replicas, a SIGKILL mid-scan and redelivered events', async () => {
+    const pkg = ids.packageId();
+    const rule = await createRule({
+      kind: 'license-expiring',
+      name: 'Many renewals',
+      packageId: pkg,
+      stages: [30],
+      recipients: { emails: ['bulk@partner.example'] },
+      subject: 'bulk {{licenseName}}',
+      body: '{{licenseName}} expires on {{expiresOn}}',
+    });
+    const second = await new ServiceProcess('notification', h.env).start();
+    try {
+      const today = Date.parse(`${isoDate(Date.now())}T00:00:00Z`);
+      const licenses = Array.from({ length: 40 }, () => newLicense({ packageId: pkg, expiresOn: isoDate(today + 45 * DAY) }));
+      for (const l of licenses) await publishLicense(LicenseEventType.Created, l);
+      await eventually('licenses in the read model', async () => (await h.db('notification').collection('licenses').countDocuments({ packageId: pkg })) === 40);
+      const movedAt = Date.now();
+      moveClock(16 * DAY); // 29 days left: stage 30 due for all, found by the scan
+      await eventually('the scan to start', async () => (await notifications().countDocuments({ ruleId: rule.ruleId })) > 0, 20_000, 20);
+      await h.service('notification').kill();
+      // redeliveries while one replica is down
+      for (const l of licenses.slice(0, 10)) await publishLicense(LicenseEventType.Created, l);
+      // restarted in the background: its readiness waits for the consumer group to drop the killed member
+      const restarted = h.service('notification').start();
+      await eventually('every alert sent', async () => (await notifications().countDocuments({ ruleId: rule.ruleId, status: 'sent' })) === 40, 60_000);
+      console.log(`measured: 40 expiry alerts due -> all sent (one replica SIGKILLed mid-scan): ${Date.now() - movedAt} ms`);
+      await restarted;
+      await new Promise((r) => setTimeout(r, 1000));
+      const stored = await notificationsOf({ ruleId: rule.ruleId });
+      expect(stored).toHaveLength(40);
+      expect(new Set(stored.map((n) => n['licenseId'])).size).toBe(40);
+      const bulk = mails.filter((m) => m.subject.startsWith('bulk '));
+      // one Message-ID per license; a repeat is only possible for a mail the killed replica was sending
+      expect(new Set(bulk.map((m) => m.messageId)).size).toBe(40);
+      console.log(`measured: ${bulk.length} bulk mails received for 40 alerts (repeats share their Message-ID)`);
+      expect(bulk.length).toBeLessThanOrEqual(40 + 2);
+    } finally {
+      await second.stop();
+      moveClock(0);
+    }
+  });
+});
