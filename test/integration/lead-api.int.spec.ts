@@ -16,7 +16,7 @@ import { eventually, ids } from '@lma/testing';
 import { Harness, bearer } from './harness';
 
 // install-intake + lead + license: installs create leads and licenses through the onboarding saga
-const h = new Harness('leadapi', { SAGA_SWEEP_INTERVAL_MS: '1000' });
+const h = new Harness('leadapi');
 let lead = '';
 
 beforeAll(async () => {

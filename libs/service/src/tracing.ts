@@ -37,7 +37,7 @@ const dropSpans: SpanProcessor = {
   shutdown: () => Promise.resolve(),
 };
 
-export function serviceNameOf(entry: string | undefined): string {
+function serviceNameOf(entry: string | undefined): string {
   const parts = entry ? path.resolve(entry).split(path.sep) : [];
   const i = parts.lastIndexOf('services');
   return i >= 0 && parts[i + 1] ? parts[i + 1]! : 'lma';
@@ -48,7 +48,7 @@ function exportsTraces(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
 }
 
-function startTracing(env: NodeJS.ProcessEnv = process.env): NodeSDK {
+function startTracing(env: NodeJS.ProcessEnv = process.env): void {
   // metrics are scraped from /metrics and logs go to stdout: OTLP carries traces only
   env['OTEL_METRICS_EXPORTER'] ??= 'none';
   env['OTEL_LOGS_EXPORTER'] ??= 'none';
@@ -73,7 +73,6 @@ function startTracing(env: NodeJS.ProcessEnv = process.env): NodeSDK {
   sdk.start();
   // a clean stop (libs/core onShutdown) exports the spans still in the batch before exiting
   beforeExit(() => sdk.shutdown());
-  return sdk;
 }
 
 startTracing();

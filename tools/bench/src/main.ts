@@ -18,8 +18,8 @@ import { ServiceProcess, TestKafka, TestMongo, eventually, ids, infraEnv, repoRo
  * removes what it started (its services, topics and database).
  */
 const JWT = { secret: 'bench-checks-secret-0123456789abcdef', issuer: 'lma-bench' };
-const LICENSES = Number(process.env['BENCH_LICENSES'] ?? 200);
-const SEATS = Number(process.env['BENCH_SEATS'] ?? 5);
+const LICENSES = Number(process.env['BENCH_LICENSES'] ?? 50);
+const SEATS = Number(process.env['BENCH_SEATS'] ?? 4);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 10);
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 100);
@@ -121,6 +121,7 @@ async function main(): Promise<void> {
     await pool(licenseIds, 4, async (id) => {
       await eventually(`license ${id}`, async () => (await api('GET', `/licenses/${id}`)).status === 200, 300_000, 200);
     });
+    console.log(`created ${LICENSES} licenses in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const holders = new Map(orgs.map((o) => [o, Array.from({ length: SEATS }, () => ids.userId())]));
     const assignments = orgs.flatMap((o) => holders.get(o)!.map((u) => [o, u] as const));
     await pool(assignments, 8, async ([o, u]) => {

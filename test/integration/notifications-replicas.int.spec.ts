@@ -1,0 +1,147 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
+import { LICENSE_EVENTS_TOPIC, LicenseEventType, type LicenseV1 } from '@lma/contracts';
+import { setClockOffset } from '@lma/core';
+import { ServiceProcess, eventually, freePort, ids } from '@lma/testing';
+import { Harness } from './harness';
+
+/**
+ * Exactly once under stress: two replicas of the notification service with the same
+ * environment, one SIGKILLed while the scan raises alerts and restarted, and license events
+ * republished meanwhile. (Its own file: the restart waits for Kafka to drop the killed consumer.)
+ */
+const mails: { messageId: string; subject: string }[] = [];
+let smtp: SMTPServer;
+const clockFile = path.join(mkdtempSync(path.join(tmpdir(), 'lma-notif-rep-')), 'clock');
+const DAY = 86_400_000;
+let offsetMs = 0;
+const moveClock = (ms: number) => {
+  offsetMs = ms;
+  setClockOffset(clockFile, ms);
+};
+const isoDate = (t: number) => new Date(t).toISOString().slice(0, 10);
+let h: Harness;
+const notifications = () => h.db('notification').collection<Record<string, unknown> & { _id: string }>('notifications');
+const notificationsOf = async (filter: Record<string, unknown>) => await notifications().find(filter).toArray();
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((m) => {
+          mails.push({ messageId: m.messageId ?? '', subject: m.subject ?? '' });
+          callback();
+        })
+        .catch((err: Error) => callback(err));
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+  moveClock(0);
+  h = new Harness('notifrep', {
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(port),
+    LMA_CLOCK_FILE: clockFile,
+    NOTIFY_SCAN_INTERVAL_MS: '300',
+    NOTIFY_DELIVERY_INTERVAL_MS: '100',
+    NOTIFY_BACKOFF_INITIAL_MS: '150',
+    NOTIFY_BACKOFF_MAX_MS: '600',
+    NOTIFY_MAX_ATTEMPTS: '20',
+    NOTIFY_LEASE_MS: '2000',
+  });
+  await h.start(['notification'], []);
+});
+afterAll(async () => {
+  await h.stop();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+function newLicense(overrides: Partial<LicenseV1>): LicenseV1 {
+  return {
+    licenseId: `lic_${Math.random().toString(36).slice(2, 12)}`,
+    licenseName: `L-${String(Math.floor(Math.random() * 900_000) + 100_000)}`,
+    packageId: ids.packageId(),
+    packageVersionId: ids.packageVersionId(),
+    versionNumber: '1.0.0',
+    subscriberOrgId: ids.subscriberOrgId(),
+    status: 'Active',
+    seats: 10,
+    usedLicenses: 1,
+    expiresOn: null,
+    installDate: '2026-01-01T00:00:00Z',
+    orgEdition: 'Enterprise',
+    orgStatus: 'Active',
+    orgExpiresOn: null,
+    instance: 'NA42',
+    sandbox: false,
+    leadId: null,
+    accountId: null,
+    contactId: null,
+    revision: 1,
+    ...overrides,
+  };
+}
+
+/** The same ce_id every time for a revision: a republished event is a redelivery. */
+async function publishLicense(type: string, l: LicenseV1): Promise<void> {
+  const time = new Date(Date.now() + offsetMs).toISOString();
+  await h.kafka.publishEvent(LICENSE_EVENTS_TOPIC, { id: `${l.licenseId}:${l.revision}`, type, key: `${l.packageId}:${l.subscriberOrgId}`, data: l, time, source: 'lma/license' });
+}
+
+async function createRule(body: Record<string, unknown>) {
+  const r = await h.http('notification', 'POST', '/v1/notification-rules', body, ['notification-rules:edit']);
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body as { ruleId: string };
+}
+
+describe('exactly once per occasion', () => {
+  it('raises each alert once with two replicas, a SIGKILL mid-scan and redelivered events', async () => {
+    const pkg = ids.packageId();
+    const rule = await createRule({
+      kind: 'license-expiring',
+      name: 'Many renewals',
+      packageId: pkg,
+      stages: [30],
+      recipients: { emails: ['bulk@partner.example'] },
+      subject: 'bulk {{licenseName}}',
+      body: '{{licenseName}} expires on {{expiresOn}}',
+    });
+    const second = await new ServiceProcess('notification', h.env).start();
+    try {
+      const today = Date.parse(`${isoDate(Date.now())}T00:00:00Z`);
+      const licenses = Array.from({ length: 40 }, () => newLicense({ packageId: pkg, expiresOn: isoDate(today + 45 * DAY) }));
+      for (const l of licenses) await publishLicense(LicenseEventType.Created, l);
+      await eventually('licenses in the read model', async () => (await h.db('notification').collection('licenses').countDocuments({ packageId: pkg })) === 40);
+      const movedAt = Date.now();
+      moveClock(16 * DAY); // 29 days left: stage 30 due for all, found by the scan
+      await eventually('the scan to start', async () => (await notifications().countDocuments({ ruleId: rule.ruleId })) > 0, 20_000, 20);
+      await h.service('notification').kill();
+      // redeliveries while one replica is down
+      for (const l of licenses.slice(0, 10)) await publishLicense(LicenseEventType.Created, l);
+      // restarted in the background: its readiness waits for the consumer group to drop the killed member
+      const restarted = h.service('notification').start();
+      await eventually('every alert sent', async () => (await notifications().countDocuments({ ruleId: rule.ruleId, status: 'sent' })) === 40, 60_000);
+      console.log(`measured: 40 expiry alerts due -> all sent (one replica SIGKILLed mid-scan): ${Date.now() - movedAt} ms`);
+      await restarted;
+      await new Promise((r) => setTimeout(r, 1000));
+      const stored = await notificationsOf({ ruleId: rule.ruleId });
+      expect(stored).toHaveLength(40);
+      expect(new Set(stored.map((n) => n['licenseId'])).size).toBe(40);
+      const bulk = mails.filter((m) => m.subject.startsWith('bulk '));
+      // one Message-ID per license; a repeat is only possible for a mail the killed replica was sending
+      expect(new Set(bulk.map((m) => m.messageId)).size).toBe(40);
+      console.log(`measured: ${bulk.length} bulk mails received for 40 alerts (repeats share their Message-ID)`);
+      expect(bulk.length).toBeLessThanOrEqual(40 + 2);
+    } finally {
+      await second.stop();
+      moveClock(0);
+    }
+  });
+});
