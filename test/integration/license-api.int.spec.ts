@@ -291,9 +291,16 @@ describe('seats', () => {
 
 describe('license checks', () => {
   it('answers every reason, right after each change, on both replicas; batch checks answer in order', async () => {
-    const { licenseId, install } = await newLicense({ status: 'Active', lengthDays: null, seats: 3 });
+    const { pkg, version } = await registeredPackage({ status: 'Active', lengthDays: null, seats: 3 });
+    const install = h.installData(pkg.packageId, version.packageVersionId);
     const user = ids.userId();
     const other = replica.url;
+    // asked before the license exists (remembered as absent), then created: both replicas see it
+    expect((await check(install, user)).body['reason']).toBe('not-installed');
+    expect((await check(install, user, other)).body['reason']).toBe('not-installed');
+    const licenseId = await createLicenseFor(install);
+    await eventually('the new license on this replica', async () => (await check(install, user)).body['reason'] === 'no-seat');
+    await eventually('the new license on the other replica', async () => (await check(install, user, other)).body['reason'] === 'no-seat');
     expect((await check({ ...install, subscriberOrgId: ids.subscriberOrgId() }, user)).body).toEqual({
       licensed: false, reason: 'not-installed', licenseId: null, status: null, expiresOn: null, siteLicense: null, revision: null,
     });

@@ -26,6 +26,12 @@ import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 // has installed its instrumentations
 import { beforeExit } from '@lma/core/dist/lifecycle';
 
+/**
+ * Query parameters whose values never reach a span's `url.query`/`url.full`: personal data
+ * (`GET /v1/contacts?email=`, names) besides the SDK's default signature parameters.
+ */
+const REDACTED_QUERY_PARAMS = ['email', 'name', 'sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token'];
+
 /** Probes and scrapes every few seconds: not worth a trace each. */
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -61,6 +67,8 @@ function startTracing(env: NodeJS.ProcessEnv = process.env): void {
         ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0]!),
         // outgoing calls only inside a traced operation (the gateway's proxying, not health probes)
         requireParentforOutgoingSpans: true,
+        redactedQueryParams: REDACTED_QUERY_PARAMS,
+        redactedQueryParamsServer: REDACTED_QUERY_PARAMS,
       }),
       // the request handler's span (and the route on the server span) only: a span for every
       // middleware (body parser, auth, ...) costs more than it tells on the license-check path

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { getRefreshJob, getRefreshStatus, grantRefresh, keysetPage, listRefreshGrants, listRefreshJobs, mountRoute, pageFrom, requestRefresh, retryRefreshJob } from '@lma/api';
-import { traceContext } from '@lma/contracts';
+import { traceContext, type TraceContext } from '@lma/contracts';
 import { NotFoundError, authenticate, type AuthOptions, type Clock } from '@lma/core';
 import type { Request } from 'express';
 import { nextWeeklyAt } from './domain/allowance';
@@ -16,11 +16,11 @@ export interface AppDeps {
   auth: AuthOptions | undefined;
 }
 
-const traceOf = (req: Request) =>
-  traceContext({
-    traceparent: typeof req.headers['traceparent'] === 'string' ? req.headers['traceparent'] : undefined,
-    tracestate: typeof req.headers['tracestate'] === 'string' ? req.headers['tracestate'] : undefined,
-  } as never);
+/** The request's trace context, continued by the snapshot request the job publishes. */
+function traceOf(req: Request): TraceContext {
+  const { traceparent, tracestate } = req.headers;
+  return traceContext({ ...(typeof traceparent === 'string' ? { traceparent } : {}), ...(typeof tracestate === 'string' ? { tracestate } : {}) });
+}
 
 const grantView = (g: RefreshGrant) => ({
   grantId: g._id,

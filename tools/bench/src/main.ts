@@ -137,10 +137,14 @@ async function main(): Promise<void> {
     // warm-up: every license and user once (loads the read model), and the JIT
     await run({ url: origin, connections: 4, amount: paths.length * 2, headers: { authorization: token }, requests: paths.map((p) => ({ method: 'GET', path: p })) });
 
+    /** CPU seconds the license service has used (its /metrics): the cost per check, whatever else runs on the machine. */
+    const cpu = async () => Number(/^process_cpu_seconds_total ([0-9.e+-]+)/m.exec(await (await fetch(`${license.url}/metrics`)).text())?.[1] ?? NaN);
+    const cpu0 = await cpu();
     const single = await run({
       url: origin, connections: CONNECTIONS, duration: SECONDS, headers: { authorization: token },
       requests: paths.map((p) => ({ method: 'GET', path: p })),
     });
+    const cpu1 = await cpu();
     const batches = Array.from({ length: 20 }, (_, i) =>
       JSON.stringify({ checks: Array.from({ length: BATCH }, (_, j) => { const c = checks[(i * BATCH + j) % checks.length]!; return { packageId, subscriberOrgId: c.o, userId: c.u }; }) }));
     const batch = await run({
@@ -148,11 +152,18 @@ async function main(): Promise<void> {
       headers: { authorization: token, 'content-type': 'application/json' },
       requests: batches.map((body) => ({ method: 'POST', path: `${base.replace(/^http:\/\/[^/]+/, '')}/license-checks`, body })),
     });
+    const cpu2 = await cpu();
+    const perCheckUs = (cpuSeconds: number, n: number) => ((cpuSeconds / n) * 1e6).toFixed(1);
     const errors = (r: autocannon.Result) => r.errors + r.timeouts + r.non2xx;
     const via = VIA_GATEWAY ? 'through the gateway' : 'license service directly';
     console.log(`\nlicense checks (${via}; ${LICENSES} licenses, ${SEATS} seats each; ${SECONDS} s per run; autocannon keep-alive)`);
     console.log(`single checks: ${CONNECTIONS} connections: ${Math.round(single.requests.average)} checks/s, p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms, max ${single.latency.max} ms, errors ${errors(single)}`);
     console.log(`batch checks (${BATCH} per request): ${Math.max(1, Math.floor(CONNECTIONS / 2))} connections: ${Math.round(batch.requests.average * BATCH)} checks/s (${Math.round(batch.requests.average)} requests/s), request p50 ${batch.latency.p50} ms, p99 ${batch.latency.p99} ms, errors ${errors(batch)}`);
+    console.log(
+      `license service CPU: ${perCheckUs(cpu1 - cpu0, single.requests.total)} µs per single check (${Math.round(single.requests.total / (cpu1 - cpu0))} checks per CPU-second), ` +
+        `${perCheckUs(cpu2 - cpu1, batch.requests.total * BATCH)} µs per check in batches (${Math.round((batch.requests.total * BATCH) / (cpu2 - cpu1))} checks per CPU-second)` +
+        (VIA_GATEWAY ? ' (license service only, not the gateway)' : ''),
+    );
     const metrics = await (await fetch(`${license.url}/metrics`)).text();
     const line = (re: RegExp) => metrics.split('\n').filter((l) => re.test(l)).join('\n');
     console.log(`\n${line(/^lma_license_checks_total/)}`);

@@ -6,6 +6,8 @@ import type { Models } from './models';
 interface Entry {
   /** null: an event newer than what is cached was seen (another replica's change); reload by _id. */
   state: CheckState | null;
+  /** No (named) license: answered `not-installed` until this process creates it or an event about it arrives. */
+  absent?: true;
   revision: number;
   /** userId -> has a seat; filled on demand by `_id` lookups. */
   seats: Map<string, boolean>;
@@ -24,8 +26,9 @@ interface Entry {
  *   revision is newer than the cached one drops the cached state (revision-guarded), so the next
  *   check reloads it from the database, which already holds that revision (the outbox publishes
  *   after the write). Events do not carry who got or lost a seat, hence the reload.
- * A license that does not exist (yet) is not cached: the answer `not-installed` always asks the
- * database, so a license created a moment ago is never missed.
+ * A license that does not exist is remembered as absent (`not-installed` without a database round
+ * trip) until this process names it (licenseNames.ts tells this model) or its `lma.license.created`
+ * event arrives from the replica that created it.
  */
 export class CheckReadModel {
   private readonly entries = new Map<string, Entry>();
@@ -42,6 +45,7 @@ export class CheckReadModel {
   async check(packageId: string, subscriberOrgId: string, userId: string, today: string): Promise<CheckAnswer> {
     const id = licenseIdFor(packageId, subscriberOrgId);
     let e = this.entries.get(id);
+    if (e?.absent) return decideCheck(null, false, today);
     if (!e?.state) e = await this.load(id);
     const state = e?.state ?? null;
     if (!e || !needsSeat(state, today)) return decideCheck(state, false, today);
@@ -49,19 +53,23 @@ export class CheckReadModel {
     return decideCheck(state, seat, today);
   }
 
-  private async load(id: string): Promise<Entry | undefined> {
+  private async load(id: string, attempt = 0): Promise<Entry | undefined> {
     const known = this.entries.get(id);
     const doc = (await this.m.License.findById(id, { outbox: 0, outboxAt: 0, appliedEventIds: 0 }).lean()) as License | null;
-    if (!doc?.licenseName) return undefined;
     const current = this.entries.get(id);
+    if (current !== known && attempt < 2) {
+      // something happened to this license while reading: this process's write is the newest
+      // state; an event (another replica's write) means reading again
+      if (current?.state) return current;
+      if (current?.absent) return undefined;
+      return await this.load(id, attempt + 1);
+    }
+    if (!doc?.licenseName) {
+      if (!current) this.put(id, { state: null, revision: 0, absent: true, seats: new Map(), seatGeneration: 0 });
+      return undefined;
+    }
     if (current?.state && current.revision >= doc.revision) return current;
-    const e: Entry = {
-      state: checkStateOf(doc),
-      revision: doc.revision,
-      // seats cached under the same entry stay valid: seat writes invalidate them one by one
-      seats: current && current === known ? current.seats : new Map(),
-      seatGeneration: current?.seatGeneration ?? 0,
-    };
+    const e: Entry = { state: checkStateOf(doc), revision: doc.revision, seats: current?.seats ?? new Map(), seatGeneration: current?.seatGeneration ?? 0 };
     this.put(id, e);
     return e;
   }

@@ -69,7 +69,9 @@ export async function writeDecision(
   // computed here rather than with $push/$slice, which FerretDB accepts but does not apply;
   // the lock and the revision condition make this read-modify-write safe
   const applied = appliedId ? { appliedEventIds: [...l.appliedEventIds, appliedId].slice(-APPLIED_IDS_KEPT) } : {};
-  const set = { ...d.set, ...applied, revision, updatedAt: now };
+  // whatever made it Active (by hand, a reinstall, a refresh), it can never go back to Trial
+  const everActive = d.set.status === 'Active' ? { everActive: true } : {};
+  const set = { ...d.set, ...everActive, ...applied, revision, updatedAt: now };
   const next: License = { ...l, ...set };
   const events: OutgoingEvent[] = d.event
     ? [

@@ -12,6 +12,7 @@ import {
 import { isDuplicateKey } from '@lma/core';
 import { outboxUpdate, type DocumentLocks, type OutgoingEvent } from '@lma/kafka';
 import { toLicenseV1, type License } from '../domain/license';
+import { licenseWriteHooks } from './licenseChanges';
 import type { Models } from './models';
 
 /**
@@ -82,4 +83,5 @@ async function finishNaming(m: Models, licenseId: string, n: number, now: Date, 
     { _id: licenseId, licenseNumber: null },
     { $set: { licenseNumber: n, licenseName: named.licenseName, revision: 1, updatedAt: now }, ...outboxUpdate(events, now) },
   );
+  licenseWriteHooks.licenseWritten?.({ ...named, revision: 1, updatedAt: now }, LicenseEventType.Created);
 }
