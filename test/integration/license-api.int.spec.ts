@@ -16,9 +16,9 @@ import {
   type DefaultLicense,
   type PackageInstalledV1,
 } from '@lma/contracts';
-import { setClockOffset } from '@lma/core';
+import { setClockOffset, signJwt } from '@lma/core';
 import { ServiceProcess, eventually, ids } from '@lma/testing';
-import { Harness, bearer } from './harness';
+import { Harness, JWT, bearer } from './harness';
 
 /**
  * The license service's management API over real HTTP (at /v1, as the gateway forwards it), real
@@ -522,5 +522,82 @@ describe('permissions and bad input', () => {
     expect((await stored(licenseId)).revision).toBe(1);
     expect(eventsOf(licenseId)).toHaveLength(1);
     expect(await h.db('license').collection('seat_assignments').countDocuments({ licenseId })).toBe(0);
+  });
+});
+
+describe('license check fast path (api/checkFastPath.ts)', () => {
+  /** The same request to /v1/license-checks (the fast path) and /v1/license-checks/ (left to express: the declared route). */
+  async function both(method: string, query: string, body: string | undefined, authorization: string | undefined) {
+    const send = async (path: string) => {
+      const res = await fetch(`${h.service('license').url}${path}${query}`, {
+        method,
+        headers: { ...(authorization ? { authorization } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body }),
+      });
+      const json = (await res.json()) as Json;
+      delete json['instance']; // the URL as requested, differing by the slash
+      return { status: res.status, type: res.headers.get('content-type'), etag: res.headers.get('etag'), body: json };
+    };
+    const fast = await send('/v1/license-checks');
+    const declared = await send('/v1/license-checks/');
+    expect(fast.etag, `${method} ${query} ${body} answered by the fast path`).toBeNull();
+    expect({ ...fast, etag: null }, `${method} ${query} ${body}`).toEqual({ ...declared, etag: null });
+    return fast;
+  }
+
+  it('answers exactly as the declared route: 401, 403 naming the permission, 400 naming fields, answers', async () => {
+    const { licenseId, install } = await newLicense({ status: 'Active', lengthDays: null, seats: 2 });
+    const user = ids.userId();
+    await call('PUT', `/licenses/${licenseId}/seats/${user}`, undefined, RW);
+    const p = install.packageId;
+    const o = install.subscriberOrgId;
+    const ok = `?packageId=${p}&subscriberOrgId=${o}&userId=${user}`;
+    const read = bearer(['licenses:read']);
+    const item = { packageId: p, subscriberOrgId: o, userId: user };
+
+    const fields = (r: { body: Json }) => (r.body['errors'] as Json[]).map((e) => e['field']);
+    expect((await both('GET', ok, undefined, undefined)).body).toMatchObject({ status: 401, detail: 'A bearer token is required' });
+    expect((await both('GET', ok, undefined, 'Bearer not.a.jwt')).status).toBe(401);
+    expect((await both('GET', ok, undefined, bearer(['licenses:read']).replace(/.$/, 'x'))).status).toBe(401);
+    expect((await both('GET', ok, undefined, bearer(['licenses:edit']))).body).toMatchObject({ status: 403, missingPermission: 'licenses:read' });
+    expect((await both('POST', '', JSON.stringify({ checks: [item] }), bearer(['leads:read']))).body).toMatchObject({ status: 403, missingPermission: 'licenses:read' });
+    const bad: [string, string | undefined, string[]][] = [
+      [`?packageId[$ne]=x&subscriberOrgId=${o}&userId=${user}`, undefined, ['query.packageId', 'query.packageId[$ne]']],
+      [`${ok}&userId=${ids.userId()}`, undefined, ['query.userId']],
+      [`${ok}&extra=1`, undefined, ['query.extra']],
+      [`?subscriberOrgId=${o}`, undefined, ['query.packageId', 'query.userId']],
+      ['', '{"checks": [', ['body']],
+      ['', '"checks"', ['body']],
+      ['', JSON.stringify({ checks: [item, { ...item, userId: { $ne: null } }], more: 1 }), ['body.checks.1.userId', 'body.more']],
+      ['', JSON.stringify({ checks: [] }), ['body.checks']],
+      ['?x=1', JSON.stringify({ checks: [item] }), ['query']],
+    ];
+    for (const [query, body, named] of bad) {
+      const r = await both(body === undefined ? 'GET' : 'POST', query, body, read);
+      expect(r.status, `${query} ${body}`).toBe(400);
+      expect(r.type).toBe('application/problem+json; charset=utf-8');
+      expect(fields(r).sort(), `${query} ${body}`).toEqual(named.sort());
+    }
+    // the permission is checked before the input, as on the declared route
+    expect((await both('GET', `${ok}&extra=1`, undefined, bearer(['leads:read']))).status).toBe(403);
+
+    const licensed = await both('GET', ok, undefined, read);
+    expect(licensed).toMatchObject({ status: 200, type: 'application/json; charset=utf-8', body: { licensed: true, reason: null, licenseId, siteLicense: false, revision: 2 } });
+    const noSeat = { licensed: false, reason: 'no-seat', licenseId };
+    expect((await both('GET', `?packageId=${p}&subscriberOrgId=${o}&userId=${ids.userId()}`, undefined, read)).body).toMatchObject(noSeat);
+    const batch = await both('POST', '', JSON.stringify({ checks: [item, { ...item, userId: ids.userId() }, { ...item, subscriberOrgId: ids.subscriberOrgId() }] }), read);
+    expect(batch.body['results'].map((a: Json) => a['reason'])).toEqual([null, 'no-seat', 'not-installed']);
+  });
+
+  it('remembers a verified token only until it expires', async () => {
+    const { install } = await newLicense(ACTIVE_10);
+    const token = `Bearer ${signJwt({ sub: 'short', permissions: ['licenses:read'] }, { ...JWT, expiresInSeconds: 1 })}`;
+    const url = `${h.service('license').url}/v1/license-checks?packageId=${install.packageId}&subscriberOrgId=${install.subscriberOrgId}&userId=${ids.userId()}`;
+    expect((await fetch(url, { headers: { authorization: token } })).status).toBe(200);
+    const expired = await eventually('the token expires', async () => {
+      const r = await fetch(url, { headers: { authorization: token } });
+      return r.status === 401 ? ((await r.json()) as Json) : undefined;
+    }, 5_000, 100);
+    expect(expired['detail']).toBe('The bearer token has expired');
   });
 });

@@ -13,6 +13,7 @@
  * - sampling: `OTEL_TRACES_SAMPLER` (default parentbased_always_on), `OTEL_TRACES_SAMPLER_ARG`.
  * - batching: `OTEL_BSP_SCHEDULE_DELAY`, `OTEL_BSP_MAX_QUEUE_SIZE`, ...
  * - service name: `OTEL_SERVICE_NAME`, else the `services/<name>/` directory of the entry script.
+ * - untraced request paths: `LMA_UNTRACED_PATHS` (below) besides health, readiness and metrics.
  *
  * Kafka spans are made by @lma/kafka (publisher, consumer, outbox relay), not here.
  */
@@ -34,6 +35,14 @@ const REDACTED_QUERY_PARAMS = ['email', 'name', 'sig', 'Signature', 'AWSAccessKe
 
 /** Probes and scrapes every few seconds: not worth a trace each. */
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * `LMA_UNTRACED_PATHS`: more request paths (comma-separated, exact, without the query) that get no
+ * server span, e.g. `/v1/license-checks`: the span costs about 25 µs of CPU per check, nearly half
+ * of a single check's cost (docs/license-api.md); unset, license checks are traced.
+ */
+const untracedPaths = (env: NodeJS.ProcessEnv): ReadonlySet<string> =>
+  new Set([...UNTRACED_PATHS, ...(env['LMA_UNTRACED_PATHS'] ?? '').split(',').map((s) => s.trim()).filter((s) => s.startsWith('/'))]);
 
 /** Keeps the tracer provider (span ids, sampling, context) when nothing is exported. */
 const dropSpans: SpanProcessor = {
@@ -58,13 +67,14 @@ function startTracing(env: NodeJS.ProcessEnv = process.env): void {
   // metrics are scraped from /metrics and logs go to stdout: OTLP carries traces only
   env['OTEL_METRICS_EXPORTER'] ??= 'none';
   env['OTEL_LOGS_EXPORTER'] ??= 'none';
+  const untraced = untracedPaths(env);
   const sdk = new NodeSDK({
     serviceName: env['OTEL_SERVICE_NAME'] || serviceNameOf(process.argv[1]),
     // without span processors the SDK would register no tracer provider at all
     ...(exportsTraces(env) ? {} : { spanProcessors: [dropSpans] }),
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0]!),
+        ignoreIncomingRequestHook: (req) => untraced.has((req.url ?? '').split('?')[0]!),
         // outgoing calls only inside a traced operation (the gateway's proxying, not health probes)
         requireParentforOutgoingSpans: true,
         redactedQueryParams: REDACTED_QUERY_PARAMS,

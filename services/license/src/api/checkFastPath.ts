@@ -1,0 +1,146 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import { licenseApi, parseRoute } from '@lma/api';
+import { ForbiddenError, LmaError, UnauthenticatedError, ValidationError, hasPermission, httpStatusOf, verifyJwt, type AuthOptions, type Logger, type Principal } from '@lma/core';
+import type { CheckAnswerer } from './checks';
+
+const PATH = '/v1/license-checks';
+const BODY_LIMIT = 64 * 1024;
+const JSON_TYPE = /^application\/json\s*(;\s*charset=("?)utf-8\2\s*)?$/i;
+const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+
+export interface CheckFastPathDeps {
+  auth: AuthOptions | undefined;
+  answers: CheckAnswerer;
+  logger: Logger;
+  /** Verified bearer tokens remembered (cleared when full). */
+  maxTokens?: number;
+}
+
+/**
+ * `GET /v1/license-checks` and `POST /v1/license-checks` on a raw node:http listener in front of
+ * express (main.ts): the license check hot path without express routing, middleware and per-request
+ * JWT verification. Answers exactly as the declared routes (api/checks.ts mounted by mountRoute
+ * behind `authenticate`): the same order (body, then 401, 403, 400), the same problem+json, the
+ * same validation (parseRoute with the route declarations), the same answers and metrics
+ * (CheckAnswerer). A verified bearer token is remembered by its exact string until its `exp`.
+ *
+ * Returns false for every request it does not take, left to express: other paths or methods,
+ * case or trailing-slash variants of the path, a GET with a body, a POST whose body is not plain
+ * `application/json` (UTF-8) with a Content-Length of at most 64 kB (chunked, compressed, other
+ * charsets, too large). Unlike express it sends no ETag (check answers are not cached).
+ */
+export function createCheckFastPath(deps: CheckFastPathDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const maxTokens = deps.maxTokens ?? 10_000;
+  const now = deps.auth?.now ?? Date.now;
+  const tokens = new Map<string, { principal: Principal; untilMs: number }>();
+
+  function principalOf(header: string | undefined): Principal {
+    // as @lma/core authenticate
+    if (!deps.auth) throw new UnauthenticatedError('Authentication is not configured on this service (AUTH_JWT_SECRET)');
+    if (!header || !header.startsWith('Bearer ')) throw new UnauthenticatedError('A bearer token is required');
+    const token = header.slice('Bearer '.length).trim();
+    const hit = tokens.get(token);
+    if (hit && now() < hit.untilMs) return hit.principal;
+    const principal = verifyJwt(token, deps.auth);
+    // verifyJwt accepted it, so the claims are JSON with a numeric exp; valid while floor(now/1000) < exp
+    const exp = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number }).exp;
+    if (tokens.size >= maxTokens) tokens.clear();
+    tokens.set(token, { principal, untilMs: exp * 1000 });
+    return principal;
+  }
+
+  async function answer(req: IncomingMessage, query: string, bodyText: string | undefined): Promise<unknown> {
+    let body: unknown;
+    if (bodyText !== undefined) body = parseJsonBody(bodyText);
+    const principal = principalOf(req.headers.authorization);
+    if (!hasPermission(principal, 'licenses:read')) throw new ForbiddenError('licenses:read');
+    if (bodyText === undefined) {
+      const input = parseRoute(licenseApi.checkLicense, { params: {}, query: parseQuery(query), body: undefined });
+      return await deps.answers.single(input.query);
+    }
+    const input = parseRoute(licenseApi.checkLicenses, { params: {}, query: parseQuery(query), body });
+    return await deps.answers.batch(input.body.checks);
+  }
+
+  function reply(req: IncomingMessage, res: ServerResponse, work: Promise<unknown>): void {
+    work.then(
+      (result) => send(res, 200, result, 'application/json; charset=utf-8'),
+      (err: unknown) => sendProblem(req, res, err, deps.logger),
+    );
+  }
+
+  return (req, res) => {
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    if ((q < 0 ? url : url.slice(0, q)) !== PATH) return false;
+    const query = q < 0 ? '' : url.slice(q + 1);
+    const h = req.headers;
+    if (req.method === 'GET') {
+      if (h['content-type'] !== undefined || h['transfer-encoding'] !== undefined || (h['content-length'] !== undefined && h['content-length'] !== '0')) return false;
+      reply(req, res, answer(req, query, undefined));
+      return true;
+    }
+    if (req.method !== 'POST') return false;
+    const length = Number(h['content-length']);
+    if (!JSON_TYPE.test(h['content-type'] ?? '') || h['transfer-encoding'] !== undefined || !(length > 0 && length <= BODY_LIMIT)) return false;
+    if (h['content-encoding'] !== undefined && h['content-encoding'].toLowerCase() !== 'identity') return false;
+    reply(req, res, readBody(req).then((text) => answer(req, query, text)));
+    return true;
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT) parts.push(chunk);
+    });
+    req.once('end', () => (size > BODY_LIMIT ? reject(new ValidationError([{ field: 'body', reason: 'is larger than its Content-Length' }])) : resolve(Buffer.concat(parts).toString('utf8'))));
+    req.once('error', reject);
+  });
+}
+
+/** As express.json({ strict: true }): blank is `{}`, anything but an object or array is invalid JSON. */
+function parseJsonBody(text: string): unknown {
+  const first = /^[ \t\n\r]*([^ \t\n\r])/.exec(text)?.[1];
+  if (first === undefined) return {};
+  if (first === '{' || first === '[') {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // below
+    }
+  }
+  throw new ValidationError([{ field: 'body', reason: 'is not valid JSON' }], 'The request body is not valid JSON');
+}
+
+function send(res: ServerResponse, status: number, body: unknown, contentType: string): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** As @lma/core problemMiddleware. */
+function sendProblem(req: IncomingMessage, res: ServerResponse, err: unknown, logger: Logger): void {
+  let status = 500;
+  let detail = 'An unexpected error occurred';
+  let errors: LmaError['errors'] = [];
+  let extra: Record<string, unknown> = {};
+  if (err instanceof LmaError) {
+    status = httpStatusOf[err.kind];
+    detail = err.message;
+    errors = err.errors;
+    extra = err.extra;
+  }
+  if (status >= 500) logger.error({ err, path: PATH }, 'request failed');
+  if (res.headersSent) return void res.destroy();
+  send(
+    res,
+    status,
+    { type: `https://lma.dev/problems/${status}`, title: TITLES[status] ?? 'Error', status, detail, instance: req.url, ...(errors.length ? { errors } : {}), ...extra },
+    'application/problem+json; charset=utf-8',
+  );
+}
