@@ -3,6 +3,8 @@ import { decodeCloudEvent, encodeCloudEvent, headerString, newEventId, type Clou
 
 export interface ReceivedRecord {
   topic: string;
+  partition: number;
+  offset: number;
   key: string | null;
   value: string | null;
   headers: Record<string, string>;
@@ -46,7 +48,7 @@ export class TestKafka {
     await consumer.connect();
     for (const n of names) await consumer.subscribe({ topic: this.topic(n), fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ topic, message }) => {
+      eachMessage: async ({ topic, partition, message }) => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = headerString(message.headers as IHeaders as never, k) ?? String(v);
         let event: CloudEvent<unknown> | undefined;
@@ -57,6 +59,8 @@ export class TestKafka {
         }
         this.received.push({
           topic: topic.slice(this.topicPrefix.length),
+          partition,
+          offset: Number(message.offset),
           key: message.key?.toString('utf8') ?? null,
           value: message.value?.toString('utf8') ?? null,
           headers,

@@ -4,7 +4,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { createApiKey, getApiKey, getApiKeyAudit, getOpenApi, listApiKeys, parseRoute, revokeApiKey, successStatus, type ApiRoute, type OpenApiDocument } from '@lma/api';
 import { ForbiddenError, RateLimitedError, ValidationError, hasPermission, type Logger, type Principal } from '@lma/core';
 import type { Authenticator } from './api/authenticate';
-import { HttpProblem, readJsonBody, sendJson, sendProblem } from './api/http';
+import { HttpProblem, readJson, sendJson, sendProblem } from './api/http';
 import type { Proxy } from './api/proxy';
 import type { RateLimiter } from './domain/rateLimiter';
 import { compileRoutes } from './domain/routeTable';
@@ -64,7 +64,8 @@ export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: Server
     const taken = deps.limiter.take(caller.id, route.rateLimit === 'check' ? 'check' : 'default');
     if (!taken.ok) throw new RateLimitedError(taken.retryAfterSeconds, `Rate limit exceeded; retry in ${taken.retryAfterSeconds} s`);
     if (route.permission !== 'authenticated' && !hasPermission(caller.principal, route.permission)) throw new ForbiddenError(route.permission);
-    const body = await readJsonBody(req);
+    const json = await readJson(req);
+    const body = json?.value;
     const input = parseRoute(route, { params: m.params, query: q < 0 ? {} : parseQuery(url.slice(q + 1)), body });
 
     if (route.service === 'gateway') {
@@ -81,7 +82,8 @@ export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: Server
       headers: req.headers,
       token: caller.forwardToken,
       requestId,
-      body: route.body && body !== undefined ? JSON.stringify(body) : undefined,
+      // the text the caller sent, validated above (parsing it again gives the same value)
+      body: route.body && json !== undefined ? json.text : undefined,
     });
     res.writeHead(answer.status, { ...answer.headers, 'content-length': answer.body.length });
     res.end(answer.body);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
     const license = await new ServiceProcess('license', env).start();
     started.push(license);
     let base = `${license.url}/v1`;
+    let gatewayUrl: string | undefined;
     if (VIA_GATEWAY) {
       if (!existsSync(path.join(repoRoot, 'services/gateway/dist/main.js'))) throw new Error('BENCH_GATEWAY=1 needs services/gateway/dist/main.js (build it first)');
       const nowhere = 'http://127.0.0.1:9';
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
         RATE_LIMIT_CHECK_BURST: '10000000',
       }).start();
       started.push(gateway);
+      gatewayUrl = gateway.url;
       base = `${gateway.url}/api/v1`;
     }
     const api = async (method: string, p: string, body?: unknown) => {
@@ -138,13 +141,17 @@ async function main(): Promise<void> {
     await run({ url: origin, connections: 4, amount: paths.length * 2, headers: { authorization: token }, requests: paths.map((p) => ({ method: 'GET', path: p })) });
 
     /** CPU seconds the license service has used (its /metrics): the cost per check, whatever else runs on the machine. */
-    const cpu = async () => Number(/^process_cpu_seconds_total ([0-9.e+-]+)/m.exec(await (await fetch(`${license.url}/metrics`)).text())?.[1] ?? NaN);
+    const cpuOf = async (url: string) => Number(/^process_cpu_seconds_total ([0-9.e+-]+)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? NaN);
+    const cpu = () => cpuOf(license.url);
+    const gatewayCpu = () => (gatewayUrl ? cpuOf(gatewayUrl) : Promise.resolve(NaN));
+    const g0 = await gatewayCpu();
     const cpu0 = await cpu();
     const single = await run({
       url: origin, connections: CONNECTIONS, duration: SECONDS, headers: { authorization: token },
       requests: paths.map((p) => ({ method: 'GET', path: p })),
     });
     const cpu1 = await cpu();
+    const g1 = await gatewayCpu();
     const batches = Array.from({ length: 20 }, (_, i) =>
       JSON.stringify({ checks: Array.from({ length: BATCH }, (_, j) => { const c = checks[(i * BATCH + j) % checks.length]!; return { packageId, subscriberOrgId: c.o, userId: c.u }; }) }));
     const batch = await run({
@@ -153,10 +160,13 @@ async function main(): Promise<void> {
       requests: batches.map((body) => ({ method: 'POST', path: `${base.replace(/^http:\/\/[^/]+/, '')}/license-checks`, body })),
     });
     const cpu2 = await cpu();
+    const g2 = await gatewayCpu();
     const perCheckUs = (cpuSeconds: number, n: number) => ((cpuSeconds / n) * 1e6).toFixed(1);
     const errors = (r: autocannon.Result) => r.errors + r.timeouts + r.non2xx;
     const via = VIA_GATEWAY ? 'through the gateway' : 'license service directly';
     console.log(`\nlicense checks (${via}; ${LICENSES} licenses, ${SEATS} seats each; ${SECONDS} s per run; autocannon keep-alive)`);
+    const pe = process.env;
+    console.log(`tracing: sampler ${pe['OTEL_TRACES_SAMPLER'] ?? 'parentbased_always_on'}${pe['OTEL_TRACES_SAMPLER_ARG'] ? ` ${pe['OTEL_TRACES_SAMPLER_ARG']}` : ''}, untraced paths ${pe['LMA_UNTRACED_PATHS'] || 'none'}${pe['OTEL_SDK_DISABLED'] === 'true' ? ', SDK disabled' : ''}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.log(`single checks: ${CONNECTIONS} connections: ${Math.round(single.requests.average)} checks/s, p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms, max ${single.latency.max} ms, errors ${errors(single)}`);
     console.log(`batch checks (${BATCH} per request): ${Math.max(1, Math.floor(CONNECTIONS / 2))} connections: ${Math.round(batch.requests.average * BATCH)} checks/s (${Math.round(batch.requests.average)} requests/s), request p50 ${batch.latency.p50} ms, p99 ${batch.latency.p99} ms, errors ${errors(batch)}`);
     console.log(
@@ -164,6 +174,7 @@ async function main(): Promise<void> {
         `${perCheckUs(cpu2 - cpu1, batch.requests.total * BATCH)} µs per check in batches (${Math.round((batch.requests.total * BATCH) / (cpu2 - cpu1))} checks per CPU-second)` +
         (VIA_GATEWAY ? ' (license service only, not the gateway)' : ''),
     );
+    if (VIA_GATEWAY) console.log(`gateway CPU: ${perCheckUs(g1 - g0, single.requests.total)} µs per single check, ${perCheckUs(g2 - g1, batch.requests.total * BATCH)} µs per check in batches`);
     const metrics = await (await fetch(`${license.url}/metrics`)).text();
     const line = (re: RegExp) => metrics.split('\n').filter((l) => re.test(l)).join('\n');
     console.log(`\n${line(/^lma_license_checks_total/)}`);

@@ -61,6 +61,11 @@ const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
  * (413), an object or array (400 otherwise, as express.json's strict mode).
  */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  return (await readJson(req))?.value;
+}
+
+/** As readJsonBody, with the text it was parsed from (forwarded as it came: no re-serialising). */
+export async function readJson(req: IncomingMessage): Promise<{ value: unknown; text: string } | undefined> {
   const length = Number(req.headers['content-length'] ?? 0);
   if (length > BODY_LIMIT) throw new HttpProblem(413, 'The request body is larger than 64 kB');
   const type = req.headers['content-type'];
@@ -87,7 +92,7 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const first = text.trimStart()[0];
   if (first !== '{' && first !== '[') throw new ValidationError([{ field: 'body', reason: 'is not valid JSON (an object is expected)' }], 'The request body is not valid JSON');
   try {
-    return JSON.parse(text) as unknown;
+    return { value: JSON.parse(text) as unknown, text };
   } catch {
     throw new ValidationError([{ field: 'body', reason: 'is not valid JSON' }], 'The request body is not valid JSON');
   }

@@ -18,7 +18,7 @@ export interface ForwardRequest {
   headers: IncomingHttpHeaders;
   token: string;
   requestId: string;
-  /** The JSON body, re-serialised from the parsed request (undefined: none). */
+  /** The JSON body as the caller sent it, after validation (undefined: none). */
   body: string | undefined;
 }
 

@@ -98,10 +98,13 @@ function readBody(req: IncomingMessage): Promise<string> {
       size += chunk.length;
       if (size <= BODY_LIMIT) parts.push(chunk);
     });
-    req.once('end', () => (size > BODY_LIMIT ? reject(new ValidationError([{ field: 'body', reason: 'is larger than its Content-Length' }])) : resolve(Buffer.concat(parts).toString('utf8'))));
+    req.once('end', () => (size > BODY_LIMIT ? reject(new ValidationError([{ field: 'body', reason: 'is larger than its Content-Length' }])) : resolve(withoutBom(Buffer.concat(parts).toString('utf8')))));
     req.once('error', reject);
   });
 }
+
+/** As body-parser's UTF-8 decoding (iconv-lite), which drops a leading byte order mark. */
+const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
 /** As express.json({ strict: true }): blank is `{}`, anything but an object or array is invalid JSON. */
 function parseJsonBody(text: string): unknown {
