@@ -11,6 +11,7 @@ import {
 import { signJwt } from '@lma/core';
 import { createUninstallRule, uninstallAndShowMail } from './notifications';
 import { demoRefresh } from './refresh';
+import { API } from './api';
 
 /**
  * Plays the marketplace for a moment: registers a package, uploads a version and installs it
@@ -25,7 +26,6 @@ const env = (name: string): string => {
 
 const alnum = (n: number) => Array.from(randomBytes(n), (b) => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[b % 32]).join('');
 const INSTALLS = Number(process.env['DEMO_INSTALLS'] ?? 5);
-const LICENSE_API = process.env['LICENSE_URL'] ?? 'http://127.0.0.1:4003';
 
 async function main() {
   const kafka = new Kafka({ clientId: 'lma-demo', brokers: env('KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING });
@@ -115,7 +115,7 @@ async function main() {
 
   const token = signJwt({ sub: 'demo@lma.local', permissions: ['admin'] }, { secret: env('AUTH_JWT_SECRET'), issuer: env('AUTH_JWT_ISSUER'), expiresInSeconds: 8 * 3600 });
   const first = installs[0]!;
-  const url = `${LICENSE_API}/v1/licenses?packageId=${packageId}&subscriberOrgId=${first.subscriberOrgId}`;
+  const url = `${API}/licenses?packageId=${packageId}&subscriberOrgId=${first.subscriberOrgId}`;
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   console.log(`\nGET ${url} -> ${res.status}`);
   console.log(JSON.stringify(await res.json(), null, 2));

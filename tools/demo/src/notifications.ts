@@ -1,14 +1,14 @@
+import { API } from './api';
 import { MarketplaceEventType } from '@lma/contracts';
 
 /**
  * The notification part of the demo: an uninstall rule for the demo package (before the
  * installs), then one demo org uninstalls and the alert lands in the mail catcher.
  */
-const NOTIFICATION_API = process.env['NOTIFICATION_URL'] ?? 'http://127.0.0.1:4004';
 const MAILCATCHER = process.env['MAILCATCHER_URL'] ?? 'http://127.0.0.1:1080';
 
 export async function createUninstallRule(packageId: string, token: string): Promise<void> {
-  const res = await fetch(`${NOTIFICATION_API}/v1/notification-rules`, {
+  const res = await fetch(`${API}/notification-rules`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -39,7 +39,7 @@ export async function uninstallAndShowMail(
     const mail = body.items.find((m) => m.subject.startsWith(`${licenseName} was uninstalled`));
     if (mail) {
       console.log(`mail to ${mail.to.join(', ')}: "${mail.subject}"\n${mail.text.replace(/^/gm, '  | ')}`);
-      console.log(`\nSee it in the browser: ${MAILCATCHER}  (history: GET ${NOTIFICATION_API}/v1/notifications?packageId=${packageId})`);
+      console.log(`\nSee it in the browser: ${MAILCATCHER}  (history: GET ${API}/notifications?packageId=${packageId})`);
       return;
     }
     await new Promise((r) => setTimeout(r, 200));

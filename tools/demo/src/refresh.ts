@@ -1,3 +1,4 @@
+import { API } from './api';
 /**
  * The refresh demo (docs/refresh.md): the marketplace simulator (started by scripts/lma.sh run,
  * control API on SIM_CONTROL_URL) registers a package and publishes installs; then it learns of
@@ -5,8 +6,6 @@
  * them: the unknown install gets its license through the onboarding saga, the seats are corrected.
  */
 const SIM = process.env['SIM_CONTROL_URL'] ?? 'http://127.0.0.1:4090';
-const REFRESH_API = process.env['REFRESH_URL'] ?? 'http://127.0.0.1:4005';
-const LICENSE_API = process.env['LICENSE_URL'] ?? 'http://127.0.0.1:4003';
 
 async function sim<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${SIM}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
@@ -34,21 +33,24 @@ export async function demoRefresh(token: string): Promise<void> {
   const { items } = await sim<{ items: { subscriberOrgId: string }[] }>('POST', `/packages/${pkg.packageId}/installations`, { count: 3, publish: true });
   for (const i of items) {
     await until('the license of a published install', async () =>
-      (await fetch(`${LICENSE_API}/v1/licenses?packageId=${pkg.packageId}&subscriberOrgId=${i.subscriberOrgId}`, { headers: auth })).ok || undefined);
+      {
+        const res = await fetch(`${API}/licenses?packageId=${pkg.packageId}&subscriberOrgId=${i.subscriberOrgId}`, { headers: auth });
+        return res.ok && ((await res.json()) as { items: unknown[] }).items.length === 1 ? true : undefined;
+      });
   }
   await sim('POST', `/packages/${pkg.packageId}/installations`, { count: 1, publish: false });
   await sim('PATCH', `/packages/${pkg.packageId}/installations/${items[0]!.subscriberOrgId}`, { usedLicenses: 3 });
   console.log(`\nrefresh: package ${pkg.packageId} has 3 licenses; the marketplace also knows 1 install and 3 seats LMA was never told about`);
 
-  const res = await fetch(`${REFRESH_API}/v1/packages/${pkg.packageId}/refresh`, { method: 'POST', headers: auth });
+  const res = await fetch(`${API}/packages/${pkg.packageId}/refresh`, { method: 'POST', headers: auth });
   const accepted = (await res.json()) as { jobId: string };
   if (res.status !== 202) throw new Error(`refresh refused: ${res.status} ${JSON.stringify(accepted)}`);
-  console.log(`POST /v1/packages/${pkg.packageId}/refresh -> 202, job ${accepted.jobId}`);
+  console.log(`POST /api/v1/packages/${pkg.packageId}/refresh -> 202, job ${accepted.jobId}`);
   const job = await until('the refresh job to end', async () => {
-    const j = (await (await fetch(`${REFRESH_API}/v1/refresh-jobs/${accepted.jobId}`, { headers: auth })).json()) as { state: string };
+    const j = (await (await fetch(`${API}/refresh-jobs/${accepted.jobId}`, { headers: auth })).json()) as { state: string };
     return j.state === 'completed' || j.state === 'incomplete' ? j : undefined;
   });
   console.log(JSON.stringify(job, null, 2));
-  const again = await fetch(`${REFRESH_API}/v1/packages/${pkg.packageId}/refresh`, { method: 'POST', headers: auth });
+  const again = await fetch(`${API}/packages/${pkg.packageId}/refresh`, { method: 'POST', headers: auth });
   console.log(`a second refresh now -> ${again.status}, Retry-After ${again.headers.get('retry-after')} s (one per 7 days)`);
 }
