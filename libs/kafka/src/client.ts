@@ -62,11 +62,17 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], defaultPart
       try {
         const existing = new Set(await admin.listTopics());
         const missing = specs.filter((s) => !existing.has(s.topic));
-        if (missing.length === 0) return;
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.numPartitions ?? defaultPartitions, replicationFactor: -1 })),
-        });
+        if (missing.length) {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.numPartitions ?? defaultPartitions, replicationFactor: -1 })),
+          });
+        }
+        // a topic just created (here or by another process) can be listed before every broker
+        // serves its metadata; subscribing then fails, so wait until each partition has a leader
+        const meta = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+        const leaderless = meta.topics.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+        if (leaderless.length) throw new Error(`topics without leaders yet: ${leaderless.map((t) => t.name).join(', ')}`);
         return;
       } catch (err) {
         // each attempt lists the topics again, so one created meanwhile is simply skipped
