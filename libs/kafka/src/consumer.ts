@@ -7,6 +7,7 @@ import {
   LeadEventType,
   LicenseEventType,
   MarketplaceEventType,
+  NotificationInputType,
   RefreshCommandType,
   RefreshReplyType,
   ReplyType,
@@ -113,7 +114,7 @@ class StopRequested extends Error {}
  * a producer sending made-up `ce_type`s cannot create new time series (they count as `unknown`).
  */
 const KNOWN_TYPES: ReadonlySet<string> = new Set(
-  [CommandType, ReplyType, LeadEventType, LicenseEventType, MarketplaceEventType, RefreshCommandType, RefreshReplyType].flatMap((t) => Object.values(t) as string[]),
+  [CommandType, ReplyType, LeadEventType, LicenseEventType, MarketplaceEventType, NotificationInputType, RefreshCommandType, RefreshReplyType].flatMap((t) => Object.values(t) as string[]),
 );
 
 export function metricType(type: string | undefined): string {

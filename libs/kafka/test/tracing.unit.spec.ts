@@ -35,6 +35,8 @@ describe('metric type label', () => {
   it('given a type the contracts define, then it is the label; given a made-up or missing one, then unknown', () => {
     expect(metricType('lma.license.created')).toBe('lma.license.created');
     expect(metricType('marketplace.package.installed')).toBe('marketplace.package.installed');
+    expect(metricType('lma.lead.created')).toBe('lma.lead.created');
+    expect(metricType('lma.onboarding.failed')).toBe('lma.onboarding.failed');
     expect(metricType('made.up.type')).toBe('unknown');
     expect(metricType(undefined)).toBe('unknown');
   });
