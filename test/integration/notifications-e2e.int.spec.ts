@@ -2,49 +2,28 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser } from 'mailparser';
 import { MARKETPLACE_EVENTS_TOPIC, MarketplaceEventType, type PackageUninstalledV1 } from '@lma/contracts';
 import { setClockOffset } from '@lma/core';
-import { eventually, freePort, ids } from '@lma/testing';
+import { eventually, ids } from '@lma/testing';
 import { Harness } from './harness';
+import { TestSmtp } from './notification-fixtures';
 
 /**
  * Alerts end to end: the marketplace installs through install-intake, lead and license; the lead
  * service publishes its team directory and created leads; the notification service mails the
  * lead manager, the retention specialist and, for an onboarding parked too long, the admins.
  */
-interface Mail {
-  to: string[];
-  subject: string;
-  text: string;
-}
-const mails: Mail[] = [];
-let smtp: SMTPServer;
+const smtp = new TestSmtp();
+const mails = smtp.mails;
 const clockFile = path.join(mkdtempSync(path.join(tmpdir(), 'lma-notif-e2e-')), 'clock');
 let h: Harness;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((m) => {
-          const to = (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
-          mails.push({ to, subject: m.subject ?? '', text: m.text ?? '' });
-          callback();
-        })
-        .catch((err: Error) => callback(err));
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+  await smtp.start();
   setClockOffset(clockFile, 0);
   h = new Harness('notife2e', {
     SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(port),
+    SMTP_PORT: String(smtp.port),
     LMA_CLOCK_FILE: clockFile,
     NOTIFY_SCAN_INTERVAL_MS: '300',
     NOTIFY_DELIVERY_INTERVAL_MS: '100',
@@ -53,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h.stop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.stop();
 });
 
 async function teamMember(name: string, roles: string[]) {

@@ -2,20 +2,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser } from 'mailparser';
 import { LICENSE_EVENTS_TOPIC, LicenseEventType, type LicenseV1 } from '@lma/contracts';
 import { setClockOffset } from '@lma/core';
-import { ServiceProcess, eventually, freePort, ids } from '@lma/testing';
+import { ServiceProcess, eventually, ids } from '@lma/testing';
 import { Harness } from './harness';
+import { TestSmtp, newLicense } from './notification-fixtures';
 
 /**
  * Exactly once under stress: two replicas of the notification service with the same
  * environment, one SIGKILLed while the scan raises alerts and restarted, and license events
  * republished meanwhile. (Its own file: the restart waits for Kafka to drop the killed consumer.)
  */
-const mails: { messageId: string; subject: string }[] = [];
-let smtp: SMTPServer;
+const smtp = new TestSmtp();
+const mails = smtp.mails;
 const clockFile = path.join(mkdtempSync(path.join(tmpdir(), 'lma-notif-rep-')), 'clock');
 const DAY = 86_400_000;
 let offsetMs = 0;
@@ -29,25 +28,11 @@ const notifications = () => h.db('notification').collection<Record<string, unkno
 const notificationsOf = async (filter: Record<string, unknown>) => await notifications().find(filter).toArray();
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((m) => {
-          mails.push({ messageId: m.messageId ?? '', subject: m.subject ?? '' });
-          callback();
-        })
-        .catch((err: Error) => callback(err));
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+  await smtp.start();
   moveClock(0);
   h = new Harness('notifrep', {
     SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(port),
+    SMTP_PORT: String(smtp.port),
     LMA_CLOCK_FILE: clockFile,
     NOTIFY_SCAN_INTERVAL_MS: '300',
     NOTIFY_DELIVERY_INTERVAL_MS: '100',
@@ -60,34 +45,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h.stop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.stop();
 });
 
-function newLicense(overrides: Partial<LicenseV1>): LicenseV1 {
-  return {
-    licenseId: `lic_${Math.random().toString(36).slice(2, 12)}`,
-    licenseName: `L-${String(Math.floor(Math.random() * 900_000) + 100_000)}`,
-    packageId: ids.packageId(),
-    packageVersionId: ids.packageVersionId(),
-    versionNumber: '1.0.0',
-    subscriberOrgId: ids.subscriberOrgId(),
-    status: 'Active',
-    seats: 10,
-    usedLicenses: 1,
-    expiresOn: null,
-    installDate: '2026-01-01T00:00:00Z',
-    orgEdition: 'Enterprise',
-    orgStatus: 'Active',
-    orgExpiresOn: null,
-    instance: 'NA42',
-    sandbox: false,
-    leadId: null,
-    accountId: null,
-    contactId: null,
-    revision: 1,
-    ...overrides,
-  };
-}
 
 /** The same ce_id every time for a revision: a republished event is a redelivery. */
 async function publishLicense(type: string, l: LicenseV1): Promise<void> {

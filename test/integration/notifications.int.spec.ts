@@ -3,29 +3,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser } from 'mailparser';
 import { InternalTopic, LICENSE_EVENTS_TOPIC, LeadEventType, LicenseEventType, NotificationInputTopic, NotificationInputType, type LicenseV1 } from '@lma/contracts';
 import { setClockOffset } from '@lma/core';
 import { eventually, freePort, ids } from '@lma/testing';
 import { verifySignature } from '../../services/notification/src/domain/signature';
 import { Harness } from './harness';
+import { TestSmtp, newLicense } from './notification-fixtures';
 
 /**
  * The notification service on its own, fed `lma.license.events` and the lead service's team
  * directory events by the test (it is their consumer), delivering to a real SMTP server and a
  * real HTTP receiver in this process. Time moves through LMA_CLOCK_FILE.
  */
-interface Mail {
-  messageId: string;
-  notificationId: string;
-  to: string[];
-  subject: string;
-  text: string;
-}
-const mails: Mail[] = [];
-let smtp: SMTPServer;
-let smtpPort = 0;
+const smtp = new TestSmtp();
+const mails = smtp.mails;
 const clockFile = path.join(mkdtempSync(path.join(tmpdir(), 'lma-notif-')), 'clock');
 let offsetMs = 0;
 const DAY = 86_400_000;
@@ -39,31 +30,12 @@ const isoDate = (t: number) => new Date(t).toISOString().slice(0, 10);
 let h: Harness;
 const notifications = () => h.db('notification').collection<Record<string, unknown> & { _id: string }>('notifications');
 
-async function startSmtp(port?: number): Promise<void> {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((m) => {
-          const to = (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
-          mails.push({ messageId: m.messageId ?? '', notificationId: String(m.headers.get('x-lma-notification-id') ?? ''), to, subject: m.subject ?? '', text: m.text ?? '' });
-          callback();
-        })
-        .catch((err: Error) => callback(err));
-    },
-  });
-  smtpPort = port ?? (await freePort());
-  await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
-}
-
 beforeAll(async () => {
-  await startSmtp();
+  await smtp.start();
   moveClock(0);
   h = new Harness('notif', {
     SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(smtpPort),
+    SMTP_PORT: String(smtp.port),
     LMA_CLOCK_FILE: clockFile,
     NOTIFY_SCAN_INTERVAL_MS: '300',
     NOTIFY_DELIVERY_INTERVAL_MS: '100',
@@ -76,37 +48,12 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h.stop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.stop();
 });
 
 // --- inputs, as the license and lead services publish them ---
 
 const revisions = new Map<string, number>();
-function newLicense(overrides: Partial<LicenseV1> = {}): LicenseV1 {
-  return {
-    licenseId: `lic_${Math.random().toString(36).slice(2, 12)}`,
-    licenseName: `L-${String(Math.floor(Math.random() * 900_000) + 100_000)}`,
-    packageId: ids.packageId(),
-    packageVersionId: ids.packageVersionId(),
-    versionNumber: '1.0.0',
-    subscriberOrgId: ids.subscriberOrgId(),
-    status: 'Active',
-    seats: 10,
-    usedLicenses: 1,
-    expiresOn: null,
-    installDate: '2026-01-01T00:00:00Z',
-    orgEdition: 'Enterprise',
-    orgStatus: 'Active',
-    orgExpiresOn: null,
-    instance: 'NA42',
-    sandbox: false,
-    leadId: null,
-    accountId: null,
-    contactId: null,
-    revision: 1,
-    ...overrides,
-  };
-}
 
 /** Publishes the license's next revision (or the given one again: a redelivery), with the service's time. */
 async function publishLicense(type: string, l: LicenseV1, opts: { id?: string } = {}): Promise<string> {
@@ -262,7 +209,7 @@ describe('uninstall, suspension and webhooks', () => {
       subject: 'smtp-restart {{licenseName}}',
       body: '{{licenseName}} uninstalled',
     });
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.stop();
     let lic = newLicense({ packageId: pkg });
     await publishLicense(LicenseEventType.Created, lic);
     lic = { ...lic, status: 'Uninstalled', revision: 2 };
@@ -273,7 +220,7 @@ describe('uninstall, suspension and webhooks', () => {
     });
     expect(failing['status']).toBe('pending');
     expect(String(failing['lastError'])).toMatch(/ECONNREFUSED|connect/i);
-    await startSmtp(smtpPort);
+    await smtp.start(smtp.port);
     await eventually('the mail after the SMTP restart', () => mails.some((m) => m.subject === `smtp-restart ${lic.licenseName}`));
     const [n] = await eventually('the delivery recorded', async () => {
       const all = await notificationsOf({ ruleId: rule.ruleId });

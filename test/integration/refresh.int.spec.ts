@@ -18,7 +18,7 @@ import { Harness, bearer } from './harness';
 const clockDir = mkdtempSync(path.join(tmpdir(), 'lma-refresh-clock-'));
 const clockFile = path.join(clockDir, 'offset');
 setClockOffset(clockFile, 0);
-const h = new Harness('refresh', { REFRESH_PAGE_TIMEOUT_MS: '4000', REFRESH_SWEEP_INTERVAL_MS: '250', LMA_CLOCK_FILE: clockFile });
+const h = new Harness('refresh', { REFRESH_PAGE_TIMEOUT_MS: '10000', REFRESH_SWEEP_INTERVAL_MS: '250', LMA_CLOCK_FILE: clockFile });
 let replica2: ServiceProcess;
 let sim: ChildProcess;
 let simUrl = '';
@@ -100,11 +100,16 @@ type JobView = {
   incomplete: { reason: string; missingPages: number[] } | null;
 };
 const job = async (jobId: string) => (await h.http('refresh', 'GET', `/v1/refresh-jobs/${jobId}`, undefined, ['packages:read'])).body as unknown as JobView;
-const ended = (jobId: string, state = 'completed') =>
-  eventually(`job ${jobId} ${state}`, async () => {
-    const j = await job(jobId);
-    return j.state === state ? j : undefined;
+const TERMINAL = new Set(['completed', 'incomplete']);
+/** Waits for the job to end; ending in another state than `state` fails, saying why. */
+const ended = async (jobId: string, state = 'completed') => {
+  const j = await eventually(`job ${jobId} to end`, async () => {
+    const v = await job(jobId);
+    return TERMINAL.has(v.state) ? v : undefined;
   }, 60_000, 200);
+  if (j.state !== state) throw new Error(`job ${jobId} ended ${j.state}, not ${state}: ${JSON.stringify(j.incomplete ?? j.summary)}`);
+  return j;
+};
 
 /** The refresh events of one license (one per ce_id). */
 function refreshEventsOf(licenseId: string) {
