@@ -7,6 +7,7 @@ import {
   LicenseEventType,
   MARKETPLACE_EVENTS_TOPIC,
   MarketplaceEventType,
+  NotificationInputType,
   ReplyType,
   dlqTopic,
 } from '@lma/contracts';
@@ -81,7 +82,7 @@ describe('metrics after traffic', () => {
     expect(samples(intake, 'lma_kafka_records_dead_lettered_total', { ...mk, type: 'unknown', reason: 'invalid' })).toEqual([2]);
     expect(sum(intake, 'lma_kafka_records_dead_lettered_total', mk)).toBe(2);
     expect(intake).not.toContain(madeUp);
-    const known = new Set<string>(['unknown', ...[MarketplaceEventType, CommandType, ReplyType, LeadEventType].flatMap((t) => Object.values(t))]);
+    const known = new Set<string>(['unknown', ...[MarketplaceEventType, CommandType, ReplyType, LeadEventType, NotificationInputType].flatMap((t) => Object.values(t))]);
     for (const metric of ['lma_kafka_records_consumed_total', 'lma_kafka_records_processed_total', 'lma_kafka_records_dead_lettered_total']) {
       expect([...labelValues(intake, metric, 'type')].filter((t) => !known.has(t))).toEqual([]);
     }
