@@ -1,4 +1,4 @@
-import { InternalTopic, LICENSE_EVENTS_TOPIC, MarketplaceEventType } from '@lma/contracts';
+import { InternalTopic, LICENSE_EVENTS_TOPIC, MarketplaceEventType, RefreshTopic } from '@lma/contracts';
 import { clockFromEnv } from '@lma/core';
 import { createRuntime, runMain } from '@lma/service';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,7 +12,6 @@ import { LICENSE_CHANGE_EVENTS, onLicenseMarketplaceEvent } from './handlers/onL
 import { onPackageEvent } from './handlers/onPackageEvent';
 import { models, registerModels } from './infra/models';
 import { startCheckReadModel } from './infra/checkSync';
-import { RefreshTopic } from '@lma/contracts';
 import { onReconcile } from './handlers/onReconcile';
 import { reconcileModels, registerReconcileModels } from './infra/reconcileModels';
 
