@@ -69,7 +69,9 @@ describe('metrics after traffic', () => {
 
     const intake = await eventually('both sagas to complete and the outbox to drain', async () => {
       const text = await scrape('install-intake');
-      return sum(text, 'lma_sagas', { state: 'completed' }) === 2 && sum(text, 'lma_outbox_backlog_documents') === 0 ? text : undefined;
+      // a handler's saga write lands just before its record counts as processed: wait for both
+      const replies = sum(text, 'lma_kafka_records_processed_total', { topic: InternalTopic.SagaReplies, type: ReplyType.LicenseCreated });
+      return sum(text, 'lma_sagas', { state: 'completed' }) === 2 && replies === 2 && sum(text, 'lma_outbox_backlog_documents') === 0 ? text : undefined;
     });
     const mk = { topic: MARKETPLACE_EVENTS_TOPIC, group: group('install-intake') };
     const installed = { ...mk, type: MarketplaceEventType.PackageInstalled };

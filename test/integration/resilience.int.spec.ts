@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
-import { InternalTopic, LICENSE_EVENTS_TOPIC, LicenseEventType, LicenseV1 } from '@lma/contracts';
+import { InternalTopic, LICENSE_EVENTS_TOPIC, LicenseEventType, LicenseV1, ReplyType } from '@lma/contracts';
 import { eventually, infraEnv } from '@lma/testing';
 import { Harness } from './harness';
 
 const h = new Harness('resilience');
 
 beforeAll(async () => {
-  await h.start(['install-intake', 'lead', 'license'], [LICENSE_EVENTS_TOPIC, InternalTopic.LicenseCommands]);
+  await h.start(['install-intake', 'lead', 'license'], [LICENSE_EVENTS_TOPIC, InternalTopic.LicenseCommands, InternalTopic.SagaReplies]);
 });
 afterAll(async () => {
   await h.stop();
@@ -84,24 +84,31 @@ describe('crashes and restarts', () => {
     await eventually('processing under way', () => created(pkg.packageId).length >= 3, 30_000, 10);
     const exit = await h.service('license').stop('SIGTERM');
     expect(exit).toBe(0);
-    // every committed command has its license: nothing unfinished was committed (a command may
-    // have been sent more than once by the saga's re-send, so compare orgs, not counts)
+    // every committed command was finished: it has its license, or the license service answered
+    // it parked or failed (a command can arrive before the version it needs; those replies are
+    // published before the commit). A command may have been sent more than once by the saga's
+    // re-send, so compare commands, not counts.
     const committed = await committedOffsets('license.commands', InternalTopic.LicenseCommands);
     const total = [...committed.values()].reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(0);
     const isCommitted = (r: { partition: number; offset: number }) => r.offset < (committed.get(r.partition) ?? 0);
     await eventually('the test has seen every committed command', () =>
       h.kafka.recordsOn(InternalTopic.LicenseCommands, isCommitted).length === total, 20_000);
-    const committedOrgs = new Set(
-      h.kafka
-        .recordsOn(InternalTopic.LicenseCommands, isCommitted)
-        .map((r) => (r.event?.data as { install?: { subscriberOrgId?: string } } | undefined)?.install?.subscriberOrgId)
-        .filter((o): o is string => !!o),
-    );
+    type Command = { commandId?: string; install?: { subscriberOrgId?: string } };
+    const commands = h.kafka.recordsOn(InternalTopic.LicenseCommands, isCommitted).map((r) => r.event?.data as Command);
     const licensed = new Set(
       (await h.db('license').collection('licenses').find({ licenseName: { $ne: null } }, { projection: { subscriberOrgId: 1 } }).toArray()).map((l) => l['subscriberOrgId'] as string),
     );
-    expect([...committedOrgs].filter((o) => !licensed.has(o))).toEqual([]);
+    const unfinished = () => {
+      const answered = new Set(
+        h.kafka
+          .recordsOn(InternalTopic.SagaReplies, (r) => r.event?.type === ReplyType.LicenseCreationParked || r.event?.type === ReplyType.LicenseCreationFailed)
+          .map((r) => (r.event?.data as { commandId?: string }).commandId),
+      );
+      return commands.filter((c) => !licensed.has(c.install?.subscriberOrgId ?? '') && !answered.has(c.commandId)).map((c) => c.commandId);
+    };
+    await eventually('every committed command finished', () => unfinished().length === 0, 10_000).catch(() => undefined);
+    expect(unfinished()).toEqual([]);
 
     await h.service('license').start();
     await eventually('all 80 licenses after the restart', () => created(pkg.packageId).length >= 80, 60_000);
