@@ -48,7 +48,7 @@ ensure_kafka_jars() {
 
 ensure_ferretdb_binary() {
   local bin="$STATE/bin/ferretdb-local"
-  local stamp; stamp="$(cat "$HERE/ferretdb/go.mod" "$HERE/ferretdb/go.sum" "$HERE/ferretdb/main.go" | sha256sum | cut -c1-16)"
+  local stamp; stamp="$(cat "$HERE/ferretdb/go.mod" "$HERE/ferretdb/go.sum" "$HERE"/ferretdb/*.go | sha256sum | cut -c1-16)"
   if [[ -x "$bin" && -f "$bin.stamp" && "$(cat "$bin.stamp")" == "$stamp" ]]; then return; fi
   log "building FerretDB 1.24 (embedded, SQLite backend) with Go (first run only)"
   mkdir -p "$STATE/bin"

@@ -1,5 +1,6 @@
 // Command ferretdb-local runs FerretDB 1.24 (MongoDB wire protocol, SQLite backend)
-// embedded as a library, on a loopback port, for machines without Docker.
+// embedded as a library, on a loopback port, for machines without Docker, with the _id lookup
+// indexes FerretDB's SQLite backend misses (idindex.go).
 package main
 
 import (
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -17,6 +19,7 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
 	dataDir := flag.String("data", "./data", "directory for the SQLite databases")
+	idIndexEvery := flag.Duration("id-index-interval", time.Second, "how often every collection is checked for its _id lookup index (idindex.go); 0 turns it off")
 	flag.Parse()
 
 	if err := os.MkdirAll(*dataDir, 0o755); err != nil {
@@ -37,6 +40,10 @@ func main() {
 
 	done := make(chan error, 1)
 	go func() { done <- f.Run(ctx) }()
+
+	if *idIndexEvery > 0 {
+		go maintainIDIndexes(ctx, *dataDir, *idIndexEvery)
+	}
 
 	fmt.Printf("ferretdb-local listening on %s (data %s)\n", *listen, *dataDir)
 	if err := <-done; err != nil && ctx.Err() == nil {
