@@ -10,6 +10,7 @@ import {
   createBaseApp,
   createLogger,
   ensureIndexes,
+  hasAtomicConditions,
   listen,
   onShutdown,
   pingMongo,
@@ -89,8 +90,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   );
   const publisher = await createPublisher(kafka, names);
   const locks = new DocumentLocks();
-  const buildInfo = await db.db!.admin().command({ buildInfo: 1 });
-  const ferret = 'ferretdbVersion' in buildInfo;
+  const ferret = !(await hasAtomicConditions(db));
   const relay = createOutboxRelay({
     idOnlyFilters: ferret,
     locks,

@@ -1,5 +1,5 @@
 import { LICENSE_EVENTS_SOURCE, LICENSE_EVENTS_TOPIC, LicenseEventType, licenseEventKey, type UserLicenseChangedV1, type TraceContext } from '@lma/contracts';
-import { RetryableError, isDuplicateKey } from '@lma/core';
+import { RetryableError, isDuplicateKey, updateOneIf } from '@lma/core';
 import { outboxUpdate, type DocumentLocks, type OutgoingEvent } from '@lma/kafka';
 import { toLicenseV1, type License } from '../domain/license';
 import { DEFER, changeTime, decideChange, decideSeatsUsed, seatChangeOutcome, type Decision, type LicenseChange, type Outcome } from '../domain/lifecycle';
@@ -94,8 +94,8 @@ export async function writeDecision(
     const entry = auditEntry(l, d.set, revision, d.event, now);
     await m.LicenseAudit.updateOne({ _id: entry._id }, { $set: entry }, { upsert: true });
   }
-  const res = await m.License.updateOne({ _id: l._id, revision: l.revision }, { $set: set, ...(events.length ? outboxUpdate(events, now) : {}) });
-  if (res.matchedCount === 0) throw new RetryableError(`license ${l._id} changed meanwhile (was revision ${l.revision})`);
+  const written = await updateOneIf(m.License, l._id, { revision: l.revision }, { $set: set, ...(events.length ? outboxUpdate(events, now) : {}) });
+  if (!written) throw new RetryableError(`license ${l._id} changed meanwhile (was revision ${l.revision})`);
   licenseWriteHooks.licenseWritten?.(next, d.event?.type ?? null);
   return next;
 }

@@ -9,7 +9,7 @@ import {
   licenseEventKey,
   type LicenseCreatedReplyV1,
 } from '@lma/contracts';
-import { isDuplicateKey } from '@lma/core';
+import { isDuplicateKey, updateOneIf } from '@lma/core';
 import { outboxUpdate, type DocumentLocks, type OutgoingEvent } from '@lma/kafka';
 import { toLicenseV1, type License } from '../domain/license';
 import { licenseWriteHooks } from './licenseChanges';
@@ -79,8 +79,10 @@ async function finishNaming(m: Models, licenseId: string, n: number, now: Date, 
       ...trace,
     });
   }
-  await m.License.updateOne(
-    { _id: licenseId, licenseNumber: null },
+  await updateOneIf(
+    m.License,
+    licenseId,
+    { licenseNumber: null },
     { $set: { licenseNumber: n, licenseName: named.licenseName, revision: 1, updatedAt: now }, ...outboxUpdate(events, now) },
   );
   licenseWriteHooks.licenseWritten?.({ ...named, revision: 1, updatedAt: now }, LicenseEventType.Created);
