@@ -94,7 +94,7 @@ export interface OutboxRelay {
   stop(): Promise<void>;
   /** False when the relay has failed for longer than `stuckAfterMs`. */
   healthy(): boolean;
-  /** Documents with unpublished events and the age of the oldest, for metrics. */
+  /** Documents with unpublished events and the age of the oldest, as of the last scan, for metrics. */
   backlog(): Promise<{ documents: number; oldestAgeMs: number }>;
 }
 
@@ -123,6 +123,12 @@ export interface OutboxRelayOptions {
   idOnlyFilters?: boolean;
 }
 
+/** A scan that took T waits at least this many times T before the next one. */
+const SCAN_COST_FACTOR = 10;
+
+/** The idle relay looks for hints this often even when not woken. */
+const IDLE_CHECK_MS = 1_000;
+
 /**
  * Documents cleared at once. Each clear is its own small command: FerretDB 1.24 holds one SQLite
  * connection per update statement until a whole command ends, from a pool of 100 per database,
@@ -144,11 +150,12 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const byName = new Map(opts.models.map((m) => [m.collection.collectionName, m]));
   let hinted = new Map<string, Set<string>>();
   let stopped = true;
-  let loop: Promise<void> | undefined;
+  let loops: Promise<void> | undefined;
   let wake: (() => void) | undefined;
+  let scanWake: (() => void) | undefined;
   let kicked = false;
-  let lastScan = 0;
   let lastOk = Date.now();
+  let lastBacklog = { documents: 0, oldestAgeMs: 0 };
 
   const collectionOf = (model: Model<unknown>) => model.collection as unknown as Collection<PendingDoc>;
 
@@ -180,16 +187,25 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     return events.length;
   }
 
-  // The native collection, not mongoose: $pullAll must match the stored items byte for byte,
-  // and mongoose's casting could rewrite them.
-  async function scan(model: Model<unknown>): Promise<number> {
-    const col = collectionOf(model);
-    const docs = await col
-      .find({ outboxAt: { $exists: true } }, { projection: { outbox: 1 } })
-      .sort({ outboxAt: 1 })
-      .limit(batchSize)
-      .toArray();
-    return await relay(col, docs);
+  /**
+   * The pending documents of every collection, oldest first, up to `batchSize` each: hinted, so
+   * the relay reads and publishes them by `_id` like local writes. Records the backlog the
+   * metrics show.
+   */
+  async function scan(): Promise<void> {
+    const startedAt = Date.now();
+    let documents = 0;
+    let oldest: Date | undefined;
+    for (const model of opts.models) {
+      const col = collectionOf(model);
+      const docs = await col.find({ outboxAt: { $exists: true } }, { projection: { outboxAt: 1 } }).sort({ outboxAt: 1 }).limit(batchSize).toArray();
+      documents += docs.length < batchSize ? docs.length : await col.countDocuments({ outboxAt: { $exists: true } });
+      const first = docs[0]?.outboxAt;
+      if (first && (!oldest || first < oldest)) oldest = first;
+      const name = col.collectionName;
+      for (const d of docs) hintDoc(name, String(d._id));
+    }
+    lastBacklog = { documents, oldestAgeMs: oldest ? startedAt - oldest.getTime() : 0 };
   }
 
   /** Hinted documents, read by `_id` alone (the one lookup every MongoDB-compatible store indexes). */
@@ -210,29 +226,25 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     return published;
   }
 
-  async function run() {
+  /** Publishes hinted documents as they come. */
+  async function runHinted() {
     let failures = 0;
     while (!stopped) {
-      let published = 0;
       try {
-        published += await relayHinted();
-        if (Date.now() - lastScan >= scanMs) {
-          lastScan = Date.now();
-          for (const m of opts.models) published += await scan(m);
-        }
+        await relayHinted();
         lastOk = Date.now();
         failures = 0;
       } catch (err) {
         failures++;
         log.error({ err, failures }, 'outbox relay cycle failed: will retry');
-        lastScan = 0; // hints taken by the failed cycle are covered by the next scan
+        requestScan(); // the hints the failed cycle took are found again by a scan
         await sleep(Math.min(5_000, 100 * 2 ** failures));
         continue;
       }
-      if (published === 0 && !kicked && hinted.size === 0) {
+      if (!kicked && hinted.size === 0) {
         await new Promise<void>((resolve) => {
           wake = resolve;
-          setTimeout(resolve, Math.max(50, scanMs - (Date.now() - lastScan)));
+          setTimeout(resolve, IDLE_CHECK_MS);
         });
         wake = undefined;
       }
@@ -240,38 +252,60 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     }
   }
 
+  /**
+   * Scans for leftovers (a crash between a write and its publish, another replica's) every
+   * `scanMs`, and never more often than SCAN_COST_FACTOR times its own duration: on FerretDB, where
+   * the scan reads every document of the collection, a large collection is scanned less often
+   * instead of taking a core. It runs beside the hinted relay, which it never holds up.
+   */
+  async function runScans() {
+    while (!stopped) {
+      const startedAt = Date.now();
+      try {
+        await scan();
+      } catch (err) {
+        log.error({ err }, 'outbox scan failed: will retry');
+      }
+      const pause = Math.max(scanMs, SCAN_COST_FACTOR * (Date.now() - startedAt));
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        scanWake = resolve;
+        setTimeout(resolve, pause);
+      });
+      scanWake = undefined;
+    }
+  }
+
+  function requestScan() {
+    scanWake?.();
+  }
+
+  function hintDoc(collection: string, id: string) {
+    const set = hinted.get(collection) ?? new Set<string>();
+    set.add(id);
+    hinted.set(collection, set);
+    wake?.();
+  }
+
   return {
     start() {
       if (!stopped) return;
       stopped = false;
-      loop = run();
+      loops = Promise.all([runHinted(), runScans()]).then(() => undefined);
     },
     kick() {
       kicked = true;
       wake?.();
     },
-    hint(collection, id) {
-      const set = hinted.get(collection) ?? new Set<string>();
-      set.add(id);
-      hinted.set(collection, set);
-      wake?.();
-    },
+    hint: hintDoc,
     async stop() {
       stopped = true;
       wake?.();
-      await loop;
+      scanWake?.();
+      await loops;
     },
     healthy: () => stopped || Date.now() - lastOk < stuckAfterMs,
-    async backlog() {
-      let documents = 0;
-      let oldest: Date | undefined;
-      for (const m of opts.models) {
-        documents += await m.countDocuments({ outboxAt: { $exists: true } });
-        const first = (await m.findOne({ outboxAt: { $exists: true } }, { outboxAt: 1 }).sort({ outboxAt: 1 }).lean()) as { outboxAt?: Date } | null;
-        if (first?.outboxAt && (!oldest || first.outboxAt < oldest)) oldest = first.outboxAt;
-      }
-      return { documents, oldestAgeMs: oldest ? Date.now() - oldest.getTime() : 0 };
-    },
+    backlog: () => Promise.resolve(lastBacklog),
   };
 }
 

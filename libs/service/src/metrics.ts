@@ -52,26 +52,21 @@ export function createRuntimeMetrics(relay: OutboxRelay): RuntimeMetrics {
     labelNames: ['topic', 'partition', 'group'] as const,
     registers: [registry],
   });
-  // collected on scrape: one backlog query per outbox model, shared by both gauges
-  let backlog: Promise<{ documents: number; oldestAgeMs: number }> | undefined;
-  const readBacklog = () => {
-    backlog ??= relay.backlog().finally(() => setTimeout(() => (backlog = undefined), 100).unref());
-    return backlog;
-  };
+  // as of the relay's last scan (no query per scrape: on FerretDB each would read whole collections)
   new Gauge({
     name: 'lma_outbox_backlog_documents',
-    help: 'Documents with events not yet published.',
+    help: 'Documents with events not yet published, as of the outbox relay\'s last scan.',
     registers: [registry],
     async collect() {
-      this.set((await readBacklog()).documents);
+      this.set((await relay.backlog()).documents);
     },
   });
   new Gauge({
     name: 'lma_outbox_oldest_age_seconds',
-    help: 'Age of the oldest unpublished outbox entry (0 when none).',
+    help: 'Age of the oldest unpublished outbox entry at the relay\'s last scan (0 when none).',
     registers: [registry],
     async collect() {
-      this.set((await readBacklog()).oldestAgeMs / 1000);
+      this.set((await relay.backlog()).oldestAgeMs / 1000);
     },
   });
   return {
