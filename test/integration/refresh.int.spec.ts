@@ -278,6 +278,51 @@ describe('refresh', () => {
     expect((list.body['items'] as { kind: string }[]).map((j) => j.kind)).toEqual(['weekly', 'weekly']);
   });
 
+  it('reconciles by reading each license, and reports unseen licenses from the stored pages, when the license service keeps no digest', async () => {
+    // a license service that keeps no digest of the package (LICENSE_REFRESH_DIGEST_JOBS=0), as when
+    // its digest memory is taken by other jobs or another replica took the job's pages over
+    const original = h.service('license');
+    await original.stop();
+    const plain = await new ServiceProcess('license', { ...h.env, LICENSE_REFRESH_DIGEST_JOBS: '0' }).start();
+    try {
+      const p = await registeredPackage();
+      const items = await installed(p, 4);
+      const stray = h.installData(p.packageId, p.versions[0]!.packageVersionId);
+      await h.install(stray);
+      await eventually('the stray license', async () => (await licenseOf(p.packageId, stray.subscriberOrgId))?.licenseName);
+      const [a, b] = items.map((i) => i.subscriberOrgId) as [string, string];
+      await simCall('PATCH', `/packages/${p.packageId}/installations/${a}`, { usedLicenses: 2 });
+      await simCall('PATCH', `/packages/${p.packageId}/installations/${b}`, { uninstalled: true });
+
+      const jobId = await requestRefresh(p.packageId);
+      const done = await ended(jobId);
+      expect(done.summary).toEqual({
+        created: 0,
+        corrected: 2,
+        correctedByField: { usedLicenses: 1, uninstalled: 1 },
+        unchanged: 2,
+        onboardingUnderway: 0,
+        missingUpstream: 1,
+        failed: 0,
+      });
+      expect(done.missingUpstreamLicenses.map((l) => l.subscriberOrgId)).toEqual([stray.subscriberOrgId]);
+      for (const [org, type] of [
+        [a, 'lma.license.seats-used-changed'],
+        [b, 'lma.license.uninstalled'],
+      ] as const) {
+        const id = (await licenseOf(p.packageId, org))!._id;
+        const events = await eventually(`the refresh event of ${org}`, () => {
+          const x = refreshEventsOf(id);
+          return x.length ? x : undefined;
+        });
+        expect(events.map((x) => x.type)).toEqual([type]);
+      }
+    } finally {
+      await plain.stop();
+      await original.start();
+    }
+  });
+
   it('refuses bad input and missing permissions', async () => {
     const bad = await h.http('refresh', 'POST', '/v1/packages/not-a-package/refresh', undefined, ['packages:edit']);
     expect(bad.status).toBe(400);

@@ -27,6 +27,8 @@ export interface HandlerContext {
   offset: string;
   attempt: number;
   logger: Logger;
+  /** Tells the group this consumer is alive: call it now and then in a handler that runs long. */
+  heartbeat: () => Promise<void>;
 }
 
 export type EventHandler = (event: CloudEvent<unknown>, ctx: HandlerContext) => Promise<void>;
@@ -240,7 +242,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
-        await handle(event, { topic, partition, offset: message.offset, attempt, logger: eventLog });
+        await handle(event, { topic, partition, offset: message.offset, attempt, logger: eventLog, heartbeat });
         metrics?.handlerDuration(labels, (performance.now() - started) / 1000);
         if (inbox) await inbox.record(event.id);
         metrics?.processed(labels);

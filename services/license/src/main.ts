@@ -13,6 +13,7 @@ import { onPackageEvent } from './handlers/onPackageEvent';
 import { models, registerModels } from './infra/models';
 import { startCheckReadModel } from './infra/checkSync';
 import { onReconcile } from './handlers/onReconcile';
+import { RefreshDigests } from './infra/refreshDigests';
 import { reconcileModels, registerReconcileModels } from './infra/reconcileModels';
 
 const PACKAGE_EVENTS: ReadonlySet<string> = new Set([MarketplaceEventType.PackageRegistered, MarketplaceEventType.PackageVersionUploaded]);
@@ -54,7 +55,7 @@ runMain('license', async () => {
   await rt.consume({
     group: 'license.reconcile',
     topics: [RefreshTopic.LicenseReconcile],
-    handle: onReconcile({ models: m, reconcile: reconcileModels(rt.db), publisher: rt.publisher, locks: rt.locks, clock, kick: rt.relay.kick }),
+    handle: onReconcile({ models: m, reconcile: reconcileModels(rt.db), publisher: rt.publisher, locks: rt.locks, clock, kick: rt.relay.kick, digests: new RefreshDigests(m, { maxJobs: config.LICENSE_REFRESH_DIGEST_JOBS }) }),
   });
   const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
   const checks = await startCheckReadModel(rt, m);

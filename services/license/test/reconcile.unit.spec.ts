@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LicenseEventType, examplePackageInstalled, type SnapshotInstallation } from '@lma/contracts';
 import { newLicense, type License, type PackageDefaults } from '../src/domain/license';
-import { detectDrift, eventTypeFor } from '../src/domain/reconcile';
+import { detectDrift, eventTypeFor, installationDriftKey, licenseDriftKey } from '../src/domain/reconcile';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const defaults: PackageDefaults = { defaultLicense: { status: 'Active', lengthDays: null, seats: 10 }, sandboxSiteLicense: true };
@@ -70,5 +70,63 @@ describe('detectDrift', () => {
     expect(both.fields).toEqual(['version', 'usedLicenses']);
     expect(both.decision.event?.type).toBe(LicenseEventType.Modified);
     expect(eventTypeFor(['version', 'orgEdition', 'uninstalled'], true)).toBe(LicenseEventType.Uninstalled);
+  });
+});
+
+describe('drift keys', () => {
+  /** Every combination of two values of each field the comparison involves (three where it matters). */
+  function* pairs(): Generator<[License, SnapshotInstallation]> {
+    const versions = [
+      ['04tAAAAAAAAAAAAAA1', '1.0.0'],
+      ['04tAAAAAAAAAAAAAA2', '1.1.0'],
+    ] as const;
+    const orgs = [
+      { status: 'Active', trialExpiresOn: undefined },
+      { status: 'Trial', trialExpiresOn: '2026-07-01' },
+      { status: 'Trial', trialExpiresOn: '2026-08-01' },
+    ] as const;
+    const editions = ['Enterprise', 'Unlimited'];
+    const instances = ['NA1', 'EU9'];
+    const used = [null, 3, 4];
+    for (const [lv, ln] of versions)
+      for (const lo of orgs)
+        for (const le of editions)
+          for (const li of instances)
+            for (const ls of ['Active', 'Trial', 'Uninstalled'] as const)
+              for (const lu of used) {
+                const l = license({
+                  packageVersionId: lv,
+                  versionNumber: ln,
+                  orgEdition: le,
+                  orgStatus: lo.status,
+                  orgExpiresOn: lo.trialExpiresOn ?? null,
+                  instance: li,
+                  status: ls,
+                  usedLicenses: lu,
+                });
+                for (const [sv, sn] of versions)
+                  for (const so of orgs)
+                    for (const se of editions)
+                      for (const si of instances)
+                        for (const su of [false, true])
+                          for (const sUsed of used) {
+                            const org = { ...examplePackageInstalled.org, edition: se, instance: si, status: so.status, trialExpiresOn: so.trialExpiresOn };
+                            yield [l, snapshot({ packageVersionId: sv, versionNumber: sn, org, uninstalled: su, usedLicenses: sUsed })];
+                          }
+              }
+  }
+
+  it('given any license and snapshot, when their keys are compared, then they are equal exactly when detectDrift finds nothing', () => {
+    let equal = 0;
+    let total = 0;
+    for (const [l, i] of pairs()) {
+      const same = licenseDriftKey(l) === installationDriftKey(i);
+      expect(same, `${licenseDriftKey(l)} vs ${installationDriftKey(i)}`).toBe(detectDrift(l, i, defaults, by, now) === null);
+      if (same) equal++;
+      total++;
+    }
+    // both outcomes occur many times over
+    expect(total).toBe(216 * 144);
+    expect(equal).toBeGreaterThan(100);
   });
 });

@@ -78,3 +78,21 @@ export function detectDrift(l: License, i: SnapshotInstallation, defaults: Packa
   if (fields.length === 0) return null;
   return { fields, decision: { set, event: { type: eventTypeFor(fields, i.uninstalled), changedBy, reason: 'refresh' } } };
 }
+
+/** The license fields detectDrift compares (what a refresh digest keeps of each license). */
+export type DriftKeyFields = Pick<License, 'packageVersionId' | 'versionNumber' | (typeof ORG_FIELDS)[number] | 'status' | 'usedLicenses'>;
+
+/**
+ * What detectDrift compares, as one string: a license and a snapshot installation have equal keys
+ * exactly when detectDrift finds nothing (unit-tested over every combination that matters). Used
+ * licenses count only while installed, as detectDrift compares them.
+ */
+export function licenseDriftKey(l: DriftKeyFields): string {
+  const uninstalled = l.status === 'Uninstalled';
+  return JSON.stringify([l.packageVersionId, l.versionNumber, ...ORG_FIELDS.map((f) => l[f]), uninstalled, uninstalled ? null : l.usedLicenses]);
+}
+
+export function installationDriftKey(i: SnapshotInstallation): string {
+  const org = orgFields(i);
+  return JSON.stringify([i.packageVersionId, i.versionNumber, ...ORG_FIELDS.map((f) => org[f]), i.uninstalled, i.uninstalled ? null : i.usedLicenses]);
+}

@@ -16,13 +16,14 @@ import {
   type TraceContext,
   type UnseenLicensesReportedV1,
 } from '@lma/contracts';
-import { isDuplicateKey, isTransient, type Clock } from '@lma/core';
-import { outboxOnInsert, type DocumentLocks, type Publisher } from '@lma/kafka';
+import { isDuplicateKey, isTransient, type Clock, type Logger } from '@lma/core';
+import { outboxOnInsert, type DocumentLocks, type HandlerContext, type Publisher } from '@lma/kafka';
 import { licenseIdFor, type License, type PackageDefaults } from '../domain/license';
-import { detectDrift } from '../domain/reconcile';
+import { detectDrift, installationDriftKey } from '../domain/reconcile';
 import { loadLicense, writeDecision } from '../infra/licenseChanges';
 import type { Models } from '../infra/models';
 import type { ReconcileModels } from '../infra/reconcileModels';
+import type { RefreshDigests } from '../infra/refreshDigests';
 
 export interface ReconcileDeps {
   models: Models;
@@ -31,12 +32,11 @@ export interface ReconcileDeps {
   locks: DocumentLocks;
   clock: Clock;
   kick: () => void;
-  /** Drifted licenses corrected at once within a page. */
+  /** The digests of the jobs this process reconciles (one pass over a package per job). */
+  digests: RefreshDigests;
+  /** Licenses read or corrected at once within a page. */
   concurrency?: number;
 }
-
-/** Licenses read at once by `_id`. */
-const READ_BATCH = 1000;
 
 /** Runs `fn` over `items`, at most `limit` at a time, keeping the order of the results. */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -54,9 +54,9 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
  * reply per page), and, after the last page, report the licenses the snapshot did not list.
  */
 export function onReconcile(deps: ReconcileDeps) {
-  return async (event: CloudEvent<unknown>): Promise<void> => {
-    if (event.type === RefreshCommandType.ReconcileLicenses) await reconcilePage(deps, parseData(ReconcileLicensesV1, event.data), traceContext(event));
-    else if (event.type === RefreshCommandType.ReportUnseenLicenses) await reportUnseen(deps, parseData(ReportUnseenLicensesV1, event.data), traceContext(event));
+  return async (event: CloudEvent<unknown>, ctx: Pick<HandlerContext, 'heartbeat' | 'logger'>): Promise<void> => {
+    if (event.type === RefreshCommandType.ReconcileLicenses) await reconcilePage(deps, parseData(ReconcileLicensesV1, event.data), traceContext(event), ctx.heartbeat);
+    else if (event.type === RefreshCommandType.ReportUnseenLicenses) await reportUnseen(deps, parseData(ReportUnseenLicensesV1, event.data), traceContext(event), ctx.logger);
   };
 }
 
@@ -64,22 +64,33 @@ export function onReconcile(deps: ReconcileDeps) {
  * Each installation is compared with its license: none yet -> `create-needed` (the refresh
  * service has the onboarding saga create it); drifted -> corrected through the license's usual
  * change path (lock, revision + 1, one event with reason `refresh`, outbox), once per job (the
- * job's change id is kept as applied); otherwise `unchanged`. The page's reply is written with the
- * page's record (its outbox), after every correction, so a redelivered command replies once.
+ * job's change id is kept as applied); otherwise `unchanged`. The job's digest
+ * (infra/refreshDigests.ts) answers `unchanged` for an installation that matches its license as
+ * the job started, without a database read; every other installation is read by `_id` and decided
+ * on the stored license. The page's reply is written with the page's record (its outbox), after
+ * every correction, so a redelivered command replies once.
  */
-async function reconcilePage(deps: ReconcileDeps, cmd: ReconcileLicensesV1, trace: TraceContext): Promise<void> {
+async function reconcilePage(deps: ReconcileDeps, cmd: ReconcileLicensesV1, trace: TraceContext, heartbeat: () => Promise<void>): Promise<void> {
   const pageId = `${cmd.jobId}:${cmd.page}`;
-  if (await deps.reconcile.ReconciledPage.exists({ _id: pageId })) return;
+  const installations = cmd.installations.filter((i) => i.packageId === cmd.packageId);
+  const orgIds = installations.map((i) => i.subscriberOrgId);
+  if (await deps.reconcile.ReconciledPage.exists({ _id: pageId })) {
+    (await deps.digests.peek(cmd.jobId))?.markPage(cmd.page, orgIds);
+    return;
+  }
   const now = deps.clock.now();
   const pkg = await deps.models.Package.findById(cmd.packageId, { defaultLicense: 1, sandboxSiteLicense: 1 }).lean();
   const defaults: PackageDefaults | null = pkg ? { defaultLicense: pkg.defaultLicense, sandboxSiteLicense: pkg.sandboxSiteLicense } : null;
   const changeId = `refresh:${cmd.jobId}`;
-  const installations = cmd.installations.filter((i) => i.packageId === cmd.packageId);
+  const digest = await deps.digests.forJob(cmd.jobId, cmd.packageId, heartbeat);
 
-  const found = await readLicenses(deps, installations.map((i) => licenseIdFor(i.packageId, i.subscriberOrgId)));
   const results = await mapLimit(installations, deps.concurrency ?? 8, async (i): Promise<ReconcileOutcome> => {
+    const known = digest?.entries.get(i.subscriberOrgId);
+    // deleted stays deleted; the same key means detectDrift would find nothing
+    if (known && (known.key === null || known.key === installationDriftKey(i))) return { subscriberOrgId: i.subscriberOrgId, outcome: 'unchanged' };
     try {
-      return await reconcileOne(deps, i, found.get(licenseIdFor(i.packageId, i.subscriberOrgId)) ?? null, defaults, changeId, now, trace);
+      const stored = await loadLicense(deps.models, licenseIdFor(i.packageId, i.subscriberOrgId));
+      return await reconcileOne(deps, i, stored, defaults, changeId, now, trace);
     } catch (err) {
       // infrastructure and races retry the page (corrections already made are kept as applied)
       if (isDuplicateKey(err) || isTransient(err)) throw err;
@@ -93,7 +104,7 @@ async function reconcilePage(deps: ReconcileDeps, cmd: ReconcileLicensesV1, trac
       _id: pageId,
       jobId: cmd.jobId,
       page: cmd.page,
-      orgIds: installations.map((i) => i.subscriberOrgId),
+      orgIds,
       reconciledAt: now,
       ...outboxOnInsert(
         [
@@ -114,22 +125,8 @@ async function reconcilePage(deps: ReconcileDeps, cmd: ReconcileLicensesV1, trac
   } catch (err) {
     if (!isDuplicateKey(err)) throw err; // another replica finished this page meanwhile
   }
+  digest?.markPage(cmd.page, orgIds);
   deps.kick();
-}
-
-/**
- * The page's licenses in one bulk read by `_id` (only drifted ones are read again, under their
- * lock). MongoDB answers it from the `_id` index. FerretDB (the test database) scans the whole
- * collection for it, but once per page: still about ten times cheaper there than a thousand
- * single reads, each of which it also answers by scanning (measured; docs/refresh.md).
- */
-async function readLicenses(deps: ReconcileDeps, ids: string[]): Promise<Map<string, License>> {
-  const found = new Map<string, License>();
-  for (let k = 0; k < ids.length; k += READ_BATCH) {
-    const batch = (await deps.models.License.find({ _id: { $in: ids.slice(k, k + READ_BATCH) } }, { outbox: 0, outboxAt: 0 }).lean()) as License[];
-    for (const l of batch) found.set(l._id, l);
-  }
-  return found;
 }
 
 async function reconcileOne(
@@ -160,21 +157,29 @@ async function reconcileOne(
 
 /**
  * The package's licenses that no page of the job listed (the marketplace no longer knows the
- * installation): reported, never deleted. The orgs seen are held as a set of ids while the
- * package's licenses stream by (ids only, about 50 bytes per installation).
+ * installation): reported, never deleted. From the job's digest when this process reconciled
+ * every page (no database read; the digest is then dropped); otherwise the orgs the pages listed
+ * are held as a set of ids (about 50 bytes per installation) while the package's licenses stream by.
  */
-async function reportUnseen(deps: ReconcileDeps, cmd: ReportUnseenLicensesV1, trace: TraceContext): Promise<void> {
-  const seen = new Set<string>();
-  for await (const p of deps.reconcile.ReconciledPage.find({ jobId: cmd.jobId }, { orgIds: 1 }).lean().cursor()) {
-    for (const o of p.orgIds) seen.add(o);
-  }
+async function reportUnseen(deps: ReconcileDeps, cmd: ReportUnseenLicensesV1, trace: TraceContext, logger: Logger): Promise<void> {
   let count = 0;
   const listed: UnseenLicensesReportedV1['licenses'] = [];
-  const cursor = deps.models.License.find({ packageId: cmd.packageId }, { _id: 1, licenseName: 1, subscriberOrgId: 1, deletedAt: 1 }).lean().cursor();
-  for await (const l of cursor) {
-    if (l.deletedAt || !l.licenseName || seen.has(l.subscriberOrgId)) continue;
+  const add = (subscriberOrgId: string, licenseName: string) => {
     count++;
-    if (listed.length < UNSEEN_LISTED_MAX) listed.push({ licenseId: l._id, licenseName: l.licenseName, subscriberOrgId: l.subscriberOrgId });
+    if (listed.length < UNSEEN_LISTED_MAX) listed.push({ licenseId: licenseIdFor(cmd.packageId, subscriberOrgId), licenseName, subscriberOrgId });
+  };
+  const digest = await deps.digests.peek(cmd.jobId);
+  if (digest?.coversPages(cmd.pages)) {
+    for (const u of digest.unseen()) add(u.subscriberOrgId, u.licenseName);
+  } else {
+    const seen = new Set<string>();
+    for await (const p of deps.reconcile.ReconciledPage.find({ jobId: cmd.jobId }, { orgIds: 1 }).lean().cursor()) {
+      for (const o of p.orgIds) seen.add(o);
+    }
+    const cursor = deps.models.License.find({ packageId: cmd.packageId }, { licenseName: 1, subscriberOrgId: 1, deletedAt: 1 }).lean().cursor();
+    for await (const l of cursor) {
+      if (!l.deletedAt && l.licenseName && !seen.has(l.subscriberOrgId)) add(l.subscriberOrgId, l.licenseName);
+    }
   }
   const now = deps.clock.now();
   await deps.publisher.publish([
@@ -189,4 +194,8 @@ async function reportUnseen(deps: ReconcileDeps, cmd: ReportUnseenLicensesV1, tr
       ...trace,
     },
   ]);
+  // the job is answered: its digest and page records are no longer needed (a page redelivered
+  // after this is reconciled again: nothing is corrected twice, and its reply is ignored)
+  deps.digests.release(cmd.jobId);
+  await deps.reconcile.ReconciledPage.deleteMany({ jobId: cmd.jobId }).catch((err: unknown) => logger.warn({ err, job_id: cmd.jobId }, 'reconciled pages not removed'));
 }
