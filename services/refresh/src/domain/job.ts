@@ -75,6 +75,12 @@ export function summarize(pages: readonly { counts: PageCounts }[], missingUpstr
   return s;
 }
 
+/**
+ * The number of the last page, once the page saying it is the last has arrived. Taken from the
+ * pages (each inserted once) rather than kept on the job, which several replicas update.
+ */
+export const lastPageOf = (pages: readonly { page: number; lastPage: boolean }[]): number | null => pages.find((p) => p.lastPage)?.page ?? null;
+
 /** Pages 1..lastPage that have not arrived (all unknown until the last page says how many there are). */
 export function missingPages(received: readonly number[], lastPage: number | null): number[] {
   if (lastPage === null) return [];
@@ -95,7 +101,7 @@ export function allPagesDone(pages: readonly { page: number; state: PageState }[
 /** Why a job that stopped hearing from the marketplace or the services ends incomplete. */
 export function incompleteReason(state: JobState, received: number, lastPage: number | null, missing: readonly number[], timeoutMs: number): string {
   const quiet = `nothing arrived for ${Math.round(timeoutMs / 1000)} s`;
-  if (state === 'requested') return `${quiet}: the marketplace sent no page`;
+  if (received === 0) return `${quiet}: the marketplace sent no page`;
   if (state === 'finalizing') return `${quiet}: the license service did not report the licenses the snapshot did not list`;
   if (lastPage === null) return `${quiet}: ${received} page(s) arrived, not the last one`;
   if (missing.length) return `${quiet}: page(s) ${missing.join(', ')} of ${lastPage} never arrived`;

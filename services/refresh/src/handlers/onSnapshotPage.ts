@@ -33,6 +33,12 @@ export function onSnapshotPage(deps: ProgressDeps) {
     const now = deps.clock.now();
     const trace = traceContext(event);
     const pageId = `${job._id}:${d.page}`;
+    // the job first, the page's command after: the job is running before any reply to this page
+    // can arrive (on FerretDB, where an update rewrites the whole document, the replica handling
+    // the replies then never works from a job read before this write)
+    await deps.locks.run(job._id, async () => {
+      await deps.models.RefreshJob.updateOne({ _id: job._id, state: { $in: ['requested', 'running'] } }, { $set: { state: 'running', lastProgressAt: now } });
+    });
     try {
       await deps.models.RefreshPage.create({
         _id: pageId,
@@ -66,11 +72,5 @@ export function onSnapshotPage(deps: ProgressDeps) {
       return;
     }
     deps.kick();
-    await deps.locks.run(job._id, async () => {
-      await deps.models.RefreshJob.updateOne(
-        { _id: job._id, state: { $in: ['requested', 'running'] } },
-        { $set: { state: 'running', lastProgressAt: now, ...(d.lastPage ? { lastPage: d.page } : {}) } },
-      );
-    });
   };
 }

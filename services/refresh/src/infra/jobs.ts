@@ -40,7 +40,6 @@ function newJob(packageId: string, seq: number, kind: JobKind, extra: Pick<Refre
     retriedBy: null,
     acceptedAt: now,
     state: 'requested',
-    lastPage: null,
     lastProgressAt: now,
     finishedAt: null,
     summary: null,

@@ -19,7 +19,6 @@ export interface RefreshJob extends OutboxFields {
   requestedBy: string;
   acceptedAt: Date;
   state: JobState;
-  lastPage: number | null;
   lastProgressAt: Date;
   finishedAt: Date | null;
   /** Set when the job ends (computed from its pages while it runs). */
@@ -39,7 +38,6 @@ const RefreshJobSchema = new Schema<RefreshJob>(
     requestedBy: String,
     acceptedAt: Date,
     state: String,
-    lastPage: Number,
     lastProgressAt: Date,
     finishedAt: Date,
     summary: Schema.Types.Mixed,

@@ -1,7 +1,7 @@
 import { RefreshCommandType, RefreshSource, RefreshTopic, type ReportUnseenLicensesV1, type TraceContext } from '@lma/contracts';
 import type { Clock } from '@lma/core';
 import { outboxUpdate, type DocumentLocks } from '@lma/kafka';
-import { ACTIVE_STATES, FAILURES_KEPT, allPagesDone, incompleteReason, missingPages, summarize, type Summary } from '../domain/job';
+import { ACTIVE_STATES, FAILURES_KEPT, allPagesDone, incompleteReason, lastPageOf, missingPages, summarize, type Summary } from '../domain/job';
 import type { Models, RefreshJob, RefreshPage } from './models';
 
 /** Observes jobs and installations (Prometheus in main.ts). */
@@ -41,7 +41,7 @@ export function jobView(job: RefreshJob, pages: readonly PageView[]) {
     progress: {
       pagesReceived: pages.length,
       pagesDone: pages.filter((p) => p.state === 'done').length,
-      lastPage: job.lastPage ?? null,
+      lastPage: lastPageOf(pages),
       installations: pages.reduce((n, p) => n + p.installations, 0),
     },
     summary,
@@ -52,10 +52,19 @@ export function jobView(job: RefreshJob, pages: readonly PageView[]) {
 }
 export type JobView = ReturnType<typeof jobView>;
 
-/** Records that the job heard something (a page or a reply): the page timeout counts from here. */
+/**
+ * Records that the job heard a reply: the page timeout counts from here. A reply means pages
+ * arrived, so a job still `requested` is `running` (on FerretDB, where an update rewrites the whole
+ * document, another replica's concurrent write can have put the earlier state back).
+ */
 export async function touch(deps: ProgressDeps, jobId: string): Promise<void> {
   await deps.locks.run(jobId, async () => {
-    await deps.models.RefreshJob.updateOne({ _id: jobId, state: { $in: [...ACTIVE_STATES] } }, { $set: { lastProgressAt: deps.clock.now() } });
+    const job = await deps.models.RefreshJob.findById(jobId, { state: 1 }).lean();
+    if (!job || !ACTIVE_STATES.includes(job.state)) return;
+    await deps.models.RefreshJob.updateOne(
+      { _id: jobId, state: job.state },
+      { $set: { lastProgressAt: deps.clock.now(), ...(job.state === 'requested' ? { state: 'running' } : {}) } },
+    );
   });
 }
 
@@ -66,12 +75,12 @@ export async function touch(deps: ProgressDeps, jobId: string): Promise<void> {
 export async function finishPagesIfDone(deps: ProgressDeps, jobId: string, trace: TraceContext): Promise<void> {
   const moved = await deps.locks.run(jobId, async () => {
     const job = await deps.models.RefreshJob.findById(jobId, { outbox: 0 }).lean();
-    if (!job || job.state !== 'running') return false;
+    if (!job || (job.state !== 'running' && job.state !== 'requested')) return false;
     const pages = await pagesOf(deps.models, jobId);
-    if (!allPagesDone(pages, job.lastPage)) return false;
+    if (!allPagesDone(pages, lastPageOf(pages))) return false;
     const now = deps.clock.now();
     await deps.models.RefreshJob.updateOne(
-      { _id: jobId, state: 'running' },
+      { _id: jobId, state: job.state },
       {
         $set: { state: 'finalizing', lastProgressAt: now },
         ...outboxUpdate(
@@ -112,14 +121,15 @@ export async function endJob(
       end.state === 'completed'
         ? { state: 'completed', summary: summarize(pages, end.missingUpstream), missingUpstreamLicenses: end.licenses }
         : (() => {
+            const lastPage = lastPageOf(pages);
             const missing = missingPages(
               pages.map((p) => p.page),
-              job.lastPage,
+              lastPage,
             );
             return {
               state: 'incomplete' as const,
               summary: summarize(pages, 0),
-              incomplete: { reason: incompleteReason(job.state, pages.length, job.lastPage, missing, end.timeoutMs), missingPages: missing },
+              incomplete: { reason: incompleteReason(job.state, pages.length, lastPage, missing, end.timeoutMs), missingPages: missing },
             };
           })();
     const res = await deps.models.RefreshJob.updateOne({ _id: jobId, state: job.state }, { $set: { ...set, finishedAt: now } });
