@@ -150,7 +150,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const byName = new Map(opts.models.map((m) => [m.collection.collectionName, m]));
   let hinted = new Map<string, Set<string>>();
   let stopped = true;
-  let loops: Promise<void> | undefined;
+  let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
   let scanWake: (() => void) | undefined;
   let kicked = false;
@@ -264,6 +264,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       try {
         await scan();
       } catch (err) {
+        if (stopped) break; // the database closed under a scan that stop() did not wait for
         log.error({ err }, 'outbox scan failed: will retry');
       }
       const pause = Math.max(scanMs, SCAN_COST_FACTOR * (Date.now() - startedAt));
@@ -291,18 +292,20 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     start() {
       if (!stopped) return;
       stopped = false;
-      loops = Promise.all([runHinted(), runScans()]).then(() => undefined);
+      loop = runHinted();
+      void runScans().catch((err: unknown) => log.error({ err }, 'outbox scans stopped'));
     },
     kick() {
       kicked = true;
       wake?.();
     },
     hint: hintDoc,
+    /** Waits for the relay's publishing, not for a scan under way (its findings are only hints). */
     async stop() {
       stopped = true;
       wake?.();
       scanWake?.();
-      await loops;
+      await loop;
     },
     healthy: () => stopped || Date.now() - lastOk < stuckAfterMs,
     backlog: () => Promise.resolve(lastBacklog),

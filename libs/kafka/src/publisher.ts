@@ -1,6 +1,6 @@
 import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
 import { trace, type Span } from '@opentelemetry/api';
-import { encodeCloudEvent, type CloudEvent } from '@lma/contracts';
+import { encodeCloudEvent, type CloudEvent, type EncodedRecord } from '@lma/contracts';
 import { topicNames, type TopicNames } from './client';
 import { activeSpanContext, contextFrom, failSpan, messagingAttributes, startProducerSpan, traceContextOf } from './tracing';
 
@@ -16,14 +16,45 @@ export interface Publisher {
 
 /**
  * Idempotent producer (no duplicates from producer retries); events are grouped by topic into
- * one batch request. Only `acks: all` counts as published.
+ * one batch request (several, in order, when they are large: MAX_REQUEST_BYTES). Only `acks: all`
+ * counts as published.
  *
  * Each event gets a `<topic> publish` span, whose trace context replaces the event's in the
  * record's headers. Its parent is the span active in the caller (the handler's process span,
  * an HTTP request), else the event's own trace context (an outbox entry keeps the context of
  * the write that created it), else none: a new trace.
  */
-export async function createPublisher(kafka: Kafka, names: TopicNames = topicNames()): Promise<Publisher> {
+/**
+ * Bytes of records sent in one request at most. The broker refuses a record batch over its
+ * `message.max.bytes` (1 MiB by default) and records for one partition travel as one batch, so a
+ * publish of several large events (snapshot pages of a thousand installations, about 400 kB each)
+ * is sent as several requests, in order. A single record over the broker's limit is refused.
+ */
+export const MAX_REQUEST_BYTES = 900_000;
+
+const recordBytes = (r: EncodedRecord): number =>
+  Buffer.byteLength(r.value) + Buffer.byteLength(r.key ?? '') + Object.entries(r.headers).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v) + 8, 0) + 70;
+
+/** Splits records, in order, into requests of at most `max` bytes (a larger record alone). */
+export function requestsOf<T extends { record: EncodedRecord }>(records: readonly T[], max: number): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const r of records) {
+    const size = recordBytes(r.record);
+    if (current.length && bytes + size > max) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(r);
+    bytes += size;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+export async function createPublisher(kafka: Kafka, names: TopicNames = topicNames(), maxRequestBytes = MAX_REQUEST_BYTES): Promise<Publisher> {
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   let isConnected = false;
   producer.on(producer.events.CONNECT, () => (isConnected = true));
@@ -33,7 +64,7 @@ export async function createPublisher(kafka: Kafka, names: TopicNames = topicNam
     async publish(events) {
       if (events.length === 0) return;
       const active = activeSpanContext();
-      const byTopic = new Map<string, ReturnType<typeof encodeCloudEvent>[]>();
+      const records: { topic: string; record: EncodedRecord }[] = [];
       const spans: Span[] = [];
       for (const e of events) {
         const topic = names.physical(e.topic);
@@ -41,17 +72,19 @@ export async function createPublisher(kafka: Kafka, names: TopicNames = topicNam
         const span = startProducerSpan(e.topic, parent, messagingAttributes({ operation: 'send', destination: topic, key: e.key, messageId: e.id }));
         span.setAttribute('lma.event.type', e.type);
         spans.push(span);
-        const list = byTopic.get(topic) ?? [];
         const { id, source, type, time, data, key } = e;
-        list.push(encodeCloudEvent({ id, source, type, time, data, key, ...traceContextOf(trace.setSpan(parent, span), e) }));
-        byTopic.set(topic, list);
+        records.push({ topic, record: encodeCloudEvent({ id, source, type, time, data, key, ...traceContextOf(trace.setSpan(parent, span), e) }) });
       }
       try {
-        await producer.sendBatch({
-          acks: -1,
-          compression: CompressionTypes.None,
-          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-        });
+        for (const chunk of requestsOf(records, maxRequestBytes)) {
+          const byTopic = new Map<string, EncodedRecord[]>();
+          for (const { topic, record } of chunk) byTopic.set(topic, [...(byTopic.get(topic) ?? []), record]);
+          await producer.sendBatch({
+            acks: -1,
+            compression: CompressionTypes.None,
+            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+          });
+        }
       } catch (err) {
         for (const s of spans) failSpan(s, err);
         throw err;
