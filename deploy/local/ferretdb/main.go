@@ -27,8 +27,8 @@ func main() {
 	}
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener: ferretdb.ListenerConfig{TCP: *listen},
-		Handler:  "sqlite",
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Handler:   "sqlite",
 		SQLiteURL: "file:" + *dataDir + "/",
 	})
 	if err != nil {

@@ -69,7 +69,9 @@ function fromOutboxItem(i: OutboxItem): OutgoingEvent {
     source: i.source,
     time: i.time,
     key: i.key,
-    data: JSON.parse(i.data) as unknown,
+    data: undefined,
+    // stored as JSON already: published as stored, never parsed and written again
+    encodedData: i.data,
     ...(i.traceparent ? { traceparent: i.traceparent } : {}),
     ...(i.tracestate ? { tracestate: i.tracestate } : {}),
   };

@@ -6,6 +6,8 @@ import { activeSpanContext, contextFrom, failSpan, messagingAttributes, startPro
 
 export interface OutgoingEvent extends CloudEvent {
   topic: string;
+  /** `data` already written as JSON (an outbox entry): published as it is, `data` is ignored. */
+  encodedData?: string;
 }
 
 export interface Publisher {
@@ -73,7 +75,8 @@ export async function createPublisher(kafka: Kafka, names: TopicNames = topicNam
         span.setAttribute('lma.event.type', e.type);
         spans.push(span);
         const { id, source, type, time, data, key } = e;
-        records.push({ topic, record: encodeCloudEvent({ id, source, type, time, data, key, ...traceContextOf(trace.setSpan(parent, span), e) }) });
+        const record = encodeCloudEvent({ id, source, type, time, data: e.encodedData === undefined ? data : null, key, ...traceContextOf(trace.setSpan(parent, span), e) });
+        records.push({ topic, record: e.encodedData === undefined ? record : { ...record, value: e.encodedData } });
       }
       try {
         for (const chunk of requestsOf(records, maxRequestBytes)) {
