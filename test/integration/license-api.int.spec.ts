@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CommandType,
@@ -522,6 +523,19 @@ describe('permissions and bad input', () => {
     expect((await stored(licenseId)).revision).toBe(1);
     expect(eventsOf(licenseId)).toHaveLength(1);
     expect(await h.db('license').collection('seat_assignments').countDocuments({ licenseId })).toBe(0);
+  });
+
+  it('removes the consumer group a replica reads license events with for its checks when it stops', async () => {
+    const admin = new Kafka({ clientId: 'license-api-test', brokers: h.env['KAFKA_BROKERS']!.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const checkGroups = async () => (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${h.env['KAFKA_GROUP_PREFIX']}.license.checks.`));
+      expect(await checkGroups()).toHaveLength(2); // one per replica
+      await replica.stop();
+      await eventually('the stopped replica\'s group to be gone', async () => (await checkGroups()).length === 1, 20_000, 200);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });
 

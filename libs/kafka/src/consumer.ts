@@ -78,6 +78,12 @@ export interface ConsumerOptions {
   backoff?: { initialMs: number; maxMs: number };
   partitionsConsumedConcurrently?: number;
   fromBeginning?: boolean;
+  /**
+   * The group is this process's alone (a read model's: its offsets mean nothing to the next
+   * process), so it is deleted when the consumer stops. A process that dies leaves it behind
+   * until the broker expires its offsets (`offsets.retention.minutes`, 7 days by default).
+   */
+  ephemeralGroup?: boolean;
   topicNames?: TopicNames;
   metrics?: ConsumerMetrics;
 }
@@ -297,15 +303,32 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   });
   running = true;
 
+  const deleteGroup = () => deleteGroupOf(kafka, groupId, log);
+
   return {
     async stop() {
       stopping = true;
       await consumer.disconnect();
       await dlqProducer.disconnect();
       running = false;
+      if (opts.ephemeralGroup) await deleteGroup();
     },
     isRunning: () => running,
   };
+}
+
+/** Best effort: a group left behind costs the broker a little, and is expired in time. */
+async function deleteGroupOf(kafka: Kafka, groupId: string, log: Logger): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.deleteGroups([groupId]);
+    log.info('consumer group deleted');
+  } catch (err) {
+    log.warn({ err }, 'consumer group not deleted');
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /** trace_id and the caller's span id from a W3C traceparent, so logs join the install's trace. */

@@ -8,8 +8,8 @@ import type { Models } from './models';
 /**
  * The license check read model of this process: told of this process's writes at once, and of
  * every replica's through `lma.license.events`, read by a consumer group of its own per process
- * (`license.checks.<host>.<pid>`, from the latest offset: the model starts empty), so each replica
- * sees every event. Events only invalidate (revision-guarded), so redeliveries and replays are harmless.
+ * (`license.checks.<host>.<pid>`, from the latest offset: the model starts empty; deleted when
+ * the process stops), so each replica sees every event. Events only invalidate (revision-guarded), so redeliveries and replays are harmless.
  */
 export async function startCheckReadModel(rt: Runtime, m: Models): Promise<CheckReadModel> {
   const checks = new CheckReadModel(m);
@@ -19,6 +19,7 @@ export async function startCheckReadModel(rt: Runtime, m: Models): Promise<Check
     group: `license.checks.${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}.${process.pid}`,
     topics: [LICENSE_EVENTS_TOPIC],
     fromBeginning: false,
+    ephemeralGroup: true,
     handle: async (event) => {
       const d = event.data as { licenseId?: unknown; revision?: unknown } | null;
       if (typeof d?.licenseId === 'string' && typeof d.revision === 'number') checks.eventSeen(d.licenseId, d.revision);
