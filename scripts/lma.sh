@@ -143,6 +143,8 @@ cmd_run() {
   bash deploy/local/infra.sh up
   start_mailcatcher
   export SMTP_HOST="${SMTP_HOST:-127.0.0.1}" SMTP_PORT="${SMTP_PORT:-1025}"
+  # a local run: webhooks may go to receivers on this machine (never in production)
+  export NOTIFY_WEBHOOK_ALLOW_PRIVATE="${NOTIFY_WEBHOOK_ALLOW_PRIVATE:-true}"
   log "starting the five services"
   start_services
   start_simulator

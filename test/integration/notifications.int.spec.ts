@@ -43,6 +43,8 @@ beforeAll(async () => {
     NOTIFY_BACKOFF_MAX_MS: '600',
     NOTIFY_MAX_ATTEMPTS: '20',
     NOTIFY_LEASE_MS: '2000',
+    // the test's webhook receiver listens on loopback
+    NOTIFY_WEBHOOK_ALLOW_PRIVATE: 'true',
   });
   await h.start(['notification'], []);
 });

@@ -25,6 +25,8 @@ export interface AppDeps {
   auth: AuthOptions | undefined;
   /** Wakes the deliverer (a resend). */
   kick: () => void;
+  /** Webhooks may point to internal addresses (NOTIFY_WEBHOOK_ALLOW_PRIVATE). */
+  allowPrivateWebhooks: boolean;
 }
 
 /** Rule ids sort by creation: `nr_` + 12 hex digits of milliseconds + 12 random. */
@@ -39,7 +41,7 @@ export function createApp(deps: AppDeps) {
   async function check(rule: RuleInput): Promise<void> {
     const ids = rule.recipients.teamMemberIds;
     const known = new Set(ids.length ? (await m.TeamMember.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((t) => t._id) : []);
-    const errors = validateRule(rule, (id) => known.has(id));
+    const errors = validateRule(rule, (id) => known.has(id), { allowPrivateWebhooks: deps.allowPrivateWebhooks });
     if (errors.length) throw new ValidationError(errors, 'The notification rule is invalid');
   }
 

@@ -25,6 +25,15 @@ export const NotificationConfig = BaseConfig.extend({
   /** A claimed attempt that neither finished nor failed in this time is taken over (its sender died). */
   NOTIFY_LEASE_MS: intSetting(60_000, 500, 3_600_000),
   NOTIFY_SEND_TIMEOUT_MS: intSetting(10_000, 100, 120_000),
+  /**
+   * Webhooks may point to loopback, private, link-local or reserved addresses (domain/
+   * webhookTargets.ts). Off in production (server-side request forgery); on for local runs and
+   * tests, whose receivers are on loopback.
+   */
+  NOTIFY_WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Expiry stages still fire up to this many days after the expiration date (catch-up after downtime), never later. */
   NOTIFY_EXPIRY_CATCHUP_DAYS: intSetting(3, 0, 365),
   /** License and lead events older than this raise no alert (a new consumer replaying history stays quiet). */

@@ -13,7 +13,7 @@ import { onOnboardingEvent } from './handlers/onOnboardingEvent';
 import { startScanner } from './handlers/scanner';
 import { models, registerModels } from './infra/models';
 import type { NotifierMetrics } from './infra/notifier';
-import { createEmailSender, sendWebhook } from './infra/senders';
+import { createEmailSender, createWebhookSender } from './infra/senders';
 
 runMain('notification', async () => {
   const config = readConfig();
@@ -46,7 +46,7 @@ runMain('notification', async () => {
       from: config.SMTP_FROM,
       timeoutMs: config.NOTIFY_SEND_TIMEOUT_MS,
     }),
-    sendWebhook: (w) => sendWebhook(w, config.NOTIFY_SEND_TIMEOUT_MS),
+    sendWebhook: createWebhookSender({ timeoutMs: config.NOTIFY_SEND_TIMEOUT_MS, allowPrivate: config.NOTIFY_WEBHOOK_ALLOW_PRIVATE }),
   });
   rt.onStop(() => deliverer.stop());
   const deps = {
@@ -66,7 +66,7 @@ runMain('notification', async () => {
   const scanner = startScanner({ ...deps, intervalMs: config.NOTIFY_SCAN_INTERVAL_MS, owner, onScan: metrics.scanned });
   rt.onStop(() => scanner.stop());
   const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
-  await rt.serve(createApp({ models: m, clock, auth, kick: deliverer.kick }));
+  await rt.serve(createApp({ models: m, clock, auth, kick: deliverer.kick, allowPrivateWebhooks: config.NOTIFY_WEBHOOK_ALLOW_PRIVATE }));
 });
 
 function notificationMetrics(registry: Registry): { notifier: NotifierMetrics; delivery: DeliveryMetrics; scanned: () => void } {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '@lma/core';
 import { validateTemplate } from './templates';
+import { blockedUrlReason } from './webhookTargets';
 
 export const RULE_KINDS = ['license-expiring', 'license-uninstalled', 'license-suspended', 'lead-created', 'onboarding-failed', 'onboarding-parked'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
@@ -53,6 +54,7 @@ export interface Rule {
 export function validateRule(
   rule: Pick<Rule, 'kind' | 'stages' | 'parkedMinutes' | 'recipients' | 'subject' | 'body'>,
   knownTeamMember: (id: string) => boolean,
+  opts: { allowPrivateWebhooks: boolean } = { allowPrivateWebhooks: false },
 ): FieldError[] {
   const errors: FieldError[] = [
     ...validateTemplate(rule.subject, rule.kind, 'body.subject'),
@@ -79,6 +81,8 @@ export function validateRule(
   r.webhooks.forEach((w, i) => {
     if (ids.has(w.id)) errors.push({ field: `body.recipients.webhooks.${i}.id`, reason: 'must be unique within the rule' });
     ids.add(w.id);
+    const blocked = opts.allowPrivateWebhooks ? null : blockedUrlReason(w.url);
+    if (blocked) errors.push({ field: `body.recipients.webhooks.${i}.url`, reason: `must not point to an internal address: ${blocked}` });
   });
   return errors;
 }

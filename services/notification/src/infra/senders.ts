@@ -1,5 +1,8 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import nodemailer from 'nodemailer';
+import { Agent, request } from 'undici';
 import { WebhookHeader, signatureHeader } from '../domain/signature';
+import { blockedAddressReason, blockedUrlReason } from '../domain/webhookTargets';
 
 export interface SendResult {
   /** What the receiver answered (SMTP response, HTTP status and the start of the body). */
@@ -57,24 +60,53 @@ export interface Webhook {
   timestamp: string;
 }
 
-/** One signed POST; any 2xx is delivered, anything else (or no answer in time) an error to retry. */
-export async function sendWebhook(w: Webhook, timeoutMs: number): Promise<SendResult> {
-  const res = await fetch(w.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'lma-notification/1',
-      [WebhookHeader.Timestamp]: w.timestamp,
-      [WebhookHeader.Signature]: signatureHeader(w.secrets, w.timestamp, w.body),
-      [WebhookHeader.DeliveryId]: w.deliveryId,
-      [WebhookHeader.Event]: w.event,
-    },
-    body: w.body,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(timeoutMs),
+/**
+ * Looks a webhook's host up and refuses it when any of its addresses is internal (the check is
+ * made on the addresses the connection then uses, so a name that changes its answer between a
+ * check and the connection cannot slip through).
+ */
+function checkedLookup(hostname: string, options: { family?: number; all?: boolean }, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void): void {
+  dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (err, addresses) => {
+    if (err) return callback(err, []);
+    const refused = addresses.map((a) => blockedAddressReason(a.address)).find((r) => r !== null);
+    if (refused) return callback(new WebhookTargetRefused(`webhook host ${hostname}: ${refused}, refused (NOTIFY_WEBHOOK_ALLOW_PRIVATE is off)`), []);
+    if (options.all) return callback(null, addresses);
+    callback(null, addresses[0]!.address, addresses[0]!.family);
   });
-  const text = (await res.text().catch(() => '')).slice(0, 200);
-  const response = `HTTP ${res.status}${text ? ` ${text}` : ''}`;
-  if (res.status < 200 || res.status >= 300) throw new Error(response);
-  return { response };
+}
+
+export class WebhookTargetRefused extends Error {}
+
+/**
+ * Sends signed POSTs: any 2xx is delivered, anything else (or no answer in time) an error to
+ * retry. Unless `allowPrivate`, a webhook whose host is, or resolves to, an internal address is
+ * refused before anything is sent (server-side request forgery: domain/webhookTargets.ts).
+ */
+export function createWebhookSender(opts: { timeoutMs: number; allowPrivate: boolean }): (w: Webhook) => Promise<SendResult> {
+  const agent = new Agent({ connect: { timeout: opts.timeoutMs, ...(opts.allowPrivate ? {} : { lookup: checkedLookup }) } });
+  return async (w) => {
+    if (!opts.allowPrivate) {
+      const literal = blockedUrlReason(w.url);
+      if (literal) throw new WebhookTargetRefused(`webhook ${new URL(w.url).host}: ${literal}, refused (NOTIFY_WEBHOOK_ALLOW_PRIVATE is off)`);
+    }
+    const res = await request(w.url, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'lma-notification/1',
+        [WebhookHeader.Timestamp]: w.timestamp,
+        [WebhookHeader.Signature]: signatureHeader(w.secrets, w.timestamp, w.body),
+        [WebhookHeader.DeliveryId]: w.deliveryId,
+        [WebhookHeader.Event]: w.event,
+      },
+      body: w.body,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+    });
+    const text = (await res.body.text().catch(() => '')).slice(0, 200);
+    const response = `HTTP ${res.statusCode}${text ? ` ${text}` : ''}`;
+    if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(response);
+    return { response };
+  };
 }
