@@ -2,3 +2,4 @@ export * from './infra';
 export * from './kafka';
 export * from './services';
 export * from './mongo';
+export * from './bench';

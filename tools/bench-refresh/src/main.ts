@@ -1,13 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { formatLicenseName, type PackageInstalledV1 } from '@lma/contracts';
 import { signJwt } from '@lma/core';
 import { newLicense } from '@lma/license/dist/domain/license';
 import { driftOf, publishedInstallation, type SyntheticPackage } from '@lma/simulator';
-import { ServiceProcess, TestMongo, eventually, freePort, ids, infraEnv, repoRoot, uniquePrefix } from '@lma/testing';
+import { BenchStack, eventually, freePort, ids, repoRoot, type ServiceProcess } from '@lma/testing';
 
 /**
  * `npm run bench:refresh`: a package of N installations in the marketplace simulator, its N
@@ -67,48 +64,33 @@ function sampler(url: string) {
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
-  const infra = infraEnv();
-  const prefix = uniquePrefix('benchrefresh');
-  const env = {
-    ...infra,
-    MONGODB_DB_PREFIX: prefix,
-    KAFKA_GROUP_PREFIX: prefix,
-    KAFKA_TOPIC_PREFIX: `${prefix}.`,
-    KAFKA_TOPIC_PARTITIONS: '3',
+  const stack = await new BenchStack('benchrefresh', {
     AUTH_JWT_SECRET: JWT.secret,
     AUTH_JWT_ISSUER: JWT.issuer,
-    LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
     REFRESH_PAGE_TIMEOUT_MS: '600000',
     // the relay's periodic scan only catches leftovers (local writes are relayed at once by
-    // hint); on FerretDB it scans the whole licenses collection, so it runs rarely here
+    // hint); on FerretDB it reads the whole licenses collection, so it runs rarely here
     OUTBOX_SCAN_MS: process.env['BENCH_OUTBOX_SCAN_MS'] ?? '30000',
-  };
-  const mongo = await new TestMongo(infra.MONGODB_URI).connect();
-  const licenseDb = mongo.db(`${prefix}_license`);
-  const started: ServiceProcess[] = [];
-  let sim: ChildProcess | undefined;
-  // interrupted: stop what was started (its databases and topics stay; they carry the run's prefix)
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      sim?.kill('SIGTERM');
-      void Promise.all(started.map((x) => x.stop())).finally(() => process.exit(130));
-    });
-  }
+  }).connect();
+  const licenseDb = stack.db('license');
   try {
-    const license = await new ServiceProcess('license', env).start();
-    started.push(license);
-    const refresh = await new ServiceProcess('refresh', env).start();
-    started.push(refresh);
+    const [, refresh] = (await stack.start(['license', 'refresh'])) as [ServiceProcess, ServiceProcess];
     const simPort = await freePort();
     const simUrl = `http://127.0.0.1:${simPort}`;
-    sim = spawn(process.execPath, [path.join(repoRoot, 'tools/simulator/dist/main.js'), '--control-port', String(simPort), '--page-size', String(PAGE_SIZE)], {
-      env: { ...process.env, ...env },
+    const sim = spawn(process.execPath, [path.join(repoRoot, 'tools/simulator/dist/main.js'), '--control-port', String(simPort), '--page-size', String(PAGE_SIZE)], {
+      env: { ...process.env, ...stack.env },
       stdio: 'ignore',
+    });
+    stack.onStop(async () => {
+      if (sim.exitCode !== null) return;
+      const exited = new Promise((r) => sim.once('exit', r));
+      sim.kill('SIGTERM');
+      await exited;
     });
     await eventually('the simulator', async () => (await fetch(`${simUrl}/healthz`).catch(() => undefined))?.ok ?? false, 60_000, 200);
     const auth = `Bearer ${signJwt({ sub: 'bench', permissions: ['admin'] }, JWT)}`;
 
-    console.log(`refresh benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), ${mb(os.totalmem())} RAM, page size ${PAGE_SIZE}, drift ${DRIFT * 100}%`);
+    console.log(`refresh benchmark: ${BenchStack.machine()}, page size ${PAGE_SIZE}, drift ${DRIFT * 100}%`);
     let number = 0;
     for (const size of SIZES) {
       const pkg: SyntheticPackage = {
@@ -194,21 +176,7 @@ async function main(): Promise<void> {
       if (!ok) process.exitCode = 1;
     }
   } finally {
-    if (sim && sim.exitCode === null) {
-      const exited = new Promise((r) => sim!.once('exit', r));
-      sim.kill('SIGTERM');
-      await exited;
-    }
-    for (const s of started.reverse()) await s.stop();
-    const logDir = process.env['BENCH_LOG_DIR'];
-    if (logDir) for (const s of started) writeFileSync(path.join(logDir, `${s.name}.log`), s.logs.join('\n'));
-    for (const name of ['license', 'refresh']) await mongo.db(`${prefix}_${name}`).dropDatabase();
-    await mongo.close();
-    const admin = new Kafka({ clientId: 'bench-cleanup', brokers: infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-    if (topics.length) await admin.deleteTopics({ topics });
-    await admin.disconnect();
+    await stack.stop();
   }
 }
 

@@ -1,0 +1,99 @@
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { infraEnv, uniquePrefix, type InfraEnv } from './infra';
+import { TestMongo, type Db } from './mongo';
+import { ServiceProcess, type ServiceName } from './services';
+
+/**
+ * A benchmark's own services on the running broker and database (`deploy/local/infra.sh up`, or
+ * `KAFKA_BROKERS` / `MONGODB_URI`), with topics, consumer groups and databases of their own under
+ * one prefix, removed again at the end. Ctrl-C stops what was started (the run's topics and
+ * databases then stay, under its prefix). `BENCH_LOG_DIR` keeps each service's log;
+ * `BENCH_LOG_LEVEL` sets the services' level (warn by default: logging a line per event would be
+ * measured too).
+ */
+export class BenchStack {
+  readonly infra: InfraEnv;
+  readonly prefix: string;
+  readonly env: Record<string, string>;
+  readonly mongo: TestMongo;
+  private readonly started: ServiceProcess[] = [];
+  private readonly cleanups: (() => Promise<void>)[] = [];
+
+  constructor(label: string, extraEnv: Record<string, string> = {}) {
+    this.infra = infraEnv();
+    this.prefix = uniquePrefix(label);
+    this.env = {
+      ...this.infra,
+      MONGODB_DB_PREFIX: this.prefix,
+      KAFKA_GROUP_PREFIX: this.prefix,
+      KAFKA_TOPIC_PREFIX: `${this.prefix}.`,
+      KAFKA_TOPIC_PARTITIONS: '3',
+      LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
+      ...extraEnv,
+    };
+    this.mongo = new TestMongo(this.infra.MONGODB_URI);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        void this.stopProcesses().finally(() => process.exit(130));
+      });
+    }
+  }
+
+  /** The machine, for the first line of a report. */
+  static machine(): string {
+    return `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), ${(os.totalmem() / 1024 / 1024).toFixed(0)} MB RAM, load average ${os.loadavg()[0]!.toFixed(1)}`;
+  }
+
+  async connect(): Promise<this> {
+    await this.mongo.connect();
+    return this;
+  }
+
+  db(service: ServiceName): Db {
+    return this.mongo.db(`${this.prefix}_${service.replace(/-/g, '_')}`);
+  }
+
+  /** Starts the services one after the other (each ready before the next). */
+  async start(names: ServiceName[], extraEnv: Record<string, string> = {}): Promise<ServiceProcess[]> {
+    const out: ServiceProcess[] = [];
+    for (const name of names) {
+      const s = await new ServiceProcess(name, { ...this.env, ...extraEnv }).start();
+      this.started.push(s);
+      out.push(s);
+    }
+    return out;
+  }
+
+  /** Something else to stop at the end, before the services (a simulator, a consumer). */
+  onStop(cleanup: () => Promise<void>): void {
+    this.cleanups.push(cleanup);
+  }
+
+  private async stopProcesses(): Promise<void> {
+    for (const c of this.cleanups.splice(0).reverse()) await c().catch(() => undefined);
+    for (const s of [...this.started].reverse()) await s.stop();
+  }
+
+  /** Stops everything, keeps the logs when asked, removes the run's databases and topics. */
+  async stop(): Promise<void> {
+    await this.stopProcesses();
+    const logDir = process.env['BENCH_LOG_DIR'];
+    if (logDir) for (const s of this.started) writeFileSync(path.join(logDir, `${s.name}.log`), s.logs.join('\n'));
+    for (const name of new Set(this.started.map((s) => s.name))) await this.db(name).dropDatabase();
+    await this.mongo.close();
+    const admin = new Kafka({ clientId: 'bench-cleanup', brokers: this.infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${this.prefix}.`));
+    if (topics.length) await admin.deleteTopics({ topics });
+    await admin.disconnect();
+  }
+}
+
+/** The value at quantile q (0..1) of sorted numbers. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
