@@ -210,20 +210,29 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     lastBacklog = { documents, oldestAgeMs: oldest ? startedAt - oldest.getTime() : 0 };
   }
 
-  /** Hinted documents, read by `_id` alone (the one lookup every MongoDB-compatible store indexes). */
+  /**
+   * Hinted documents, read by `_id` alone (the one lookup every MongoDB-compatible store indexes).
+   * When a cycle fails, its hints are kept for the next one (a document already published then
+   * has an empty outbox and is skipped).
+   */
   async function relayHinted(): Promise<number> {
     const work = hinted;
     hinted = new Map();
     let published = 0;
-    for (const [name, ids] of work) {
-      const model = byName.get(name);
-      if (!model) continue;
-      const col = collectionOf(model);
-      const list = [...ids];
-      for (let i = 0; i < list.length; i += CLEAR_CONCURRENCY) {
-        const docs = await Promise.all(list.slice(i, i + CLEAR_CONCURRENCY).map((id) => col.findOne({ _id: id }, { projection: { outbox: 1 } })));
-        published += await relay(col, docs.filter((d): d is PendingDoc => d !== null && (d.outbox?.length ?? 0) > 0));
+    try {
+      for (const [name, ids] of work) {
+        const model = byName.get(name);
+        if (!model) continue;
+        const col = collectionOf(model);
+        const list = [...ids];
+        for (let i = 0; i < list.length; i += CLEAR_CONCURRENCY) {
+          const docs = await Promise.all(list.slice(i, i + CLEAR_CONCURRENCY).map((id) => col.findOne({ _id: id }, { projection: { outbox: 1 } })));
+          published += await relay(col, docs.filter((d): d is PendingDoc => d !== null && (d.outbox?.length ?? 0) > 0));
+        }
       }
+    } catch (err) {
+      for (const [name, ids] of work) for (const id of ids) hintDoc(name, id);
+      throw err;
     }
     return published;
   }
@@ -239,7 +248,6 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       } catch (err) {
         failures++;
         log.error({ err, failures }, 'outbox relay cycle failed: will retry');
-        requestScan(); // the hints the failed cycle took are found again by a scan
         await sleep(Math.min(5_000, 100 * 2 ** failures));
         continue;
       }
@@ -277,10 +285,6 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       });
       scanWake = undefined;
     }
-  }
-
-  function requestScan() {
-    scanWake?.();
   }
 
   function hintDoc(collection: string, id: string) {
