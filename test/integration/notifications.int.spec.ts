@@ -134,6 +134,40 @@ describe('rules', () => {
     expect(off.status).toBe(200);
     expect(off.body).toMatchObject({ enabled: false, stages: [14], revision: 2, updatedBy: 'tester@example.com' });
   });
+
+  it('deletes a rule: no longer read, listed or matched, while the notifications it raised keep their history', async () => {
+    const pkg = ids.packageId();
+    const rule = await createRule({ kind: 'license-uninstalled', name: 'To delete', packageId: pkg, recipients: { emails: ['gone@partner.example'] }, subject: 'deleted-rule {{licenseName}}', body: 'x' });
+    let lic = newLicense({ packageId: pkg });
+    await publishLicense(LicenseEventType.Created, lic);
+    lic = { ...lic, status: 'Uninstalled', revision: 2 };
+    await publishLicense(LicenseEventType.Uninstalled, lic);
+    const [raised] = await eventually('the notification of the rule', async () => {
+      const all = await notificationsOf({ ruleId: rule.ruleId });
+      return all.length === 1 && all[0]!['status'] === 'sent' && all;
+    });
+
+    const path = `/v1/notification-rules/${rule.ruleId}`;
+    expect((await h.http('notification', 'DELETE', path, undefined, ['notification-rules:read'])).status).toBe(403);
+    expect((await h.http('notification', 'DELETE', path, undefined, ['notification-rules:edit'])).status).toBe(204);
+    expect((await h.http('notification', 'GET', path, undefined, ['notification-rules:read'])).status).toBe(404);
+    expect((await h.http('notification', 'PATCH', path, { enabled: true }, ['notification-rules:edit'])).status).toBe(404);
+    expect((await h.http('notification', 'DELETE', path, undefined, ['notification-rules:edit'])).status).toBe(404);
+    const listed = await h.http('notification', 'GET', `/v1/notification-rules?packageId=${pkg}`, undefined, ['notification-rules:read']);
+    expect(listed.body['items']).toEqual([]);
+    const stored = await h.db('notification').collection('rules').findOne({ _id: rule.ruleId as never });
+    expect(stored).toMatchObject({ enabled: false, deletedBy: 'tester@example.com' });
+
+    // the next uninstall of the package raises nothing from it; what it raised is still there
+    let other = newLicense({ packageId: pkg });
+    await publishLicense(LicenseEventType.Created, other);
+    other = { ...other, status: 'Uninstalled', revision: 2 };
+    await publishLicense(LicenseEventType.Uninstalled, other);
+    await eventually('the second uninstall to be read', async () => (await h.db('notification').collection('licenses').findOne({ _id: other.licenseId as never, revision: 2 })) !== null, 20_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await notificationsOf({ ruleId: rule.ruleId })).toHaveLength(1);
+    expect((await h.http('notification', 'GET', `/v1/notifications/${raised!._id}`, undefined, ['notification-rules:read'])).body).toMatchObject({ status: 'sent', ruleId: rule.ruleId });
+  });
 });
 
 describe('uninstall, suspension and webhooks', () => {

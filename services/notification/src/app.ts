@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   CreateNotificationRuleBody,
   createNotificationRule,
+  deleteNotificationRule,
   getNotification,
   getNotificationRule,
   keysetPage,
@@ -80,22 +81,32 @@ export function createApp(deps: AppDeps) {
     });
 
     mountRoute(app, listNotificationRules, async ({ query }) => {
-      const filter = { ...(query.kind ? { kind: query.kind } : {}), ...(query.packageId ? { packageId: query.packageId } : {}) };
+      const filter = { ...(query.kind ? { kind: query.kind } : {}), ...(query.packageId ? { packageId: query.packageId } : {}), deletedAt: null };
       const { filter: f, sort } = keysetPage(filter, '_id', 1, query.cursor);
       const docs = (await m.Rule.find(f).sort(sort).limit(query.limit + 1).lean()) as Rule[];
       const page = pageFrom(docs, query.limit, (r) => r._id);
       return { items: page.items.map(ruleView), nextCursor: page.nextCursor };
     });
 
-    mountRoute(app, getNotificationRule, async ({ params }) => {
-      const rule = (await m.Rule.findById(params.ruleId).lean()) as Rule | null;
-      if (!rule) throw new NotFoundError(`Notification rule ${params.ruleId}`);
-      return ruleView(rule);
+    /** The rule, unless there is none or it was deleted (404 either way). */
+    const liveRule = async (ruleId: string): Promise<Rule> => {
+      const rule = (await m.Rule.findById(ruleId).lean()) as Rule | null;
+      if (!rule || rule.deletedAt) throw new NotFoundError(`Notification rule ${ruleId}`);
+      return rule;
+    };
+
+    mountRoute(app, getNotificationRule, async ({ params }) => ruleView(await liveRule(params.ruleId)));
+
+    mountRoute(app, deleteNotificationRule, async ({ params, principal }) => {
+      const current = await liveRule(params.ruleId);
+      const now = deps.clock.now();
+      const deleted: Rule = { ...current, enabled: false, deletedAt: now, deletedBy: principal.subject, revision: current.revision + 1, updatedAt: now, updatedBy: principal.subject };
+      const r = await m.Rule.replaceOne({ _id: current._id, revision: current.revision }, deleted);
+      if (r.matchedCount === 0) throw new ConflictError(`Notification rule ${current._id} changed meanwhile; reload and retry`);
     });
 
     mountRoute(app, updateNotificationRule, async ({ params, body, principal }) => {
-      const current = (await m.Rule.findById(params.ruleId).lean()) as Rule | null;
-      if (!current) throw new NotFoundError(`Notification rule ${params.ruleId}`);
+      const current = await liveRule(params.ruleId);
       if (current.kind !== 'license-expiring' && body.stages !== undefined) throw new ValidationError([{ field: 'body.stages', reason: 'only license-expiring rules have stages' }]);
       const now = deps.clock.now();
       const next: Rule = {

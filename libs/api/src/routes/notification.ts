@@ -181,6 +181,21 @@ export const updateNotificationRule = defineRoute({
   responses: { 200: { description: 'The rule', schema: NotificationRuleView } },
 });
 
+export const deleteNotificationRule = defineRoute({
+  operationId: 'deleteNotificationRule',
+  method: 'delete',
+  path: '/notification-rules/{ruleId}',
+  service: 'notification',
+  permission: Permission.NotificationRulesEdit,
+  summary: 'Delete a notification rule',
+  description:
+    'The rule raises no more notifications and is no longer listed or readable (404). Notifications it already raised keep their history, ' +
+    'and those still being delivered are delivered. Who deleted it and when are kept.',
+  tags: ['Notifications'],
+  params: RuleParams,
+  responses: { 204: { description: 'Deleted' } },
+});
+
 export const listNotifications = defineRoute({
   operationId: 'listNotifications',
   method: 'get',
@@ -230,6 +245,7 @@ export const notificationRoutes: ApiRoute[] = [
   listNotificationRules,
   getNotificationRule,
   updateNotificationRule,
+  deleteNotificationRule,
   listNotifications,
   getNotification,
   resendNotification,

@@ -48,6 +48,9 @@ export interface Rule {
   createdBy: string;
   updatedAt: Date;
   updatedBy: string;
+  /** Deleted: never matched, listed or read again; kept for the history of its notifications. */
+  deletedAt?: Date | null;
+  deletedBy?: string | null;
 }
 
 /** Checks a whole rule (after a create or a patch) against what zod cannot know: templates per kind, team members in the directory. */

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { LicenseV1 } from '@lma/contracts';
+import { LICENSE_V1_STORED_PATHS, type LicenseV1 } from '@lma/contracts';
 import type { Channel, NotificationStatus } from '../domain/delivery';
 import type { Rule, RuleKind } from '../domain/rules';
 
@@ -20,6 +20,8 @@ const RuleSchema = new Schema<Rule>(
     createdBy: String,
     updatedAt: Date,
     updatedBy: String,
+    deletedAt: Date,
+    deletedBy: String,
   },
   { versionKey: false, collection: 'rules', minimize: false },
 );
@@ -41,25 +43,7 @@ export type LicenseView = Omit<LicenseV1, 'licenseId' | 'changedBy' | 'reason'> 
 const LicenseSchema = new Schema<LicenseView>(
   {
     _id: String,
-    licenseName: String,
-    packageId: String,
-    packageVersionId: String,
-    versionNumber: String,
-    subscriberOrgId: String,
-    status: String,
-    seats: Number,
-    usedLicenses: Number,
-    expiresOn: String,
-    installDate: String,
-    orgEdition: String,
-    orgStatus: String,
-    orgExpiresOn: String,
-    instance: String,
-    sandbox: Boolean,
-    leadId: String,
-    accountId: String,
-    contactId: String,
-    revision: Number,
+    ...LICENSE_V1_STORED_PATHS,
     uninstalledSince: Number,
     suspendedSince: Number,
     updatedAt: Date,
