@@ -50,6 +50,33 @@ export const LicenseV1 = z.object({
 });
 export type LicenseV1 = z.infer<typeof LicenseV1>;
 
+/**
+ * How a stored license keeps each field of LicenseV1 (the license itself, and the read models of
+ * the services that consume license events): the types of a mongoose schema's paths, declared
+ * once. `licenseId` is the document's `_id`; who changed it and why travel in events only.
+ */
+export const LICENSE_V1_STORED_PATHS = {
+  licenseName: String,
+  packageId: String,
+  packageVersionId: String,
+  versionNumber: String,
+  subscriberOrgId: String,
+  status: String,
+  seats: Number,
+  usedLicenses: Number,
+  expiresOn: String,
+  installDate: String,
+  orgEdition: String,
+  orgStatus: String,
+  orgExpiresOn: String,
+  instance: String,
+  sandbox: Boolean,
+  leadId: String,
+  accountId: String,
+  contactId: String,
+  revision: Number,
+} as const satisfies Record<Exclude<keyof LicenseV1, 'licenseId' | 'changedBy' | 'reason'>, StringConstructor | NumberConstructor | BooleanConstructor>;
+
 /** The license name format: an increasing number, `L-000001`. */
 export const formatLicenseName = (n: number): string => `L-${String(n).padStart(6, '0')}`;
 

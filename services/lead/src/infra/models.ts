@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { LICENSE_V1_STORED_PATHS } from '@lma/contracts';
 import { outboxPaths, type OutboxFields } from '@lma/kafka';
 import type { AuditEntry } from '../domain/audit';
 import type { Account, Contact, Lead } from '../domain/lead';
@@ -81,20 +82,15 @@ AccountSchema.index({ createdAt: 1, _id: 1 });
 AccountSchema.index({ ownerId: 1, createdAt: 1, _id: 1 });
 AccountSchema.index({ name: 1, createdAt: 1, _id: 1 });
 
+/** The license fields the lead service shows with its leads, accounts and contacts, typed as the license service stores them. */
+const { licenseName, packageId, subscriberOrgId, status, seats, expiresOn, leadId, accountId, contactId, revision } = LICENSE_V1_STORED_PATHS;
+const licenseCopyPaths = { licenseName, packageId, subscriberOrgId, status, seats, expiresOn, leadId, accountId, contactId, revision };
+
 /** Read model of the license service's licenses (from lma.license.events). */
 const LicenseCopySchema = new Schema<LicenseCopy>(
   {
     _id: String,
-    licenseName: String,
-    packageId: String,
-    subscriberOrgId: String,
-    status: String,
-    seats: Number,
-    expiresOn: String,
-    leadId: String,
-    accountId: String,
-    contactId: String,
-    revision: Number,
+    ...licenseCopyPaths,
     deleted: Boolean,
     updatedAt: Date,
   },

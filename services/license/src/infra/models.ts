@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { DefaultLicense } from '@lma/contracts';
+import { LICENSE_V1_STORED_PATHS, type DefaultLicense } from '@lma/contracts';
 import { outboxPaths, type OutboxFields } from '@lma/kafka';
 import type { License } from '../domain/license';
 
@@ -66,25 +66,7 @@ const LicenseSchema = new Schema<LicenseDoc>(
   {
     _id: String,
     licenseNumber: Number,
-    licenseName: String,
-    packageId: String,
-    packageVersionId: String,
-    versionNumber: String,
-    subscriberOrgId: String,
-    status: String,
-    seats: Number,
-    usedLicenses: Number,
-    expiresOn: String,
-    installDate: String,
-    orgEdition: String,
-    orgStatus: String,
-    orgExpiresOn: String,
-    instance: String,
-    sandbox: Boolean,
-    leadId: String,
-    accountId: String,
-    contactId: String,
-    revision: Number,
+    ...LICENSE_V1_STORED_PATHS,
     createdFor: { sagaId: String, commandId: String },
     createdAt: Date,
     updatedAt: Date,
