@@ -70,69 +70,52 @@ start_services() {
   done
 }
 
-# the demo mail catcher (tools/mailcatcher): SMTP 127.0.0.1:1025, mails on http://127.0.0.1:1080;
-# the notification service sends to it (SMTP_HOST/SMTP_PORT below)
-start_mailcatcher() {
+# start_tool NAME HEALTH_URL TIMEOUT_S READY_MESSAGE COMMAND...: a helper process of the local run,
+# its pid in $RUN/NAME.pid and its log in $STATE/logs/NAME.log, ready when HEALTH_URL answers
+start_tool() {
+  local name="$1" url="$2" timeout="$3" ready="$4"; shift 4
   mkdir -p "$RUN" "$STATE/logs"
-  if pid_alive "$RUN/mailcatcher.pid"; then echo "mailcatcher already running (pid $(cat "$RUN/mailcatcher.pid"))"; return; fi
-  nohup node tools/mailcatcher/dist/main.js >>"$STATE/logs/mailcatcher.log" 2>&1 &
-  echo $! > "$RUN/mailcatcher.pid"
-  local deadline=$((SECONDS + 20))
-  until curl -fs http://127.0.0.1:1080/healthz >/dev/null 2>&1; do
-    if ! pid_alive "$RUN/mailcatcher.pid" || (( SECONDS > deadline )); then echo "mailcatcher failed to start (see $STATE/logs/mailcatcher.log)" >&2; exit 1; fi
+  if pid_alive "$RUN/$name.pid"; then echo "$name already running (pid $(cat "$RUN/$name.pid"))"; return; fi
+  nohup "$@" >>"$STATE/logs/$name.log" 2>&1 &
+  echo $! > "$RUN/$name.pid"
+  local deadline=$((SECONDS + timeout))
+  until curl -fs "$url" >/dev/null 2>&1; do
+    if ! pid_alive "$RUN/$name.pid" || (( SECONDS > deadline )); then echo "$name failed to start (see $STATE/logs/$name.log)" >&2; exit 1; fi
     sleep 0.2
   done
-  echo "mailcatcher ready: SMTP 127.0.0.1:1025, mails on http://127.0.0.1:1080 (pid $(cat "$RUN/mailcatcher.pid"))"
+  echo "$ready (pid $(cat "$RUN/$name.pid"))"
 }
 
-stop_mailcatcher() {
-  local pidf="$RUN/mailcatcher.pid"
+# stop_pid NAME [TRIES]: stops a process this script started, by the pid it recorded
+stop_pid() {
+  local pidf="$RUN/$1.pid"
   if pid_alive "$pidf"; then
     local pid; pid="$(cat "$pidf")"
     kill -TERM "$pid"
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    echo "stopped mailcatcher (pid $pid)"
+    for _ in $(seq 1 "${2:-50}"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    echo "stopped $1 (pid $pid)"
   fi
   rm -f "$pidf"
 }
+
+# the demo mail catcher (tools/mailcatcher): SMTP 127.0.0.1:1025, mails on http://127.0.0.1:1080;
+# the notification service sends to it (SMTP_HOST/SMTP_PORT below)
+start_mailcatcher() {
+  start_tool mailcatcher http://127.0.0.1:1080/healthz 20 "mailcatcher ready: SMTP 127.0.0.1:1025, mails on http://127.0.0.1:1080" \
+    node tools/mailcatcher/dist/main.js
+}
+stop_mailcatcher() { stop_pid mailcatcher; }
 
 # the marketplace simulator (tools/simulator, docs/refresh.md): answers the refresh service's
 # snapshot requests from its own state; control API on 127.0.0.1:4090 (the demo uses it)
 start_simulator() {
-  mkdir -p "$RUN" "$STATE/logs"
-  if pid_alive "$RUN/simulator.pid"; then echo "simulator already running (pid $(cat "$RUN/simulator.pid"))"; return; fi
-  nohup node tools/simulator/dist/main.js --control-port 4090 --page-size 1000 >>"$STATE/logs/simulator.log" 2>&1 &
-  echo $! > "$RUN/simulator.pid"
-  local deadline=$((SECONDS + 30))
-  until curl -fs http://127.0.0.1:4090/healthz >/dev/null 2>&1; do
-    if ! pid_alive "$RUN/simulator.pid" || (( SECONDS > deadline )); then echo "simulator failed to start (see $STATE/logs/simulator.log)" >&2; exit 1; fi
-    sleep 0.2
-  done
-  echo "marketplace simulator ready: control API http://127.0.0.1:4090 (pid $(cat "$RUN/simulator.pid"))"
+  start_tool simulator http://127.0.0.1:4090/healthz 30 "marketplace simulator ready: control API http://127.0.0.1:4090" \
+    node tools/simulator/dist/main.js --control-port 4090 --page-size 1000
 }
-
-stop_simulator() {
-  local pidf="$RUN/simulator.pid"
-  if pid_alive "$pidf"; then
-    local pid; pid="$(cat "$pidf")"
-    kill -TERM "$pid"
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    echo "stopped simulator (pid $pid)"
-  fi
-  rm -f "$pidf"
-}
+stop_simulator() { stop_pid simulator; }
 
 stop_services() {
-  for s in "${SERVICES[@]}"; do
-    local pidf="$RUN/$s.pid"
-    if pid_alive "$pidf"; then
-      local pid; pid="$(cat "$pidf")"
-      kill -TERM "$pid"
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      echo "stopped $s (pid $pid)"
-    fi
-    rm -f "$pidf"
-  done
+  for s in "${SERVICES[@]}"; do stop_pid "$s" 100; done
 }
 
 cmd_run() {
