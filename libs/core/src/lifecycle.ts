@@ -46,3 +46,22 @@ export function onShutdown(logger: Logger, timeoutMs: number, stop: () => Promis
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
 }
+
+/**
+ * Runs `task` every `intervalMs`, never twice at once (a tick while one runs is skipped); a
+ * failure goes to `onError` and the next tick runs as usual. `stop()` waits for a run under way.
+ */
+export function every(intervalMs: number, task: () => Promise<void>, onError: (err: unknown) => void): { stop(): Promise<void> } {
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    running ??= task()
+      .catch(onError)
+      .finally(() => (running = undefined));
+  }, intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,4 +1,4 @@
-import { isDuplicateKey } from '@lma/core';
+import { every, isDuplicateKey } from '@lma/core';
 import type { Rule } from '../domain/rules';
 import type { LicenseView } from '../infra/models';
 import { raise } from '../infra/notifier';
@@ -21,7 +21,6 @@ export interface ScanResult {
  * once, by its derived id), within the documented cut-off.
  */
 export function startScanner(deps: LicenseHandlerDeps & { intervalMs: number; owner: string; onScan?: (r: ScanResult) => void }): { stop(): Promise<void> } {
-  let running: Promise<void> | undefined;
   const m = deps.models;
 
   async function scanExpiring(now: Date): Promise<ScanResult> {
@@ -98,15 +97,5 @@ export function startScanner(deps: LicenseHandlerDeps & { intervalMs: number; ow
     await m.Scan.deleteMany({ startedAt: { $lt: new Date(now.getTime() - DAY_MS) } });
   }
 
-  const timer = setInterval(() => {
-    running ??= tick()
-      .catch((err: unknown) => deps.logger.error({ err }, 'notification scan failed'))
-      .finally(() => (running = undefined));
-  }, deps.intervalMs);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return every(deps.intervalMs, tick, (err) => deps.logger.error({ err }, 'notification scan failed'));
 }

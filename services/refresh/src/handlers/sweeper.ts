@@ -1,4 +1,4 @@
-import type { Logger } from '@lma/core';
+import { every, type Logger } from '@lma/core';
 import { ACTIVE_STATES } from '../domain/job';
 import { endJob, type ProgressDeps } from '../infra/progress';
 
@@ -8,7 +8,6 @@ import { endJob, type ProgressDeps } from '../infra/progress';
  * allowance. Every replica sweeps; ending a job is conditional on its state, so twice is once.
  */
 export function startSweeper(deps: ProgressDeps & { logger: Logger; intervalMs: number; pageTimeoutMs: number }): { stop(): Promise<void> } {
-  let running: Promise<void> | undefined;
   const sweep = async () => {
     const before = new Date(deps.clock.now().getTime() - deps.pageTimeoutMs);
     const stale = await deps.models.RefreshJob.find({ state: { $in: [...ACTIVE_STATES] }, lastProgressAt: { $lt: before } }, { _id: 1 }).limit(100).lean();
@@ -16,15 +15,5 @@ export function startSweeper(deps: ProgressDeps & { logger: Logger; intervalMs: 
       if (await endJob(deps, _id, { state: 'incomplete', timeoutMs: deps.pageTimeoutMs })) deps.logger.warn({ job_id: _id }, 'refresh job incomplete: pages or replies stopped coming');
     }
   };
-  const timer = setInterval(() => {
-    running ??= sweep()
-      .catch((err: unknown) => deps.logger.error({ err }, 'refresh sweep failed'))
-      .finally(() => (running = undefined));
-  }, deps.intervalMs);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return every(deps.intervalMs, sweep, (err) => deps.logger.error({ err }, 'refresh sweep failed'));
 }
