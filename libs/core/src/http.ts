@@ -37,6 +37,7 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
@@ -46,39 +47,43 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** The content type of every problem document (what express writes for `type('application/problem+json')`). */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** An application/problem+json document (RFC 9457) in LMA's format. */
+export function problemDocument(status: number, detail: string, instance: string | undefined, errors: FieldError[] = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: `https://lma.dev/problems/${status}`, title: TITLES[status] ?? 'Error', status, detail, instance, ...(errors.length ? { errors } : {}), ...extra };
+}
+
+/**
+ * The answer to an error: an LmaError's status, message, field errors and extras (a 429 with its
+ * Retry-After), a JSON body the body parser refused (400, 413...), anything else a 500 without
+ * internals. Shared by every HTTP front (express services, the gateway, the license check fast path).
+ */
+export function problemOf(err: unknown, instance: string | undefined): { status: number; body: Record<string, unknown>; headers: Record<string, string> } {
+  if (err instanceof LmaError) {
+    const status = httpStatusOf[err.kind];
+    const retryAfter = err.extra['retryAfterSeconds'];
+    const headers: Record<string, string> = status === 429 && typeof retryAfter === 'number' ? { 'Retry-After': String(retryAfter) } : {};
+    return { status, body: problemDocument(status, err.message, instance, err.errors, err.extra), headers };
+  }
+  if (isBodyParserError(err)) {
+    const invalid = err.type === 'entity.parse.failed';
+    return {
+      status: err.status,
+      body: problemDocument(err.status, invalid ? 'The request body is not valid JSON' : err.message, instance, invalid ? [{ field: 'body', reason: 'is not valid JSON' }] : []),
+      headers: {},
+    };
+  }
+  return { status: 500, body: problemDocument(500, 'An unexpected error occurred', instance), headers: {} };
+}
+
 /** Writes every error as application/problem+json; unknown errors are 500 without internals. */
 export function problemMiddleware(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    let status = 500;
-    let detail = 'An unexpected error occurred';
-    let errors: FieldError[] = [];
-    let extra: Record<string, unknown> = {};
-    if (err instanceof LmaError) {
-      status = httpStatusOf[err.kind];
-      detail = err.message;
-      errors = err.errors;
-      extra = err.extra;
-      if (status === 429 && typeof extra['retryAfterSeconds'] === 'number') {
-        res.setHeader('Retry-After', String(extra['retryAfterSeconds']));
-      }
-    } else if (isBodyParserError(err)) {
-      status = err.status;
-      detail = err.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : err.message;
-      if (err.type === 'entity.parse.failed') errors = [{ field: 'body', reason: 'is not valid JSON' }];
-    }
-    if (status >= 500) logger.error({ err, path: req.path }, 'request failed');
-    res
-      .status(status)
-      .type('application/problem+json')
-      .json({
-        type: `https://lma.dev/problems/${status}`,
-        title: TITLES[status] ?? 'Error',
-        status,
-        detail,
-        instance: req.originalUrl,
-        ...(errors.length ? { errors } : {}),
-        ...extra,
-      });
+    const p = problemOf(err, req.originalUrl);
+    if (p.status >= 500) logger.error({ err, path: req.path }, 'request failed');
+    res.set(p.headers).status(p.status).type('application/problem+json').json(p.body);
   };
 }
 

@@ -1,22 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LmaError, ValidationError, httpStatusOf, type Logger } from '@lma/core';
+import { PROBLEM_CONTENT_TYPE, ValidationError, problemDocument, problemOf, type Logger } from '@lma/core';
 
 /** The 64 kB body limit of every service, enforced before anything is parsed or forwarded. */
 export const BODY_LIMIT = 64 * 1024;
-
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
 
 export class HttpProblem extends Error {
   constructor(
@@ -34,24 +20,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, con
   res.end(text);
 }
 
-/** Every error as application/problem+json, in the format of @lma/core's problemMiddleware. */
+/** Every error as application/problem+json, as @lma/core's problemMiddleware writes it. */
 export function sendProblem(req: IncomingMessage, res: ServerResponse, err: unknown, logger: Logger): void {
-  let status = 500;
-  let detail = 'An unexpected error occurred';
-  let extra: Record<string, unknown> = {};
-  if (err instanceof LmaError) {
-    status = httpStatusOf[err.kind];
-    detail = err.message;
-    extra = { ...(err.errors.length ? { errors: err.errors } : {}), ...err.extra };
-    if (status === 429 && typeof err.extra['retryAfterSeconds'] === 'number') res.setHeader('Retry-After', String(err.extra['retryAfterSeconds']));
-  } else if (err instanceof HttpProblem) {
-    status = err.status;
-    detail = err.message;
-    for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
-  }
-  if (status >= 500) logger.error({ err, path: req.url?.split('?')[0] }, 'request failed');
+  const p = err instanceof HttpProblem ? { status: err.status, body: problemDocument(err.status, err.message, req.url), headers: err.headers } : problemOf(err, req.url);
+  for (const [k, v] of Object.entries(p.headers)) res.setHeader(k, v);
+  if (p.status >= 500) logger.error({ err, path: req.url?.split('?')[0] }, 'request failed');
   if (res.headersSent) return void res.destroy();
-  sendJson(res, status, { type: `https://lma.dev/problems/${status}`, title: TITLES[status] ?? 'Error', status, detail, instance: req.url, ...extra }, 'application/problem+json; charset=utf-8');
+  sendJson(res, p.status, p.body, PROBLEM_CONTENT_TYPE);
 }
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;

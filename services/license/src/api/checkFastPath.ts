@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { licenseApi, parseRoute } from '@lma/api';
-import { ForbiddenError, LmaError, UnauthenticatedError, ValidationError, hasPermission, httpStatusOf, verifyJwt, type AuthOptions, type Logger, type Principal } from '@lma/core';
+import { ForbiddenError, PROBLEM_CONTENT_TYPE, UnauthenticatedError, ValidationError, hasPermission, problemOf, verifyJwt, type AuthOptions, type Logger, type Principal } from '@lma/core';
 import type { CheckAnswerer } from './checks';
 
 const PATH = '/v1/license-checks';
 const BODY_LIMIT = 64 * 1024;
 const JSON_TYPE = /^application\/json\s*(;\s*charset=("?)utf-8\2\s*)?$/i;
-const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 export interface CheckFastPathDeps {
   auth: AuthOptions | undefined;
@@ -128,22 +127,9 @@ function send(res: ServerResponse, status: number, body: unknown, contentType: s
 
 /** As @lma/core problemMiddleware. */
 function sendProblem(req: IncomingMessage, res: ServerResponse, err: unknown, logger: Logger): void {
-  let status = 500;
-  let detail = 'An unexpected error occurred';
-  let errors: LmaError['errors'] = [];
-  let extra: Record<string, unknown> = {};
-  if (err instanceof LmaError) {
-    status = httpStatusOf[err.kind];
-    detail = err.message;
-    errors = err.errors;
-    extra = err.extra;
-  }
-  if (status >= 500) logger.error({ err, path: PATH }, 'request failed');
+  const p = problemOf(err, req.url);
+  if (p.status >= 500) logger.error({ err, path: PATH }, 'request failed');
   if (res.headersSent) return void res.destroy();
-  send(
-    res,
-    status,
-    { type: `https://lma.dev/problems/${status}`, title: TITLES[status] ?? 'Error', status, detail, instance: req.url, ...(errors.length ? { errors } : {}), ...extra },
-    'application/problem+json; charset=utf-8',
-  );
+  for (const [k, v] of Object.entries(p.headers)) res.setHeader(k, v);
+  send(res, p.status, p.body, PROBLEM_CONTENT_TYPE);
 }
