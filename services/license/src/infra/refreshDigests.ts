@@ -39,7 +39,6 @@ const PROJECTION = {
 export class JobDigest {
   readonly entries = new Map<string, DigestEntry>();
   private readonly pages = new Set<number>();
-  lastUsedAt = Date.now();
 
   /** The orgs of a reconciled page: they are not missing upstream. */
   markPage(page: number, orgIds: readonly string[]): void {
@@ -77,7 +76,7 @@ export interface RefreshDigestOptions {
  * page's licenses was one pass per page.
  */
 export class RefreshDigests {
-  private readonly jobs = new Map<string, Promise<JobDigest>>();
+  private readonly jobs = new Map<string, { digest: Promise<JobDigest>; lastUsedAt: number }>();
   private readonly maxJobs: number;
   private readonly idleMs: number;
 
@@ -95,7 +94,7 @@ export class RefreshDigests {
 
   /** The job's digest if this process has one (built or being built). */
   async peek(jobId: string): Promise<JobDigest | undefined> {
-    return await this.jobs.get(jobId)?.catch(() => undefined);
+    return await this.jobs.get(jobId)?.digest.catch(() => undefined);
   }
 
   /**
@@ -103,33 +102,22 @@ export class RefreshDigests {
    * `progress` is called every thousand licenses read (the consumer's heartbeat).
    */
   async forJob(jobId: string, packageId: string, progress?: () => Promise<void>): Promise<JobDigest | undefined> {
-    this.evictIdle();
-    let pending = this.jobs.get(jobId);
-    if (!pending) {
+    const now = Date.now();
+    for (const [id, held] of this.jobs) if (now - held.lastUsedAt > this.idleMs) this.jobs.delete(id);
+    let held = this.jobs.get(jobId);
+    if (!held) {
       if (this.jobs.size >= this.maxJobs) return undefined;
-      pending = this.build(packageId, progress);
-      this.jobs.set(jobId, pending);
-      pending.catch(() => this.jobs.delete(jobId));
+      const digest = this.build(packageId, progress);
+      held = { digest, lastUsedAt: now };
+      this.jobs.set(jobId, held);
+      digest.catch(() => this.jobs.delete(jobId));
     }
-    const digest = await pending;
-    digest.lastUsedAt = Date.now();
-    return digest;
+    held.lastUsedAt = now;
+    return await held.digest;
   }
 
   release(jobId: string): void {
     this.jobs.delete(jobId);
-  }
-
-  private evictIdle(): void {
-    const now = Date.now();
-    for (const [jobId, pending] of this.jobs) {
-      void pending.then(
-        (d) => {
-          if (now - d.lastUsedAt > this.idleMs && this.jobs.get(jobId) === pending) this.jobs.delete(jobId);
-        },
-        () => undefined,
-      );
-    }
   }
 
   private async build(packageId: string, progress?: () => Promise<void>): Promise<JobDigest> {
