@@ -14,7 +14,7 @@ import {
 } from '@lma/contracts';
 import { outboxUpdate } from '@lma/kafka';
 import { countsOf } from '../domain/job';
-import { endJob, finishPagesIfDone, touch, type ProgressDeps } from '../infra/progress';
+import { endJob, replyHeard, type ProgressDeps } from '../infra/progress';
 
 /**
  * Replies from the license service and install-intake, one per page and step: each moves its page
@@ -77,8 +77,7 @@ async function onReconciled(deps: ProgressDeps, d: LicensesReconciledV1, trace: 
   });
   if (!applied) return;
   deps.kick();
-  await touch(deps, d.jobId);
-  await finishPagesIfDone(deps, d.jobId, trace);
+  await replyHeard(deps, d.jobId, trace);
 }
 
 async function onOnboardingsStarted(deps: ProgressDeps, d: OnboardingsStartedV1, trace: TraceContext): Promise<void> {
@@ -93,6 +92,5 @@ async function onOnboardingsStarted(deps: ProgressDeps, d: OnboardingsStartedV1,
     return true;
   });
   if (!applied) return;
-  await touch(deps, d.jobId);
-  await finishPagesIfDone(deps, d.jobId, trace);
+  await replyHeard(deps, d.jobId, trace);
 }

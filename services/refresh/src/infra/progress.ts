@@ -53,32 +53,26 @@ export function jobView(job: RefreshJob, pages: readonly PageView[]) {
 export type JobView = ReturnType<typeof jobView>;
 
 /**
- * Records that the job heard a reply: the page timeout counts from here. A reply means pages
+ * A reply arrived: the page timeout counts from now, and when every page of the job is done the
+ * job asks the license service (through its outbox) for the package's licenses no page listed,
+ * and is finalizing. One read and one write of the job under its lock. A reply means pages
  * arrived, so a job still `requested` is `running` (on FerretDB, where an update rewrites the whole
  * document, another replica's concurrent write can have put the earlier state back).
  */
-export async function touch(deps: ProgressDeps, jobId: string): Promise<void> {
-  await deps.locks.run(jobId, async () => {
-    const job = await deps.models.RefreshJob.findById(jobId, { state: 1 }).lean();
-    if (!job || !ACTIVE_STATES.includes(job.state)) return;
-    await deps.models.RefreshJob.updateOne(
-      { _id: jobId, state: job.state },
-      { $set: { lastProgressAt: deps.clock.now(), ...(job.state === 'requested' ? { state: 'running' } : {}) } },
-    );
-  });
-}
-
-/**
- * When every page of a running job is done, the job asks the license service (through its
- * outbox) for the package's licenses no page listed, and is finalizing.
- */
-export async function finishPagesIfDone(deps: ProgressDeps, jobId: string, trace: TraceContext): Promise<void> {
-  const moved = await deps.locks.run(jobId, async () => {
+export async function replyHeard(deps: ProgressDeps, jobId: string, trace: TraceContext): Promise<void> {
+  const finalizing = await deps.locks.run(jobId, async () => {
     const job = await deps.models.RefreshJob.findById(jobId, { outbox: 0 }).lean();
-    if (!job || (job.state !== 'running' && job.state !== 'requested')) return false;
-    const pages = await pagesOf(deps.models, jobId);
-    if (!allPagesDone(pages, lastPageOf(pages))) return false;
+    if (!job || !ACTIVE_STATES.includes(job.state)) return false;
     const now = deps.clock.now();
+    const pages = job.state === 'finalizing' ? [] : await pagesOf(deps.models, jobId);
+    const done = job.state !== 'finalizing' && allPagesDone(pages, lastPageOf(pages));
+    if (!done) {
+      await deps.models.RefreshJob.updateOne(
+        { _id: jobId, state: job.state },
+        { $set: { lastProgressAt: now, ...(job.state === 'requested' ? { state: 'running' } : {}) } },
+      );
+      return false;
+    }
     await deps.models.RefreshJob.updateOne(
       { _id: jobId, state: job.state },
       {
@@ -102,7 +96,7 @@ export async function finishPagesIfDone(deps: ProgressDeps, jobId: string, trace
     );
     return true;
   });
-  if (moved) deps.kick();
+  if (finalizing) deps.kick();
 }
 
 /** Ends a job: its summary is fixed from its pages; a completed one adds the licenses not listed. */
