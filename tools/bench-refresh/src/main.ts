@@ -34,11 +34,7 @@ async function metricsOf(url: string): Promise<Sample | undefined> {
   return Number.isFinite(rss) ? { rss, heap } : undefined;
 }
 
-/**
- * Samples a service's memory every second until stopped; returns the peaks. (Only the refresh
- * service: a scrape also counts every service's outbox backlog, which on FerretDB scans the
- * whole licenses collection, and would slow down the license service being measured.)
- */
+/** Samples a service's memory (the refresh service's) every second until stopped; returns the peaks. */
 function sampler(url: string) {
   const peak: Sample = { rss: 0, heap: 0 };
   let stop = false;
