@@ -72,3 +72,22 @@ export function newLicense(overrides: Partial<LicenseV1> = {}): LicenseV1 {
     ...overrides,
   };
 }
+
+/**
+ * The notification service's settings in the notification specs: mails to the test's SMTP server,
+ * time moved through `clockFile`, and scans, deliveries, retries and leases quick enough for a test.
+ */
+export function quickNotificationEnv(smtp: TestSmtp, clockFile: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtp.port),
+    LMA_CLOCK_FILE: clockFile,
+    NOTIFY_SCAN_INTERVAL_MS: '300',
+    NOTIFY_DELIVERY_INTERVAL_MS: '100',
+    NOTIFY_BACKOFF_INITIAL_MS: '150',
+    NOTIFY_BACKOFF_MAX_MS: '600',
+    NOTIFY_MAX_ATTEMPTS: '20',
+    NOTIFY_LEASE_MS: '2000',
+    ...extra,
+  };
+}

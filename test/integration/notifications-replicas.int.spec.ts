@@ -6,7 +6,7 @@ import { LICENSE_EVENTS_TOPIC, LicenseEventType, type LicenseV1 } from '@lma/con
 import { setClockOffset } from '@lma/core';
 import { ServiceProcess, eventually, ids } from '@lma/testing';
 import { Harness } from './harness';
-import { TestSmtp, newLicense } from './notification-fixtures';
+import { TestSmtp, newLicense, quickNotificationEnv } from './notification-fixtures';
 
 /**
  * Exactly once under stress: two replicas of the notification service with the same
@@ -30,17 +30,7 @@ const notificationsOf = async (filter: Record<string, unknown>) => await notific
 beforeAll(async () => {
   await smtp.start();
   moveClock(0);
-  h = new Harness('notifrep', {
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(smtp.port),
-    LMA_CLOCK_FILE: clockFile,
-    NOTIFY_SCAN_INTERVAL_MS: '300',
-    NOTIFY_DELIVERY_INTERVAL_MS: '100',
-    NOTIFY_BACKOFF_INITIAL_MS: '150',
-    NOTIFY_BACKOFF_MAX_MS: '600',
-    NOTIFY_MAX_ATTEMPTS: '20',
-    NOTIFY_LEASE_MS: '2000',
-  });
+  h = new Harness('notifrep', quickNotificationEnv(smtp, clockFile));
   await h.start(['notification'], []);
 });
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { setClockOffset } from '@lma/core';
 import { eventually, freePort, ids } from '@lma/testing';
 import { verifySignature } from '../../services/notification/src/domain/signature';
 import { Harness } from './harness';
-import { TestSmtp, newLicense } from './notification-fixtures';
+import { TestSmtp, newLicense, quickNotificationEnv } from './notification-fixtures';
 
 /**
  * The notification service on its own, fed `lma.license.events` and the lead service's team
@@ -33,19 +33,8 @@ const notifications = () => h.db('notification').collection<Record<string, unkno
 beforeAll(async () => {
   await smtp.start();
   moveClock(0);
-  h = new Harness('notif', {
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(smtp.port),
-    LMA_CLOCK_FILE: clockFile,
-    NOTIFY_SCAN_INTERVAL_MS: '300',
-    NOTIFY_DELIVERY_INTERVAL_MS: '100',
-    NOTIFY_BACKOFF_INITIAL_MS: '150',
-    NOTIFY_BACKOFF_MAX_MS: '600',
-    NOTIFY_MAX_ATTEMPTS: '20',
-    NOTIFY_LEASE_MS: '2000',
-    // the test's webhook receiver listens on loopback
-    NOTIFY_WEBHOOK_ALLOW_PRIVATE: 'true',
-  });
+  // the test's webhook receiver listens on loopback
+  h = new Harness('notif', quickNotificationEnv(smtp, clockFile, { NOTIFY_WEBHOOK_ALLOW_PRIVATE: 'true' }));
   await h.start(['notification'], []);
 });
 afterAll(async () => {
