@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { LmaError, ValidationError, httpStatusOf, type FieldError } from './errors';
 import type { Logger } from './logger';
@@ -103,10 +103,19 @@ export function parseInput<S extends z.ZodTypeAny>(schema: S, input: unknown, pr
   );
 }
 
-export async function listen(app: Express, port: number, host = '0.0.0.0'): Promise<Server> {
+/**
+ * Serves `app` on `port`. `front`, when given, sees every request first and answers the ones it
+ * takes (returning true); the rest go to `app`.
+ */
+export async function listen(app: Express, port: number, host = '0.0.0.0', front?: (req: IncomingMessage, res: ServerResponse) => boolean): Promise<Server> {
+  const server = createServer(front ? (req, res) => void (front(req, res) || app(req, res)) : app);
+  server.keepAliveTimeout = 65_000;
   return await new Promise((resolve, reject) => {
-    const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)));
-    server.keepAliveTimeout = 65_000;
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
   });
 }
 

@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { Connection } from 'mongoose';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { dlqTopic } from '@lma/contracts';
 import {
   closeServer,
@@ -56,7 +56,8 @@ export interface Runtime {
   metrics: Registry;
   groupId(name: string): string;
   consume(opts: Omit<ConsumerOptions, 'kafka' | 'logger' | 'groupId'> & { group: string }): Promise<RunningConsumer>;
-  serve(mount: (app: Express) => void): Promise<Server>;
+  /** Serves the express app `mount` fills; `front` answers the requests it takes before express (a hot path). */
+  serve(mount: (app: Express) => void, opts?: { front?: (req: IncomingMessage, res: ServerResponse) => boolean }): Promise<Server>;
   /** Background work to stop after the consumers and before the relay (schedulers, sweepers). */
   onStop(stop: () => Promise<void>): void;
   stop(): Promise<void>;
@@ -135,7 +136,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       consumers.push(c);
       return c;
     },
-    async serve(mount) {
+    async serve(mount, opts = {}) {
       const app = createBaseApp(readiness);
       // unauthenticated like /healthz: only Prometheus scrapes it, from inside the cluster
       // network (the port is not exposed through the ingress), and it holds counts, no data
@@ -149,7 +150,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       });
       mount(app);
       app.use(problemMiddleware(logger));
-      server = await listen(app, config.PORT);
+      server = await listen(app, config.PORT, undefined, opts.front);
       const addr = server.address();
       logger.info({ port: typeof addr === 'object' && addr ? addr.port : config.PORT }, `${name} listening`);
       return server;

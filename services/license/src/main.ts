@@ -1,7 +1,6 @@
 import { InternalTopic, LICENSE_EVENTS_TOPIC, MarketplaceEventType, RefreshTopic } from '@lma/contracts';
 import { clockFromEnv } from '@lma/core';
 import { createRuntime, runMain } from '@lma/service';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createCheckFastPath } from './api/checkFastPath';
 import { createCheckAnswerer } from './api/checks';
 import { createApp } from './app';
@@ -60,12 +59,8 @@ runMain('license', async () => {
   const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
   const checks = await startCheckReadModel(rt, m);
   const checkAnswers = createCheckAnswerer({ checks, clock }, rt.metrics);
-  const server = await rt.serve(createApp({ models: m, auth, locks: rt.locks, clock, kick: rt.relay.kick, checks, metrics: rt.metrics, checkAnswers }));
   // the license check hot path answers in front of express (api/checkFastPath.ts); all else goes to express
-  const fast = createCheckFastPath({ auth, answers: checkAnswers, logger: rt.logger });
-  const express = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-  server.removeAllListeners('request');
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!fast(req, res)) for (const l of express) l(req, res);
+  await rt.serve(createApp({ models: m, auth, locks: rt.locks, clock, kick: rt.relay.kick, checks, metrics: rt.metrics, checkAnswers }), {
+    front: createCheckFastPath({ auth, answers: checkAnswers, logger: rt.logger }),
   });
 });
