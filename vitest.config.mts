@@ -21,7 +21,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           globalSetup: ['test/integration/global-setup.ts'],
-          include: ['test/integration/**/*.int.spec.ts', 'services/*/test/**/*.int.spec.ts'],
+          include: ['test/integration/**/*.int.spec.ts', 'services/*/test/**/*.int.spec.ts', 'libs/*/test/**/*.int.spec.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -6,3 +6,4 @@ export * from './cloudevents';
 export * from './examples';
 export * from './refresh';
 export * from './notification-inputs';
+export * from './registry';

@@ -33,6 +33,7 @@ import {
   type Publisher,
   type RunningConsumer,
 } from '@lma/kafka';
+import { Store, createOutboxRelay as createStoreRelay, type OutboxRelay as StoreRelay } from '@lma/store';
 import { createRuntimeMetrics } from './metrics';
 
 export { createRuntimeMetrics, type RuntimeMetrics } from './metrics';
@@ -49,6 +50,10 @@ export interface Runtime {
   kafka: Kafka;
   publisher: Publisher;
   relay: OutboxRelay;
+  /** The write side: every aggregate is written through it (libs/store). */
+  store: Store;
+  /** Publishes what the store's writes carry. */
+  storeRelay: StoreRelay;
   /** Held around every update of a document that has an outbox (see DocumentLocks). */
   locks: DocumentLocks;
   consumers: RunningConsumer[];
@@ -103,6 +108,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   hints.relay = relay;
   if (ferret) logger.warn('FerretDB detected: a test database; single-document conditions are applied under per-process locks');
   relay.start();
+  const store = await Store.open(db, { logger });
+  const storeRelay = createStoreRelay({ store, publisher, logger, scanMs: config.OUTBOX_SCAN_MS });
+  storeRelay.start();
   const consumers: RunningConsumer[] = [];
   const stopHooks: (() => Promise<void>)[] = [];
   let server: Server | undefined;
@@ -116,7 +124,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // the producer's flag stays up when the broker dies, so the broker is asked as well
     { name: 'kafka', check: async () => publisher.connected() && (await broker.reachable()) },
     { name: 'consumers', check: () => consumers.every((c) => c.isRunning()) },
-    { name: 'outbox', check: () => relay.healthy() },
+    { name: 'outbox', check: () => relay.healthy() && storeRelay.healthy() },
   ];
 
   const runtime: Runtime = {
@@ -127,6 +135,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     kafka,
     publisher,
     relay,
+    store,
+    storeRelay,
     locks,
     consumers,
     metrics: metrics.registry,
@@ -163,6 +173,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await Promise.all(consumers.map((c) => c.stop()));
       await Promise.all(stopHooks.map((s) => s()));
       await relay.stop();
+      await storeRelay.stop();
       if (server) await closeServer(server);
       await broker.stop();
       await publisher.stop();

@@ -1,0 +1,4 @@
+export * from './store';
+export * from './relay';
+export * from './outbox';
+export * from './schema';

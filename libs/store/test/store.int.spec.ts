@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mongoose, { type Connection } from 'mongoose';
+import { Kafka, logLevel } from 'kafkajs';
+import { LicenseEventType, eventOf } from '@lma/contracts';
+import { createLogger } from '@lma/core';
+import { createPublisher, topicNames, type Publisher } from '@lma/kafka';
+import { TestKafka, infraEnv, uniquePrefix } from '@lma/testing';
+import { CLAIMS_COLLECTION, ConcurrentWriteError, Store, createOutboxRelay, type OutboxRelay } from '../src';
+
+interface Counter {
+  _id: string;
+  n: number;
+}
+
+const infra = infraEnv();
+const prefix = uniquePrefix('store');
+const logger = createLogger('store-test', 'silent');
+const topic = 'lma.license.events';
+const bump = (id: string, n: number) => eventOf(LicenseEventType.Modified, { id, n }, { id: `${id}:${n}`, key: id, time: new Date() });
+
+let conn: Connection;
+let kafka: TestKafka;
+let publisher: Publisher;
+const relays: OutboxRelay[] = [];
+
+/** Another process's view of the same database: its own store, locks and relay. */
+async function replica(opts: { relay?: boolean; graceMs?: number } = {}): Promise<Store> {
+  const store = await Store.open(conn, { logger, claimLeaseMs: 2_000 });
+  if (opts.relay !== false) {
+    const relay = createOutboxRelay({ store, publisher, logger, scanMs: 200, graceMs: opts.graceMs ?? 300 });
+    relay.start();
+    relays.push(relay);
+  }
+  return store;
+}
+
+const published = (id: string) =>
+  kafka.received.filter((r) => r.topic === topic && r.key === id).map((r) => (r.event?.data as { n: number }).n);
+
+async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+beforeAll(async () => {
+  conn = await mongoose.createConnection(infra.MONGODB_URI, { dbName: `${prefix}_store` }).asPromise();
+  kafka = new TestKafka(infra.KAFKA_BROKERS, `${prefix}.`);
+  await kafka.createTopics([topic], 3);
+  await kafka.watch([topic]);
+  const k = new Kafka({ clientId: prefix, brokers: infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  publisher = await createPublisher(k, topicNames(`${prefix}.`));
+});
+
+afterAll(async () => {
+  await Promise.all(relays.map((r) => r.stop()));
+  await publisher?.stop();
+  await kafka?.close();
+  await conn?.dropDatabase();
+  await conn?.close();
+});
+
+describe('the aggregate store', () => {
+  it('writes a decision with its events, publishes them in order and leaves no claim behind', async () => {
+    const store = await replica();
+    const counters = store.aggregates<Counter>('counters');
+    expect(await counters.insertOnce({ _id: 'a', n: 0 }, [bump('a', 0)])).toBe(true);
+    expect(await counters.insertOnce({ _id: 'a', n: 99 })).toBe(false);
+    for (let i = 1; i <= 5; i++) await counters.update('a', (c) => ({ state: { ...c!, n: c!.n + 1 }, events: [bump('a', c!.n + 1)] }));
+    const noop = await counters.update('a', () => null);
+    expect(noop.written).toBe(false);
+    expect(await counters.get('a')).toEqual({ _id: 'a', n: 5 });
+    await until('six events', () => published('a').length >= 6);
+    expect(published('a')).toEqual([0, 1, 2, 3, 4, 5]);
+    await until('claims removed', async () => (await conn.db!.collection(CLAIMS_COLLECTION).countDocuments({ a: 'a' })) === 0);
+  });
+
+  it('loses no transition when two replicas change one aggregate at the same time', async () => {
+    const [one, two] = [await replica(), await replica()];
+    await one.aggregates<Counter>('counters').insertOnce({ _id: 'race', n: 0 });
+    const inc = (s: Store) => s.aggregates<Counter>('counters').update('race', (c) => ({ state: { ...c!, n: c!.n + 1 }, events: [bump('race', c!.n + 1)] }));
+    const per = 40;
+    await Promise.all([...Array(per)].flatMap(() => [inc(one), inc(two)]));
+    expect((await one.aggregates<Counter>('counters').get('race'))!.n).toBe(2 * per);
+    await until('every version published', () => new Set(published('race')).size === 2 * per);
+    // each version's event once, in version order per replica's publish (the key's partition keeps it)
+    const seen = published('race');
+    expect([...new Set(seen)].sort((x, y) => x - y)).toEqual([...Array(2 * per)].map((_, i) => i + 1));
+  });
+
+  it('publishes after a crash between the write and the publish (another replica finds the claim)', async () => {
+    const crashed = await replica({ relay: false });
+    await crashed.aggregates<Counter>('counters').insertOnce({ _id: 'orphan', n: 7 }, [bump('orphan', 7)]);
+    expect(published('orphan')).toEqual([]);
+    await replica({ graceMs: 100 });
+    await until('the orphan event', () => published('orphan').length === 1);
+    expect(published('orphan')).toEqual([7]);
+  });
+
+  it('gets past a claim whose writer died before writing, once its lease is over', async () => {
+    const store = await replica({ graceMs: 100 });
+    const counters = store.aggregates<Counter>('counters');
+    await counters.insertOnce({ _id: 'stuck', n: 1 });
+    // a writer took version 2 and died
+    await conn.db!.collection(CLAIMS_COLLECTION).insertOne({ _id: 'counters/stuck@2' as never, c: 'counters', a: 'stuck', v: 2, at: new Date(), ev: true });
+    await expect(counters.update('stuck', (c) => ({ state: { ...c!, n: 2 } }))).rejects.toBeInstanceOf(ConcurrentWriteError);
+    await until('the abandoned claim removed', async () => (await conn.db!.collection(CLAIMS_COLLECTION).countDocuments({ _id: 'counters/stuck@2' as never })) === 0, 10_000);
+    await counters.update('stuck', (c) => ({ state: { ...c!, n: c!.n + 1 } }));
+    expect((await counters.get('stuck'))!.n).toBe(2);
+  });
+
+  it('takes a unique key once', async () => {
+    const store = await replica({ relay: false });
+    const results = await Promise.all([1, 2, 3].map(() => store.claimKey('keys', { _id: 'k1', by: 'x' })));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+});
