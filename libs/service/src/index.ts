@@ -33,7 +33,7 @@ import {
   type Publisher,
   type RunningConsumer,
 } from '@lma/kafka';
-import { Store, createOutboxRelay as createStoreRelay, type OutboxRelay as StoreRelay } from '@lma/store';
+import { Store, createOutboxRelay as createStoreRelay, queryGuardPlugin, type DeclaredQuery, type OutboxRelay as StoreRelay, type QueryGuardMode } from '@lma/store';
 import { createRuntimeMetrics } from './metrics';
 
 export { createRuntimeMetrics, type RuntimeMetrics } from './metrics';
@@ -75,6 +75,8 @@ export interface RuntimeOptions {
   models: (db: Connection) => void;
   /** Topics this service produces to or consumes from; each gets a `.dlq` sibling. */
   topics: string[];
+  /** Every query other than by `_id` the service makes (checked per LMA_QUERY_GUARD: strict, warn, off). */
+  queries?: readonly DeclaredQuery[];
 }
 
 export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
@@ -84,6 +86,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // writes with pending events hint the relay (created below) so it publishes them at once
   const hints: { relay?: OutboxRelay } = {};
   db.plugin(outboxHintPlugin({ hint: (collection, id) => hints.relay?.hint(collection, id) }));
+  db.plugin(queryGuardPlugin(opts.queries ?? [], (process.env['LMA_QUERY_GUARD'] as QueryGuardMode | undefined) ?? 'warn', logger));
   opts.models(db);
   await ensureIndexes(db);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `lma-${name}`, logger });

@@ -2,3 +2,4 @@ export * from './store';
 export * from './relay';
 export * from './outbox';
 export * from './schema';
+export * from './queries';
