@@ -36,6 +36,8 @@ interface Work extends ClaimRef {
   /** When the claim was taken; known for claims found by the scan (abandoned ones are removed). */
   at?: Date;
   ev: boolean;
+  /** The outbox as this process wrote it with the version: published without reading the document again. */
+  outbox?: OutboxItem[];
 }
 
 async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -70,11 +72,20 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     if (!queued.has(id)) queued.set(id, w);
     wake?.();
   };
-  store.onEventsWritten((ref) => enqueue({ ...ref, ev: true }));
+  store.onEventsWritten((ref, outbox) => enqueue({ ...ref, ev: true, outbox }));
 
   /** One aggregate's claims: its events up to the newest written claimed version, then those claims removed. */
   async function settle(claims: Work[], out: OutgoingEvent[], done: string[]): Promise<void> {
     const { c, a } = claims[0]!;
+    if (claims.every((w) => w.outbox)) {
+      // written here and told so: the outboxes as written hold everything to publish
+      const byId = new Map<string, OutboxItem>();
+      for (const w of claims) for (const i of w.outbox!) byId.set(`${i.v}/${i.id}`, i);
+      const items = [...byId.values()].filter((i) => !store.published.has(claimIdOf({ c, a, v: i.v }))).sort((x, y) => x.v - y.v);
+      out.push(...items.map(fromOutboxItem));
+      done.push(...claims.map(claimIdOf));
+      return;
+    }
     const doc = await store.db.collection<Document>(c).findOne({ _id: a as never }, { projection: { _v: 1, outbox: 1 } });
     const written = (doc?.['_v'] as number | undefined) ?? 0;
     const now = Date.now();

@@ -128,7 +128,7 @@ export class Store {
   private readonly locks = new DocumentLocks();
   private readonly maxAttempts: number;
   readonly claimLeaseMs: number;
-  private hintSink: ((ref: ClaimRef) => void) | undefined;
+  private hintSink: ((ref: ClaimRef, outbox: OutboxItem[]) => void) | undefined;
 
   private constructor(
     readonly db: Db,
@@ -152,8 +152,8 @@ export class Store {
     return store;
   }
 
-  /** The relay of this store's events wants to know of every version written with events. */
-  onEventsWritten(sink: (ref: ClaimRef) => void): void {
+  /** The relay of this store's events wants to know of every version written with events, and its outbox as written. */
+  onEventsWritten(sink: (ref: ClaimRef, outbox: OutboxItem[]) => void): void {
     this.hintSink = sink;
   }
 
@@ -204,7 +204,7 @@ export class Store {
       const carried = loaded ? await this.unpublished(name, id, (loaded['outbox'] as OutboxItem[] | undefined) ?? []) : [];
       const doc: Document = { ...change.state, _id: id, _v: ref.v, outbox: [...carried, ...events.map((e) => toOutboxItem(e, ref.v))] };
       if (await this.write(col, ref, loaded !== null, doc, events.length > 0)) {
-        if (events.length) this.hintSink?.(ref);
+        if (events.length) this.hintSink?.(ref, doc['outbox'] as OutboxItem[]);
         return { state: change.state, result: change.result, written: true };
       }
       // another writer got there first: decide again on its state
