@@ -8,7 +8,7 @@ import type { Logger } from '@lma/core';
  */
 export interface DeclaredQuery {
   collection: string;
-  /** Top-level filter fields it may use (any subset, with or without operators). */
+  /** Top-level filter fields it may use (any subset, with or without operators); `[]`: the whole collection, which must then be bounded. */
   fields: readonly string[];
   /** The index that serves it on MongoDB (declared on the model too; a unit test compares them). */
   index: Readonly<Record<string, 1 | -1>>;
@@ -28,8 +28,11 @@ const isPlainId = (v: unknown): boolean => typeof v === 'string' || typeof v ===
 /** Whether `filter` on `collection` is an `_id` lookup or a declared query; the offending shape otherwise. */
 export function checkQuery(declared: readonly DeclaredQuery[], collection: string, filter: Record<string, unknown>): string | null {
   const fields = Object.keys(filter);
-  if (fields.length === 0) return `${collection}: a query without a filter reads the whole collection`;
   if (fields.length === 1 && fields[0] === '_id' && isPlainId(filter['_id'])) return null;
+  // a whole (bounded) collection is read only where that is declared, with `fields: []`
+  if (fields.length === 0) {
+    return declared.some((q) => q.collection === collection && q.fields.length === 0) ? null : `${collection}: a query without a filter reads the whole collection`;
+  }
   const ok = declared.some((q) => q.collection === collection && fields.every((f) => q.fields.includes(f)));
   return ok ? null : `${collection}: undeclared query on {${fields.sort().join(', ')}} (declare it with its index and bound)`;
 }
