@@ -3,3 +3,4 @@ export * from './relay';
 export * from './outbox';
 export * from './schema';
 export * from './queries';
+export * from './batch';

@@ -133,7 +133,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
         if (all.length) await context.with(ROOT_CONTEXT, () => publisher.publish(all));
         const ids = done.flat();
         await inBatches(ids, CONCURRENCY, async (id) => {
-          await store.claims.deleteOne({ _id: id });
+          await store.dropClaim(id);
           store.published.add(id);
         });
         for (const g of slice) for (const w of g) work.delete(claimIdOf(w));

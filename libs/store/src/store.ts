@@ -1,7 +1,8 @@
 import type { Connection, Model } from 'mongoose';
-import type { Collection, Db, Document } from 'mongodb';
-import { RetryableError, isDuplicateKey, sleep, type Logger } from '@lma/core';
+import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
+import { RetryableError, sleep, type Logger } from '@lma/core';
 import type { OutgoingEvent } from '@lma/kafka';
+import { Batcher, insertEach, writeEach } from './batch';
 import { DocumentLocks } from './locks';
 import { toOutboxItem, type OutboxItem } from './outbox';
 
@@ -128,6 +129,7 @@ export class Store {
   private readonly locks = new DocumentLocks();
   private readonly maxAttempts: number;
   readonly claimLeaseMs: number;
+  private readonly batchers = new Map<string, { insert: Batcher<Document, true | 'duplicate'>; write: Batcher<AnyBulkWriteOperation<Document>, void> }>();
   private hintSink: ((ref: ClaimRef, outbox: OutboxItem[]) => void) | undefined;
 
   private constructor(
@@ -150,6 +152,23 @@ export class Store {
     await store.claims.createIndex({ at: 1 });
     if (strategy === 'claim') opts.logger.info('FerretDB detected: conditional writes claim each version by a unique insert');
     return store;
+  }
+
+  /** Single-document inserts and writes by `_id` of one collection, batched across concurrent callers (batch.ts). */
+  private batch(name: string) {
+    let b = this.batchers.get(name);
+    if (!b) {
+      const col = this.db.collection<Document>(name);
+      // an update command holds a FerretDB connection per statement until it ends: keep it small
+      b = { insert: new Batcher((docs) => insertEach(col, docs), 100), write: new Batcher((ops) => writeEach(col, ops), 32) };
+      this.batchers.set(name, b);
+    }
+    return b;
+  }
+
+  /** Removes a claim (its version is published, was never written, or carried no events). */
+  dropClaim(id: string): Promise<void> {
+    return this.batch(CLAIMS_COLLECTION).write.add({ deleteOne: { filter: { _id: id as never } } });
   }
 
   /** The relay of this store's events wants to know of every version written with events, and its outbox as written. */
@@ -178,13 +197,7 @@ export class Store {
    * call took it, false if it was taken before. Atomic on both databases (a unique `_id` insert).
    */
   async claimKey(collection: string, doc: { _id: string | number } & Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.db.collection(collection).insertOne(doc as Document);
-      return true;
-    } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      throw err;
-    }
+    return (await this.batch(collection).insert.add(doc as Document)) === true;
   }
 
   private async updateUnlocked<S extends { _id: string }, R>(
@@ -222,41 +235,37 @@ export class Store {
     // marker that it has events to publish, written before them so a crash cannot hide them
     if (claimed && !(await this.takeClaim(ref, hasEvents))) return false;
     const lost = async () => {
-      if (claimed) await this.claims.deleteOne({ _id: claimIdOf(ref) });
+      if (claimed) await this.dropClaim(claimIdOf(ref));
       return false;
     };
-    if (!exists) {
-      try {
-        await col.insertOne(doc);
-        return true;
-      } catch (err) {
-        if (isDuplicateKey(err)) return lost();
-        throw err; // the claim stays: the relay settles it once the outcome is visible
+    try {
+      if (!exists) return (await this.batch(col.collectionName).insert.add(doc)) === true ? true : lost();
+      if (this.strategy === 'atomic') {
+        const r = await col.replaceOne({ _id: id as never, _v: ref.v === 1 ? null : ref.v - 1 }, doc);
+        return r.matchedCount > 0 ? true : lost();
       }
+      const now = await col.findOne({ _id: id as never }, { projection: { _v: 1 } });
+      if (!now || ((now['_v'] as number | undefined) ?? 0) !== ref.v - 1) return lost();
+      // past half its lease the relay may already take the claim as abandoned
+      if (Date.now() - claimedAt > this.claimLeaseMs / 2) return lost();
+      await this.batch(col.collectionName).write.add({ replaceOne: { filter: { _id: id as never }, replacement: doc } });
+    } catch (err) {
+      // whether the write landed is unknown: a claim of a version that was not written would
+      // hold the aggregate until its lease ends, so it goes now if the document says so
+      if (claimed) await this.releaseIfUnwritten(col, ref).catch(() => undefined);
+      throw err;
     }
-    if (this.strategy === 'atomic') {
-      const r = await col.replaceOne({ _id: id as never, _v: ref.v === 1 ? null : ref.v - 1 }, doc);
-      return r.matchedCount > 0 ? true : lost();
-    }
-    const now = await col.findOne({ _id: id as never }, { projection: { _v: 1 } });
-    if (!now || ((now['_v'] as number | undefined) ?? 0) !== ref.v - 1) return lost();
-    // past half its lease the relay may already take the claim as abandoned
-    if (Date.now() - claimedAt > this.claimLeaseMs / 2) return lost();
-    await col.replaceOne({ _id: id as never }, doc);
-    if (!hasEvents) {
-      this.claims.deleteOne({ _id: claimIdOf(ref) }).catch((err: unknown) => this.logger.debug({ err }, 'claim left for the relay to remove'));
-    }
+    if (!hasEvents) this.dropClaim(claimIdOf(ref)).catch((err: unknown) => this.logger.debug({ err }, 'claim left for the relay to remove'));
     return true;
   }
 
+  private async releaseIfUnwritten(col: Collection<Document>, ref: ClaimRef): Promise<void> {
+    const now = await col.findOne({ _id: ref.a as never }, { projection: { _v: 1 } });
+    if (((now?.['_v'] as number | undefined) ?? 0) < ref.v) await this.dropClaim(claimIdOf(ref));
+  }
+
   private async takeClaim(ref: ClaimRef, ev: boolean): Promise<boolean> {
-    try {
-      await this.claims.insertOne({ _id: claimIdOf(ref), ...ref, at: new Date(), ev });
-      return true;
-    } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      throw err;
-    }
+    return (await this.batch(CLAIMS_COLLECTION).insert.add({ _id: claimIdOf(ref), ...ref, at: new Date(), ev })) === true;
   }
 
   /**
