@@ -27,8 +27,8 @@ func main() {
 	}
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Handler:   "sqlite",
+		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Handler:  "sqlite",
 		// WAL (FerretDB's default) with synchronous=NORMAL: a commit no longer waits for the disk,
 		// which takes about a third off every write's CPU and latency; a crash of this process
 		// loses nothing, a power loss may lose the last commits (a local development database)
