@@ -17,11 +17,14 @@ import {
 } from '@lma/api';
 import { ConflictError, NotFoundError, ValidationError, authenticate, type AuthOptions, type Clock } from '@lma/core';
 import { ruleView, notificationView } from './api/views';
-import { DEFAULT_STAGES, validateRule, type Rule } from './domain/rules';
-import type { Models, Notification } from './infra/models';
+import { resend } from './domain/delivery';
+import { DEFAULT_STAGES, replaceRule, validateRule, type Rule } from './domain/rules';
+import type { Aggregates, Models, Notification } from './infra/models';
+import { scheduleDelivery, teamMembers } from './infra/notifier';
 
 export interface AppDeps {
   models: Models;
+  aggregates: Aggregates;
   clock: Clock;
   auth: AuthOptions | undefined;
   /** Wakes the deliverer (a resend). */
@@ -38,10 +41,10 @@ type RuleInput = Pick<Rule, 'kind' | 'stages' | 'parkedMinutes' | 'recipients' |
 /** Rules and the notification history (docs/notifications.md); every route is declared in @lma/api. */
 export function createApp(deps: AppDeps) {
   const m = deps.models;
+  const { rules, notifications } = deps.aggregates;
 
   async function check(rule: RuleInput): Promise<void> {
-    const ids = rule.recipients.teamMemberIds;
-    const known = new Set(ids.length ? (await m.TeamMember.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((t) => t._id) : []);
+    const known = await teamMembers(m, rule.recipients.teamMemberIds);
     const errors = validateRule(rule, (id) => known.has(id), { allowPrivateWebhooks: deps.allowPrivateWebhooks });
     if (errors.length) throw new ValidationError(errors, 'The notification rule is invalid');
   }
@@ -75,24 +78,32 @@ export function createApp(deps: AppDeps) {
         updatedBy: principal.subject,
       };
       await check(rule);
-      await m.Rule.create(rule);
+      // a random 48-bit suffix: taken already means something is badly wrong
+      if (!(await rules.insertOnce(rule))) throw new ConflictError(`Notification rule ${rule._id} exists already`);
       res.setHeader('Location', `/api/v1/notification-rules/${rule._id}`);
       return ruleView(rule);
     });
 
     mountRoute(app, listNotificationRules, async ({ query }) => {
-      const filter = { ...(query.kind ? { kind: query.kind } : {}), ...(query.packageId ? { packageId: query.packageId } : {}), deletedAt: null };
-      const { filter: f, sort } = keysetPage(filter, '_id', 1, query.cursor);
-      const docs = (await m.Rule.find(f).sort(sort).limit(query.limit + 1).lean()) as Rule[];
+      const { filter: after, sort } = keysetPage({}, '_id', 1, query.cursor);
+      const filter = { ...(query.kind ? { kind: query.kind } : {}), ...(query.packageId ? { packageId: query.packageId } : {}), deletedAt: null, ...after };
+      const docs = (await m.Rule.find(filter).sort(sort).limit(query.limit + 1).lean()) as Rule[];
       const page = pageFrom(docs, query.limit, (r) => r._id);
       return { items: page.items.map(ruleView), nextCursor: page.nextCursor };
     });
 
     /** The rule, unless there is none or it was deleted (404 either way). */
     const liveRule = async (ruleId: string): Promise<Rule> => {
-      const rule = (await m.Rule.findById(ruleId).lean()) as Rule | null;
+      const rule = await rules.get(ruleId);
       if (!rule || rule.deletedAt) throw new NotFoundError(`Notification rule ${ruleId}`);
       return rule;
+    };
+
+    /** Writes `next` over the revision it was decided on: a concurrent change of the same rule wins, the caller reloads and retries. */
+    const replace = async (current: Rule, next: Rule): Promise<void> => {
+      const r = await rules.update(current._id, (now) => replaceRule(now, current.revision, next));
+      if (r.result === 'missing') throw new NotFoundError(`Notification rule ${current._id}`);
+      if (r.result === 'changed-meanwhile') throw new ConflictError(`Notification rule ${current._id} changed meanwhile; reload and retry`);
     };
 
     mountRoute(app, getNotificationRule, async ({ params }) => ruleView(await liveRule(params.ruleId)));
@@ -100,9 +111,7 @@ export function createApp(deps: AppDeps) {
     mountRoute(app, deleteNotificationRule, async ({ params, principal }) => {
       const current = await liveRule(params.ruleId);
       const now = deps.clock.now();
-      const deleted: Rule = { ...current, enabled: false, deletedAt: now, deletedBy: principal.subject, revision: current.revision + 1, updatedAt: now, updatedBy: principal.subject };
-      const r = await m.Rule.replaceOne({ _id: current._id, revision: current.revision }, deleted);
-      if (r.matchedCount === 0) throw new ConflictError(`Notification rule ${current._id} changed meanwhile; reload and retry`);
+      await replace(current, { ...current, enabled: false, deletedAt: now, deletedBy: principal.subject, revision: current.revision + 1, updatedAt: now, updatedBy: principal.subject });
     });
 
     mountRoute(app, updateNotificationRule, async ({ params, body, principal }) => {
@@ -123,45 +132,48 @@ export function createApp(deps: AppDeps) {
         updatedBy: principal.subject,
       };
       await check(next);
-      // a concurrent change of the same rule loses (revision guard): the caller reloads and retries
-      const r = await m.Rule.replaceOne({ _id: current._id, revision: current.revision }, next);
-      if (r.matchedCount === 0) throw new ConflictError(`Notification rule ${current._id} changed meanwhile; reload and retry`);
+      await replace(current, next);
       return ruleView(next);
     });
 
     mountRoute(app, listNotifications, async ({ query }) => {
+      const { filter: after, sort } = keysetPage({}, 'sortKey', -1, query.cursor);
       const filter = {
         ...(query.licenseId ? { licenseId: query.licenseId } : {}),
         ...(query.packageId ? { packageId: query.packageId } : {}),
         ...(query.ruleId ? { ruleId: query.ruleId } : {}),
         ...(query.status ? { status: query.status } : {}),
+        ...after,
       };
-      const { filter: f, sort } = keysetPage(filter, 'sortKey', -1, query.cursor);
-      const docs = (await m.Notification.find(f).sort(sort).limit(query.limit + 1).lean()) as Notification[];
+      // the first page of the whole history names its sort field (every notification has one)
+      const docs = (await m.Notification.find(Object.keys(filter).length ? filter : { sortKey: { $exists: true } })
+        .sort(sort)
+        .limit(query.limit + 1)
+        .lean()) as Notification[];
       const page = pageFrom(docs, query.limit, (n) => n.sortKey);
       return { items: page.items.map(notificationView), nextCursor: page.nextCursor };
     });
 
     mountRoute(app, getNotification, async ({ params }) => {
-      const n = (await m.Notification.findById(params.notificationId).lean()) as Notification | null;
+      const n = await notifications.get(params.notificationId);
       if (!n) throw new NotFoundError(`Notification ${params.notificationId}`);
       return notificationView(n);
     });
 
     mountRoute(app, resendNotification, async ({ params, principal }) => {
-      const n = (await m.Notification.findById(params.notificationId).lean()) as Notification | null;
+      const n = await notifications.get(params.notificationId);
       if (!n) throw new NotFoundError(`Notification ${params.notificationId}`);
-      if (n.status === 'pending') throw new ConflictError(`Notification ${n._id} is still being delivered`);
-      if (n.channel === 'email' && n.to.length === 0) throw new ConflictError(`Notification ${n._id} has no recipient address`);
+      const refused = resend(n, principal.subject, deps.clock.now()).result;
+      if (refused === 'still-pending') throw new ConflictError(`Notification ${n._id} is still being delivered`);
+      if (refused === 'no-recipient') throw new ConflictError(`Notification ${n._id} has no recipient address`);
       const now = deps.clock.now();
-      const resend = { by: principal.subject, at: now };
-      // a new round: its attempts get new claims and (email) a new Message-ID, as it is meant to arrive again
-      await m.Notification.updateOne(
-        { _id: n._id },
-        { $set: { status: 'pending', round: n.round + 1, attempts: 0, nextAttemptAt: now, lastError: null }, $push: { resends: resend } },
-      );
+      // a new round: its attempts are claimed anew and (email) get a new Message-ID, as it is meant to arrive again
+      await scheduleDelivery(m, n._id, n.round + 1, now);
+      const r = await notifications.update(n._id, (current) => resend(current, principal.subject, now));
+      if (r.result === 'missing') throw new NotFoundError(`Notification ${n._id}`);
+      if (r.result !== 'resent' || !r.state) throw new ConflictError(`Notification ${n._id} is being delivered again already`);
       deps.kick();
-      return notificationView({ ...n, status: 'pending', round: n.round + 1, attempts: 0, nextAttemptAt: now, lastError: null, resends: [...n.resends, resend] });
+      return notificationView(r.state);
     });
   };
 }

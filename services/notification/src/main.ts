@@ -11,8 +11,9 @@ import { onLeadEvent } from './handlers/onLeadEvent';
 import { onLicenseEvent } from './handlers/onLicenseEvent';
 import { onOnboardingEvent } from './handlers/onOnboardingEvent';
 import { startScanner } from './handlers/scanner';
-import { models, registerModels } from './infra/models';
+import { aggregatesOf, models, registerModels } from './infra/models';
 import type { NotifierMetrics } from './infra/notifier';
+import { notificationQueries } from './infra/queries';
 import { createEmailSender, createWebhookSender } from './infra/senders';
 
 runMain('notification', async () => {
@@ -22,13 +23,16 @@ runMain('notification', async () => {
     config,
     models: registerModels,
     topics: [LICENSE_EVENTS_TOPIC, InternalTopic.LeadEvents, NotificationInputTopic.OnboardingEvents],
+    queries: notificationQueries,
   });
   const clock = clockFromEnv();
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const m = models(rt.db);
+  const aggregates = aggregatesOf(rt.store, m);
   const metrics = notificationMetrics(rt.metrics);
   const deliverer = startDeliverer({
     models: m,
+    aggregates,
     clock,
     logger: rt.logger,
     metrics: metrics.delivery,
@@ -51,11 +55,12 @@ runMain('notification', async () => {
   rt.onStop(() => deliverer.stop());
   const deps = {
     models: m,
+    store: rt.store,
+    aggregates,
     clock,
     logger: rt.logger,
     metrics: metrics.notifier,
     kick: deliverer.kick,
-    locks: rt.locks,
     linkBaseUrl: config.NOTIFY_LINK_BASE_URL.replace(/\/$/, ''),
     catchUpDays: config.NOTIFY_EXPIRY_CATCHUP_DAYS,
     eventMaxAgeMs: config.NOTIFY_EVENT_MAX_AGE_HOURS * 3_600_000,
@@ -66,7 +71,7 @@ runMain('notification', async () => {
   const scanner = startScanner({ ...deps, intervalMs: config.NOTIFY_SCAN_INTERVAL_MS, owner, onScan: metrics.scanned });
   rt.onStop(() => scanner.stop());
   const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
-  await rt.serve(createApp({ models: m, clock, auth, kick: deliverer.kick, allowPrivateWebhooks: config.NOTIFY_WEBHOOK_ALLOW_PRIVATE }));
+  await rt.serve(createApp({ models: m, aggregates, clock, auth, kick: deliverer.kick, allowPrivateWebhooks: config.NOTIFY_WEBHOOK_ALLOW_PRIVATE }));
 });
 
 function notificationMetrics(registry: Registry): { notifier: NotifierMetrics; delivery: DeliveryMetrics; scanned: () => void } {

@@ -101,3 +101,16 @@ export const ruleApplies = (rule: Pick<Rule, 'enabled' | 'packageId'>, packageId
 export function notificationId(ruleId: string, occasion: string, target: string): string {
   return `n_${createHash('sha256').update(`${ruleId}\n${occasion}\n${target}`).digest('hex').slice(0, 32)}`;
 }
+
+export type RuleWrite = 'written' | 'missing' | 'changed-meanwhile';
+
+/**
+ * Replaces a rule with `next`, decided on revision `basedOn`: a deleted or absent rule is missing;
+ * one whose revision moved since (another change won) is not overwritten: the caller reloads and
+ * retries.
+ */
+export function replaceRule(current: Rule | null, basedOn: number, next: Rule): { state?: Rule; result: RuleWrite } {
+  if (!current || current.deletedAt) return { result: 'missing' };
+  if (current.revision !== basedOn) return { result: 'changed-meanwhile' };
+  return { state: next, result: 'written' };
+}

@@ -1,7 +1,7 @@
-import { isDuplicateKey, type Clock, type Logger } from '@lma/core';
-import { afterFailure, claimId, messageId, type Channel, type RetryPolicy } from '../domain/delivery';
+import type { Clock, Logger } from '@lma/core';
+import { claimAttempt, messageId, pendingVerdict, recordAttempt, type Channel, type PendingDelivery, type RetryPolicy } from '../domain/delivery';
 import type { Rule, RuleKind } from '../domain/rules';
-import type { DeliveryAttempt, Models, Notification } from '../infra/models';
+import type { Aggregates, Models, Notification } from '../infra/models';
 import type { Email, SendResult, Webhook } from '../infra/senders';
 
 export interface DeliveryMetrics {
@@ -10,6 +10,7 @@ export interface DeliveryMetrics {
 
 export interface DelivererDeps {
   models: Models;
+  aggregates: Aggregates;
   clock: Clock;
   logger: Logger;
   metrics: DeliveryMetrics;
@@ -26,58 +27,83 @@ const BATCH = 20;
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 300);
 
 /**
- * Sends due notifications. Before an attempt, its claim (`<id>:<round>:<attempt>`) is inserted:
+ * Sends due notifications, found through the pending deliveries (never the history). Before an
+ * attempt, the sender claims it in the notification (`inFlight`, a version-conditional write):
  * only one replica wins it, so an attempt is made once. A sender that dies after claiming leaves
- * the notification pending with the claim; after the lease another replica records that attempt
- * as abandoned and makes the next one (the one at-least-once window: the dead sender may have
- * sent before dying; the mail's Message-ID and the webhook's LMA-Delivery-Id stay the same, so
- * the receiver can drop the repeat).
+ * the claim; after the lease another replica records that attempt as abandoned and makes the next
+ * one (the one at-least-once window: the dead sender may have sent before dying; the mail's
+ * Message-ID and the webhook's LMA-Delivery-Id stay the same, so the receiver can drop the repeat).
  */
 export function startDeliverer(deps: DelivererDeps): { kick(): void; stop(): Promise<void> } {
   const m = deps.models;
+  const { notifications } = deps.aggregates;
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
 
-  async function attempt(n: Notification): Promise<void> {
-    const next = n.attempts + 1;
-    const claim = claimId(n._id, n.round, next);
+  /** The delivery's next look, or its end: after the notification it is about was written. */
+  const reschedule = (id: string, at: Date) => m.PendingDelivery.updateOne({ _id: id }, { $set: { nextAttemptAt: at } });
+  const drop = (id: string) => m.PendingDelivery.deleteOne({ _id: id });
+
+  async function deliver(p: PendingDelivery): Promise<void> {
     const now = deps.clock.now();
-    try {
-      await m.Claim.create({ _id: claim, notificationId: n._id, claimedAt: now, owner: deps.owner });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      const held = await m.Claim.findById(claim).lean();
-      if (!held || now.getTime() - held.claimedAt.getTime() < deps.leaseMs) return; // in flight elsewhere
-      const current = await m.Notification.findById(n._id, { status: 1, round: 1, attempts: 1 }).lean();
-      if (!current || current.status !== 'pending' || current.round !== n.round || current.attempts !== n.attempts) return;
-      const f = afterFailure(next, now, deps.policy);
-      const entry: DeliveryAttempt = { round: n.round, attempt: next, at: now, outcome: 'abandoned', durationMs: 0, response: null, error: 'lease expired: the sender stopped mid-attempt' };
-      await m.Notification.updateOne({ _id: n._id }, { $set: { attempts: next, status: f.status, nextAttemptAt: f.status === 'failed' ? null : now, lastError: entry.error }, $push: { log: entry } });
-      return;
+    const n = await notifications.get(p.notificationId);
+    const verdict = pendingVerdict(p, n, now, deps.leaseMs);
+    if (verdict.kind === 'drop') await drop(p._id);
+    else if (verdict.kind === 'later') await reschedule(p._id, verdict.at);
+    else await attempt(p, n!);
+  }
+
+  async function attempt(p: PendingDelivery, n: Notification): Promise<void> {
+    const now = deps.clock.now();
+    const claim = await notifications.update(n._id, (current) => claimAttempt(current, { round: n.round, owner: deps.owner, now, leaseMs: deps.leaseMs, policy: deps.policy }));
+    const c = claim.result!;
+    switch (c.kind) {
+      case 'gone':
+        await drop(p._id);
+        return;
+      case 'busy':
+        await reschedule(p._id, c.until);
+        return;
+      case 'not-due':
+        if (c.at) await reschedule(p._id, c.at);
+        return;
+      case 'abandoned':
+        deps.logger.warn({ notification_id: n._id, final: c.status === 'failed' }, 'notification attempt abandoned by a sender that stopped');
+        if (c.status === 'pending' && c.nextAttemptAt) await reschedule(p._id, c.nextAttemptAt);
+        else await drop(p._id);
+        return;
     }
     const started = performance.now();
     let result: SendResult | undefined;
     let error: string | undefined;
     try {
-      result = await send(n);
+      result = await send(claim.state!);
     } catch (err) {
       error = errorText(err);
     }
     const done = deps.clock.now();
     const durationMs = Math.round(performance.now() - started);
-    const entry: DeliveryAttempt = { round: n.round, attempt: next, at: done, outcome: result ? 'sent' : 'failed', durationMs, response: result?.response ?? null, error: error ?? null };
-    const seconds = durationMs / 1000;
-    if (result) {
-      await m.Notification.updateOne({ _id: n._id }, { $set: { attempts: next, status: 'sent', nextAttemptAt: null, sentAt: done, lastResponse: result.response, lastError: null }, $push: { log: entry } });
-      deps.metrics.attempt(n.channel, n.kind, 'sent', seconds);
-      deps.logger.info({ notification_id: n._id, channel: n.channel, attempt: next }, 'notification sent');
+    const outcome = { round: n.round, attempt: c.attempt, owner: deps.owner, at: done, durationMs, response: result?.response ?? null, error: result ? null : (error ?? 'no answer') };
+    const recorded = await notifications.update(n._id, (current) => {
+      const next = recordAttempt(current, outcome, deps.policy);
+      return next && { state: next };
+    });
+    if (!recorded.written || !recorded.state) {
+      deps.logger.warn({ notification_id: n._id, attempt: c.attempt }, 'attempt not recorded: its lease ran out and another replica took it over');
       return;
     }
-    const f = afterFailure(next, done, deps.policy);
-    await m.Notification.updateOne({ _id: n._id }, { $set: { attempts: next, status: f.status, nextAttemptAt: f.nextAttemptAt, lastError: error }, $push: { log: entry } });
-    deps.metrics.attempt(n.channel, n.kind, f.status === 'failed' ? 'failed' : 'retry', seconds);
-    deps.logger.warn({ notification_id: n._id, channel: n.channel, attempt: next, error, final: f.status === 'failed' }, 'notification attempt failed');
+    const after = recorded.state;
+    if (after.status === 'pending' && after.nextAttemptAt) await reschedule(p._id, after.nextAttemptAt);
+    else await drop(p._id);
+    const seconds = durationMs / 1000;
+    if (result) {
+      deps.metrics.attempt(n.channel, n.kind, 'sent', seconds);
+      deps.logger.info({ notification_id: n._id, channel: n.channel, attempt: c.attempt }, 'notification sent');
+      return;
+    }
+    deps.metrics.attempt(n.channel, n.kind, after.status === 'failed' ? 'failed' : 'retry', seconds);
+    deps.logger.warn({ notification_id: n._id, channel: n.channel, attempt: c.attempt, error, final: after.status === 'failed' }, 'notification attempt failed');
   }
 
   async function send(n: Notification): Promise<SendResult> {
@@ -102,8 +128,8 @@ export function startDeliverer(deps: DelivererDeps): { kick(): void; stop(): Pro
     do {
       again = false;
       const now = deps.clock.now();
-      const due = (await m.Notification.find({ status: 'pending', nextAttemptAt: { $lte: now } }).sort({ nextAttemptAt: 1 }).limit(BATCH).lean()) as Notification[];
-      await Promise.all(due.map((n) => attempt(n).catch((err: unknown) => deps.logger.error({ err, notification_id: n._id }, 'delivery attempt could not be recorded'))));
+      const due = (await m.PendingDelivery.find({ nextAttemptAt: { $lte: now } }).sort({ nextAttemptAt: 1 }).limit(BATCH).lean()) as PendingDelivery[];
+      await Promise.all(due.map((p) => deliver(p).catch((err: unknown) => deps.logger.error({ err, notification_id: p.notificationId }, 'delivery attempt could not be recorded'))));
       if (due.length === BATCH) again = true;
     } while (again && !stopped);
   }

@@ -1,15 +1,13 @@
 import { LicenseEventType, LicenseV1, parseData, type CloudEvent } from '@lma/contracts';
-import type { DocumentLocks } from '@lma/kafka';
-import { isDuplicateKey } from '@lma/core';
-import { stretchStart } from '../domain/licenseState';
+import { bucketOf, mayStillAlert, withLicense, withoutLicense } from '../domain/expiryCalendar';
+import { applyLicenseEvent, type LicenseView } from '../domain/licenseState';
 import { daysLeft, dueStage, expiryOccasion } from '../domain/stages';
 import { ruleApplies, type Rule } from '../domain/rules';
 import type { TemplateValues } from '../domain/templates';
-import type { LicenseView, Models } from '../infra/models';
+import type { Aggregates, Models } from '../infra/models';
 import { raise, rulesFor, type NotifierDeps } from '../infra/notifier';
 
 export interface LicenseHandlerDeps extends NotifierDeps {
-  locks: DocumentLocks;
   linkBaseUrl: string;
   catchUpDays: number;
   eventMaxAgeMs: number;
@@ -50,40 +48,47 @@ export async function raiseExpiry(deps: LicenseHandlerDeps, l: LicenseView, expi
   return created;
 }
 
+/** Lists the license on its expiration day of the calendar (idempotent). */
+export async function fileExpiry(a: Aggregates, day: string, licenseId: string): Promise<void> {
+  const id = bucketOf(day, licenseId);
+  await a.calendar.update(id, (bucket) => {
+    const next = withLicense(bucket, id, day, licenseId);
+    return next && { state: next };
+  });
+}
+
+async function unfileExpiry(a: Aggregates, day: string, licenseId: string): Promise<void> {
+  await a.calendar.update(bucketOf(day, licenseId), (bucket) => {
+    const next = withoutLicense(bucket, licenseId);
+    return next && { state: next };
+  });
+}
+
 /**
  * Keeps the license read model (only newer revisions replace it; a redelivered revision is
- * processed again so a crash between the write and the alerts loses nothing) and raises the
- * alerts the license's state calls for: uninstalled, suspended, an expiry stage now due.
+ * handled again so a crash between the write and the alerts loses nothing) and its place in the
+ * expiry calendar (filed under its new date before the license is written, taken off its old date
+ * after), and raises the alerts the license's state calls for: uninstalled, suspended, an expiry
+ * stage now due.
  */
 export function onLicenseEvent(deps: LicenseHandlerDeps) {
+  const a = deps.aggregates;
   return async (event: CloudEvent<unknown>): Promise<void> => {
     if (!(Object.values(LicenseEventType) as string[]).includes(event.type)) return;
     const lic = parseData(LicenseV1, event.data);
-    const view = await deps.locks.run(`license:${lic.licenseId}`, async () => {
-      const prev = (await deps.models.License.findById(lic.licenseId).lean()) as LicenseView | null;
-      if (prev && prev.revision > lic.revision) return null; // stale: a newer revision was applied
-      const { licenseId, changedBy: _c, reason: _r, ...fields } = lic;
-      const next: LicenseView = {
-        ...fields,
-        _id: licenseId,
-        uninstalledSince: stretchStart(prev && { status: prev.status, revision: prev.revision, since: prev.uninstalledSince }, lic, 'Uninstalled'),
-        suspendedSince: stretchStart(prev && { status: prev.status, revision: prev.revision, since: prev.suspendedSince }, lic, 'Suspended'),
-        updatedAt: deps.clock.now(),
-      };
-      if (prev) await deps.models.License.replaceOne({ _id: licenseId }, next);
-      else {
-        try {
-          await deps.models.License.create(next);
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err;
-          await deps.models.License.replaceOne({ _id: licenseId, revision: { $lte: lic.revision } }, next);
-        }
-      }
-      return next;
+    const now = deps.clock.now();
+    const kept = await a.licenses.get(lic.licenseId);
+    if (kept && kept.revision > lic.revision) return; // stale: a newer revision was applied
+    if (lic.expiresOn !== kept?.expiresOn && mayStillAlert(lic.expiresOn, now, deps.catchUpDays)) await fileExpiry(a, lic.expiresOn, lic.licenseId);
+    const written = await a.licenses.update(lic.licenseId, (prev) => {
+      const { view, changed } = applyLicenseEvent(prev, lic, now);
+      return { ...(changed && view ? { state: view } : {}), result: { view, replaced: prev } };
     });
+    const { view, replaced } = written.result!;
     if (!view) return;
+    if (written.written && replaced?.expiresOn && replaced.expiresOn !== view.expiresOn) await unfileExpiry(a, replaced.expiresOn, view._id);
     const occurredAt = new Date(event.time);
-    const fresh = deps.clock.now().getTime() - occurredAt.getTime() <= deps.eventMaxAgeMs;
+    const fresh = now.getTime() - occurredAt.getTime() <= deps.eventMaxAgeMs;
     if (fresh && view.uninstalledSince !== null) await raiseState(deps, view, 'license-uninstalled', `uninstalled:${view._id}:${view.uninstalledSince}`, occurredAt);
     if (fresh && view.suspendedSince !== null) await raiseState(deps, view, 'license-suspended', `suspended:${view._id}:${view.suspendedSince}`, occurredAt);
     await raiseExpiry(deps, view);

@@ -1,5 +1,4 @@
 import { NotificationInputType, OnboardingFailedV1, OnboardingParkedV1, OnboardingUnparkedV1, parseData, type CloudEvent } from '@lma/contracts';
-import { isDuplicateKey } from '@lma/core';
 import { raise, type NotifierDeps } from '../infra/notifier';
 
 /** install-intake's onboarding facts: a failure alerts at once; a parked saga is remembered until it goes on (the scanner alerts when it stays parked too long). */
@@ -25,12 +24,15 @@ export function onOnboardingEvent(deps: NotifierDeps & { linkBaseUrl: string; ev
       }
       case NotificationInputType.OnboardingParked: {
         const d = parseData(OnboardingParkedV1, event.data);
-        const doc = { _id: d.sagaId, packageId: d.packageId, subscriberOrgId: d.subscriberOrgId, reason: d.reason, detail: d.detail, parkedSince: new Date(d.parkedSince) };
-        try {
-          await m.Parked.create(doc);
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err;
-        }
+        // the first report of a parking stays (a redelivery changes nothing)
+        await deps.store.claimKey(m.Parked.collection.collectionName, {
+          _id: d.sagaId,
+          packageId: d.packageId,
+          subscriberOrgId: d.subscriberOrgId,
+          reason: d.reason,
+          detail: d.detail,
+          parkedSince: new Date(d.parkedSince),
+        });
         return;
       }
       case NotificationInputType.OnboardingUnparked: {

@@ -1,12 +1,11 @@
-import { every, isDuplicateKey } from '@lma/core';
+import { every } from '@lma/core';
+import { alertWindow, bucketsOfDay, daysBefore, dueOnDay, firstAlertDay, markedDone, mayStillAlert, takeScanWindow, type ScannerState } from '../domain/expiryCalendar';
 import type { Rule } from '../domain/rules';
-import type { LicenseView } from '../infra/models';
 import { raise } from '../infra/notifier';
-import { raiseExpiry, type LicenseHandlerDeps } from './onLicenseEvent';
+import { fileExpiry, raiseExpiry, type LicenseHandlerDeps } from './onLicenseEvent';
 
-const DAY_MS = 86_400_000;
+const SCANNER_ID = 'scanner';
 const SCAN_CONCURRENCY = 8;
-const isoDate = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 export interface ScanResult {
   licenses: number;
@@ -15,34 +14,69 @@ export interface ScanResult {
 
 /**
  * The time-driven alerts: expiry stages that became due and onboardings parked for too long.
- * Every replica ticks; only the one that inserts the window's lease (`scan:<window>`) scans, so a
- * window is scanned once however many replicas run. A scan looks at everything due by now, not
+ * Every replica ticks; only the one whose write takes the window in the scanner's state scans, so
+ * a window is scanned once however many replicas run. A scan looks at everything due by now, not
  * only what became due in its window: after downtime the next scan catches up (each alert still
  * once, by its derived id), within the documented cut-off.
+ *
+ * Expiry alerts come from the expiry calendar, read by `_id`: the days of the alert window, and of
+ * each day only what no earlier scan did (a stage that became due, a new or changed rule); a
+ * quiet scan reads one small record per day, or nothing when this process saw it already.
  */
 export function startScanner(deps: LicenseHandlerDeps & { intervalMs: number; owner: string; onScan?: (r: ScanResult) => void }): { stop(): Promise<void> } {
   const m = deps.models;
+  const a = deps.aggregates;
+  /** Per expiration day, the markers this process knows to be done (domain/expiryCalendar.ts). */
+  const known = new Map<string, ReadonlySet<string>>();
+  // replicas' windows differ by their clocks' drift; a clock set back further starts scanning again
+  const maxSkewMs = Math.max(2 * deps.intervalMs, 60_000);
+
+  /** Raises the due alerts of `rules` for the licenses the calendar lists on `day`. */
+  async function scanDay(day: string, rules: Rule[]): Promise<ScanResult> {
+    const buckets = await Promise.all(bucketsOfDay(day).map((id) => a.calendar.get(id)));
+    const ids = buckets.flatMap((b) => b?.licenseIds ?? []);
+    const result = { licenses: 0, created: 0 };
+    // a few licenses at a time: each is a handful of small reads and one insert per due alert
+    for (let i = 0; i < ids.length; i += SCAN_CONCURRENCY) {
+      const created = await Promise.all(
+        ids.slice(i, i + SCAN_CONCURRENCY).map(async (id) => {
+          const l = await a.licenses.get(id);
+          // listed under a date it no longer has (taken off after its change): the license decides
+          if (!l || l.expiresOn !== day) return 0;
+          result.licenses++;
+          return await raiseExpiry(deps, l, rules);
+        }),
+      );
+      result.created += created.reduce((x, y) => x + y, 0);
+    }
+    return result;
+  }
 
   async function scanExpiring(now: Date): Promise<ScanResult> {
     const rules = (await m.Rule.find({ kind: 'license-expiring', enabled: true }).lean()) as Rule[];
     if (!rules.length) return { licenses: 0, created: 0 };
     const maxStage = Math.max(...rules.flatMap((r) => r.stages));
-    const lo = isoDate(now.getTime() - deps.catchUpDays * DAY_MS);
-    const hi = isoDate(now.getTime() + (maxStage + 1) * DAY_MS);
     const result = { licenses: 0, created: 0 };
-    let after = '';
-    // pages by _id, so a large read model is never held in memory at once
-    for (;;) {
-      const page = (await m.License.find({ expiresOn: { $gte: lo, $lte: hi }, _id: { $gt: after } }).sort({ _id: 1 }).limit(200).lean()) as LicenseView[];
-      result.licenses += page.length;
-      // a few licenses at a time: each is a handful of small reads and one insert per due alert
-      for (let i = 0; i < page.length; i += SCAN_CONCURRENCY) {
-        const created = await Promise.all(page.slice(i, i + SCAN_CONCURRENCY).map((l) => raiseExpiry(deps, l, rules)));
-        result.created += created.reduce((a, b) => a + b, 0);
-      }
-      if (page.length < 200) return result;
-      after = page[page.length - 1]!._id;
+    for (const day of alertWindow(now, deps.catchUpDays, maxStage)) {
+      const due = dueOnDay(day, rules, now, deps.catchUpDays);
+      if (due.every((d) => known.get(day)?.has(d.marker))) continue;
+      const done = new Set((await a.dayScans.get(day))?.done ?? []);
+      known.set(day, done);
+      const todo = due.filter((d) => !done.has(d.marker));
+      if (!todo.length) continue;
+      const r = await scanDay(
+        day,
+        todo.map((d) => d.rule),
+      );
+      result.licenses += r.licenses;
+      result.created += r.created;
+      const marked = await a.dayScans.update(day, (current) => {
+        const next = markedDone(current, day, todo.map((d) => d.marker));
+        return next && { state: next };
+      });
+      known.set(day, new Set(marked.state?.done ?? []));
     }
+    return result;
   }
 
   async function scanParked(now: Date): Promise<number> {
@@ -81,20 +115,45 @@ export function startScanner(deps: LicenseHandlerDeps & { intervalMs: number; ow
     return created;
   }
 
+  /** Files the licenses kept before the calendar existed (once per database; a crash midway files them again). */
+  async function fillCalendar(now: Date): Promise<void> {
+    const from = firstAlertDay(now, deps.catchUpDays);
+    let filed = 0;
+    for await (const l of m.License.find({ expiresOn: { $gte: from } }, { expiresOn: 1 }).lean().cursor()) {
+      if (!mayStillAlert(l.expiresOn, now, deps.catchUpDays)) continue;
+      await fileExpiry(a, l.expiresOn, l._id);
+      filed++;
+    }
+    await a.scanner.update(SCANNER_ID, (s) => (s && !s.calendarFilled ? { state: { ...s, calendarFilled: true } } : null));
+    deps.logger.info({ licenses: filed }, 'expiry calendar filled from the licenses kept before it');
+  }
+
+  /** Removes the calendar days whose cut-off has passed (and this process's memory of them). */
+  async function pruneCalendar(now: Date, state: ScannerState): Promise<void> {
+    const first = firstAlertDay(now, deps.catchUpDays);
+    for (const day of known.keys()) if (day < first) known.delete(day);
+    const days = daysBefore(first, state.calendarFrom);
+    if (!days.length) return;
+    for (const day of days) {
+      await Promise.all([...bucketsOfDay(day).map((id) => m.CalendarBucket.deleteOne({ _id: id })), m.DayScan.deleteOne({ _id: day })]);
+    }
+    await a.scanner.update(SCANNER_ID, (s) => (s && (s.calendarFrom === null || s.calendarFrom < first) ? { state: { ...s, calendarFrom: first } } : null));
+  }
+
   async function tick(): Promise<void> {
     const now = deps.clock.now();
     const window = Math.floor(now.getTime() / deps.intervalMs) * deps.intervalMs;
-    try {
-      await m.Scan.create({ _id: `scan:${window}`, owner: deps.owner, startedAt: now });
-    } catch (err) {
-      if (isDuplicateKey(err)) return; // another replica scans this window
-      throw err;
-    }
+    const taken = await a.scanner.update(SCANNER_ID, (current) => {
+      const next = takeScanWindow(current, SCANNER_ID, window, deps.owner, now, maxSkewMs);
+      return next && { state: next };
+    });
+    if (!taken.written || !taken.state) return; // another replica scans this window
+    if (!taken.state.calendarFilled) await fillCalendar(now);
     const expiring = await scanExpiring(now);
     const parked = await scanParked(now);
     deps.onScan?.({ licenses: expiring.licenses, created: expiring.created + parked });
     if (expiring.created + parked > 0) deps.logger.info({ licenses: expiring.licenses, created: expiring.created + parked }, 'scheduled scan raised notifications');
-    await m.Scan.deleteMany({ startedAt: { $lt: new Date(now.getTime() - DAY_MS) } });
+    await pruneCalendar(now, taken.state);
   }
 
   return every(deps.intervalMs, tick, (err) => deps.logger.error({ err }, 'notification scan failed'));

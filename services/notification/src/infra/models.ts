@@ -1,7 +1,12 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { LICENSE_V1_STORED_PATHS, type LicenseV1 } from '@lma/contracts';
-import type { Channel, NotificationStatus } from '../domain/delivery';
+import { LICENSE_V1_STORED_PATHS } from '@lma/contracts';
+import { storedPaths, type Aggregates as StoreAggregates, type Store } from '@lma/store';
+import type { Channel, DeliveryAttempt, InFlight, NotificationStatus, PendingDelivery } from '../domain/delivery';
+import type { CalendarBucket, DayScan, ScannerState } from '../domain/expiryCalendar';
+import type { LicenseView } from '../domain/licenseState';
 import type { Rule, RuleKind } from '../domain/rules';
+
+export type { DeliveryAttempt, LicenseView, PendingDelivery };
 
 const RuleSchema = new Schema<Rule>(
   {
@@ -22,24 +27,14 @@ const RuleSchema = new Schema<Rule>(
     updatedBy: String,
     deletedAt: Date,
     deletedBy: String,
+    ...storedPaths,
   },
   { versionKey: false, collection: 'rules', minimize: false },
 );
 RuleSchema.index({ kind: 1, enabled: 1 });
 RuleSchema.index({ packageId: 1, _id: 1 });
 
-/**
- * The read model of one license, from `lma.license.events` (whole license per event, kept only
- * when its revision is newer). `uninstalledSince` / `suspendedSince`: the revision at which the
- * current uninstall / suspension began, the occasion key of its alert (the same on a redelivery,
- * a new one after a reinstall or reactivation).
- */
-export type LicenseView = Omit<LicenseV1, 'licenseId' | 'changedBy' | 'reason'> & {
-  _id: string;
-  uninstalledSince: number | null;
-  suspendedSince: number | null;
-  updatedAt: Date;
-};
+/** The read model of the licenses (domain/licenseState.ts), written through the store. */
 const LicenseSchema = new Schema<LicenseView>(
   {
     _id: String,
@@ -47,10 +42,27 @@ const LicenseSchema = new Schema<LicenseView>(
     uninstalledSince: Number,
     suspendedSince: Number,
     updatedAt: Date,
+    ...storedPaths,
   },
   { versionKey: false, collection: 'licenses', minimize: false },
 );
+// only the one-off filling of the expiry calendar reads by date (queries.ts)
 LicenseSchema.index({ expiresOn: 1 });
+
+/** The expiry calendar (domain/expiryCalendar.ts): per expiration day and bucket, the licenses expiring then. */
+const CalendarBucketSchema = new Schema<CalendarBucket>(
+  { _id: String, day: String, licenseIds: [String], ...storedPaths },
+  { versionKey: false, collection: 'expiry_calendar', minimize: false },
+);
+
+/** Per expiration day, the rule stages whose alerts the scanner raised for the day's licenses. */
+const DayScanSchema = new Schema<DayScan>({ _id: String, done: [String], ...storedPaths }, { versionKey: false, collection: 'expiry_day_scans', minimize: false });
+
+/** The scanner's shared state: one document (`_id` `scanner`). */
+const ScannerSchema = new Schema<ScannerState>(
+  { _id: String, window: Number, owner: String, startedAt: Date, calendarFrom: String, calendarFilled: Boolean, ...storedPaths },
+  { versionKey: false, collection: 'scanner_state', minimize: false },
+);
 
 /** The team directory, from `lma.lead.team-member-changed`. */
 export interface TeamMemberView {
@@ -97,20 +109,11 @@ const ParkedSchema = new Schema<ParkedOnboarding>(
 );
 ParkedSchema.index({ parkedSince: 1 });
 
-export interface DeliveryAttempt {
-  round: number;
-  attempt: number;
-  at: Date;
-  outcome: 'sent' | 'failed' | 'abandoned';
-  durationMs: number;
-  response: string | null;
-  error: string | null;
-}
-
 /**
  * One alert to one target (`email`: every address of the rule in one mail; `webhook:<id>`: one
- * endpoint). `_id` is derived from rule, occasion and target (notificationId), so inserting it
- * twice is a duplicate key: one notification per occasion however often it is raised.
+ * endpoint). `_id` is derived from rule, occasion and target (notificationId) and it is inserted
+ * once (the store's insertOnce): one notification per occasion however often it is raised. Its
+ * delivery state changes through the store (domain/delivery.ts).
  */
 export interface Notification {
   _id: string;
@@ -139,6 +142,8 @@ export interface Notification {
   /** Attempts made in the current round. */
   attempts: number;
   nextAttemptAt: Date | null;
+  /** The attempt a sender holds (with its lease), null between attempts. */
+  inFlight: InFlight | null;
   createdAt: Date;
   /** createdAt as an ISO string: the history's keyset sort (newest first). */
   sortKey: string;
@@ -173,6 +178,7 @@ const NotificationSchema = new Schema<Notification>(
     round: Number,
     attempts: Number,
     nextAttemptAt: Date,
+    inFlight: Schema.Types.Mixed,
     createdAt: Date,
     sortKey: String,
     occurredAt: Date,
@@ -181,32 +187,22 @@ const NotificationSchema = new Schema<Notification>(
     lastResponse: String,
     log: [Schema.Types.Mixed],
     resends: [Schema.Types.Mixed],
+    ...storedPaths,
   },
   { versionKey: false, collection: 'notifications', minimize: false },
 );
-NotificationSchema.index({ status: 1, nextAttemptAt: 1 });
 NotificationSchema.index({ sortKey: -1, _id: -1 });
 NotificationSchema.index({ licenseId: 1, sortKey: -1, _id: -1 });
 NotificationSchema.index({ packageId: 1, sortKey: -1, _id: -1 });
 NotificationSchema.index({ ruleId: 1, sortKey: -1, _id: -1 });
 NotificationSchema.index({ status: 1, sortKey: -1, _id: -1 });
 
-/** The claim of one delivery attempt (see claimId): inserted before sending, never updated. */
-export interface DeliveryClaim {
-  _id: string;
-  notificationId: string;
-  claimedAt: Date;
-  owner: string;
-}
-const ClaimSchema = new Schema<DeliveryClaim>({ _id: String, notificationId: String, claimedAt: Date, owner: String }, { versionKey: false, collection: 'delivery_claims' });
-
-/** One scheduler window (`_id` `scan:<window start>`): the replica that inserts it runs that scan. */
-export interface ScanLease {
-  _id: string;
-  owner: string;
-  startedAt: Date;
-}
-const ScanSchema = new Schema<ScanLease>({ _id: String, owner: String, startedAt: Date }, { versionKey: false, collection: 'scan_leases' });
+/** The notifications awaiting delivery (domain/delivery.ts): what the deliverer reads. */
+const PendingDeliverySchema = new Schema<PendingDelivery>(
+  { _id: String, notificationId: String, round: Number, nextAttemptAt: Date, since: Date },
+  { versionKey: false, collection: 'pending_deliveries' },
+);
+PendingDeliverySchema.index({ nextAttemptAt: 1 });
 
 export interface Models {
   Rule: Model<Rule>;
@@ -216,8 +212,10 @@ export interface Models {
   Lead: Model<LeadView>;
   Parked: Model<ParkedOnboarding>;
   Notification: Model<Notification>;
-  Claim: Model<DeliveryClaim>;
-  Scan: Model<ScanLease>;
+  PendingDelivery: Model<PendingDelivery>;
+  CalendarBucket: Model<CalendarBucket>;
+  DayScan: Model<DayScan>;
+  Scanner: Model<ScannerState>;
 }
 
 const SCHEMAS = {
@@ -228,8 +226,10 @@ const SCHEMAS = {
   Lead: LeadSchema,
   Parked: ParkedSchema,
   Notification: NotificationSchema,
-  Claim: ClaimSchema,
-  Scan: ScanSchema,
+  PendingDelivery: PendingDeliverySchema,
+  CalendarBucket: CalendarBucketSchema,
+  DayScan: DayScanSchema,
+  Scanner: ScannerSchema,
 } as const;
 
 export function registerModels(db: Connection): void {
@@ -238,3 +238,22 @@ export function registerModels(db: Connection): void {
 
 export const models = (db: Connection): Models =>
   Object.fromEntries(Object.keys(SCHEMAS).map((name) => [name, db.model(name)])) as unknown as Models;
+
+/** The documents written through the store (version-conditional writes, libs/store). */
+export interface Aggregates {
+  rules: StoreAggregates<Rule>;
+  licenses: StoreAggregates<LicenseView>;
+  notifications: StoreAggregates<Notification>;
+  calendar: StoreAggregates<CalendarBucket>;
+  dayScans: StoreAggregates<DayScan>;
+  scanner: StoreAggregates<ScannerState>;
+}
+
+export const aggregatesOf = (store: Store, m: Models): Aggregates => ({
+  rules: store.aggregates<Rule>(m.Rule),
+  licenses: store.aggregates<LicenseView>(m.License),
+  notifications: store.aggregates<Notification>(m.Notification),
+  calendar: store.aggregates<CalendarBucket>(m.CalendarBucket),
+  dayScans: store.aggregates<DayScan>(m.DayScan),
+  scanner: store.aggregates<ScannerState>(m.Scanner),
+});

@@ -1,7 +1,9 @@
-import { isDuplicateKey, type Clock, type Logger } from '@lma/core';
+import type { Clock, Logger } from '@lma/core';
+import type { Store } from '@lma/store';
+import { pendingId } from '../domain/delivery';
 import { notificationId, ruleApplies, type Rule, type RuleKind } from '../domain/rules';
 import { render, type TemplateValues } from '../domain/templates';
-import type { Models, Notification } from './models';
+import type { Aggregates, Models, Notification, TeamMemberView } from './models';
 
 export interface NotifierMetrics {
   created(kind: RuleKind, channel: string): void;
@@ -9,6 +11,8 @@ export interface NotifierMetrics {
 
 export interface NotifierDeps {
   models: Models;
+  store: Store;
+  aggregates: Aggregates;
   clock: Clock;
   logger: Logger;
   metrics: NotifierMetrics;
@@ -37,6 +41,12 @@ export async function rulesFor(m: Models, kind: RuleKind, packageId: string | nu
   return rules.filter((r) => ruleApplies(r, packageId));
 }
 
+/** Team members by id (one `_id` read each), those in the directory only. */
+export async function teamMembers(m: Models, ids: Iterable<string>): Promise<Map<string, TeamMemberView>> {
+  const found = await Promise.all([...new Set(ids)].map(async (id) => (await m.TeamMember.findById(id).lean()) as TeamMemberView | null));
+  return new Map(found.filter((t): t is TeamMemberView => t !== null).map((t) => [t._id, t]));
+}
+
 /** Email addresses of a rule's recipients; what could not be resolved is named in `unresolved`. */
 async function resolveEmails(m: Models, rule: Rule, o: Occasion): Promise<{ to: string[]; unresolved: string[] }> {
   const r = rule.recipients;
@@ -48,9 +58,9 @@ async function resolveEmails(m: Models, rule: Rule, o: Occasion): Promise<{ to: 
     if (manager) memberIds.add(manager);
     else unresolved.push('leadManager: the package has no lead manager');
   }
-  const direct = memberIds.size ? await m.TeamMember.find({ _id: { $in: [...memberIds] } }).lean() : [];
+  const direct = await teamMembers(m, memberIds);
   for (const id of memberIds) {
-    const member = direct.find((d) => d._id === id);
+    const member = direct.get(id);
     if (!member) unresolved.push(`teamMember ${id}: not in the directory`);
     else if (!member.active) unresolved.push(`teamMember ${id}: inactive`);
     else if (!member.email) unresolved.push(`teamMember ${id}: no email known`);
@@ -64,12 +74,18 @@ async function resolveEmails(m: Models, rule: Rule, o: Occasion): Promise<{ to: 
   return { to: [...to].sort(), unresolved };
 }
 
+/** Files a delivery to make (before the notification or round it is about is written: the deliverer reads these). */
+export async function scheduleDelivery(m: Models, id: string, round: number, at: Date): Promise<void> {
+  await m.PendingDelivery.updateOne({ _id: pendingId(id, round) }, { $set: { notificationId: id, round, nextAttemptAt: at, since: at } }, { upsert: true });
+}
+
 /**
- * Raises an occasion: one notification per applying rule and target, each inserted under its
+ * Raises an occasion: one notification per applying rule and target, each inserted once under its
  * derived id. A second raise of the same occasion (redelivered event, another replica, a re-run
- * scan) hits the duplicate key and changes nothing.
+ * scan) finds it and changes nothing.
  */
 export async function raise(deps: NotifierDeps, o: Occasion, rules?: Rule[]): Promise<number> {
+  const { notifications } = deps.aggregates;
   const applying = rules ?? (await rulesFor(deps.models, o.kind, o.packageId));
   let created = 0;
   const now = deps.clock.now();
@@ -91,6 +107,7 @@ export async function raise(deps: NotifierDeps, o: Occasion, rules?: Rule[]): Pr
       body,
       round: 0,
       attempts: 0,
+      inFlight: null,
       createdAt: now,
       sortKey: now.toISOString(),
       occurredAt: o.occurredAt,
@@ -99,28 +116,31 @@ export async function raise(deps: NotifierDeps, o: Occasion, rules?: Rule[]): Pr
       log: [],
       resends: [],
     };
-    const docs: Notification[] = [];
+    // per target: its id, and the notification (built only when it was not raised before)
+    const targets: { id: string; make: () => Promise<Notification> }[] = [];
     const r = rule.recipients;
     if (r.emails.length || r.teamMemberIds.length || r.roles.length || r.leadManager) {
-      const { to, unresolved } = await resolveEmails(deps.models, rule, o);
       const id = notificationId(rule._id, o.occasion, 'email');
-      docs.push({
-        ...base,
-        _id: id,
-        target: 'email',
-        channel: 'email',
-        to,
-        unresolved,
-        webhookId: null,
-        payload: {},
-        status: to.length ? 'pending' : 'failed',
-        nextAttemptAt: to.length ? now : null,
-        lastError: to.length ? null : `no recipient address: ${unresolved.join('; ')}`,
-      });
+      targets.push({ id, make: async () => {
+        const { to, unresolved } = await resolveEmails(deps.models, rule, o);
+        return {
+          ...base,
+          _id: id,
+          target: 'email',
+          channel: 'email',
+          to,
+          unresolved,
+          webhookId: null,
+          payload: {},
+          status: to.length ? 'pending' : 'failed',
+          nextAttemptAt: to.length ? now : null,
+          lastError: to.length ? null : `no recipient address: ${unresolved.join('; ')}`,
+        };
+      } });
     }
     for (const w of r.webhooks) {
       const id = notificationId(rule._id, o.occasion, `webhook:${w.id}`);
-      docs.push({
+      targets.push({ id, make: async () => ({
         ...base,
         _id: id,
         target: `webhook:${w.id}`,
@@ -132,17 +152,17 @@ export async function raise(deps: NotifierDeps, o: Occasion, rules?: Rule[]): Pr
         status: 'pending',
         nextAttemptAt: now,
         lastError: null,
-      });
+      }) });
     }
-    for (const doc of docs) {
-      try {
-        await deps.models.Notification.create(doc);
-        created++;
-        deps.metrics.created(o.kind, doc.channel);
-        deps.logger.info({ notification_id: doc._id, rule_id: rule._id, kind: o.kind, channel: doc.channel }, 'notification raised');
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-      }
+    for (const { id, make } of targets) {
+      // raised before: nothing to do (and no delivery to file)
+      if (await notifications.get(id)) continue;
+      const doc = await make();
+      if (doc.status === 'pending') await scheduleDelivery(deps.models, doc._id, 0, now);
+      if (!(await notifications.insertOnce(doc))) continue;
+      created++;
+      deps.metrics.created(o.kind, doc.channel);
+      deps.logger.info({ notification_id: doc._id, rule_id: rule._id, kind: o.kind, channel: doc.channel }, 'notification raised');
     }
   }
   if (created) deps.kick();
