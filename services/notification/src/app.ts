@@ -16,6 +16,7 @@ import {
   updateNotificationRule,
 } from '@lma/api';
 import { ConflictError, NotFoundError, ValidationError, authenticate, type AuthOptions, type Clock } from '@lma/core';
+import type { Store } from '@lma/store';
 import { ruleView, notificationView } from './api/views';
 import { resend } from './domain/delivery';
 import { DEFAULT_STAGES, replaceRule, validateRule, type Rule } from './domain/rules';
@@ -24,6 +25,7 @@ import { scheduleDelivery, teamMembers } from './infra/notifier';
 
 export interface AppDeps {
   models: Models;
+  store: Store;
   aggregates: Aggregates;
   clock: Clock;
   auth: AuthOptions | undefined;
@@ -168,7 +170,7 @@ export function createApp(deps: AppDeps) {
       if (refused === 'no-recipient') throw new ConflictError(`Notification ${n._id} has no recipient address`);
       const now = deps.clock.now();
       // a new round: its attempts are claimed anew and (email) get a new Message-ID, as it is meant to arrive again
-      await scheduleDelivery(m, n._id, n.round + 1, now);
+      await scheduleDelivery(deps, n._id, n.round + 1, now);
       const r = await notifications.update(n._id, (current) => resend(current, principal.subject, now));
       if (r.result === 'missing') throw new NotFoundError(`Notification ${n._id}`);
       if (r.result !== 'resent' || !r.state) throw new ConflictError(`Notification ${n._id} is being delivered again already`);

@@ -71,7 +71,7 @@ runMain('notification', async () => {
   const scanner = startScanner({ ...deps, intervalMs: config.NOTIFY_SCAN_INTERVAL_MS, owner, onScan: metrics.scanned });
   rt.onStop(() => scanner.stop());
   const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
-  await rt.serve(createApp({ models: m, aggregates, clock, auth, kick: deliverer.kick, allowPrivateWebhooks: config.NOTIFY_WEBHOOK_ALLOW_PRIVATE }));
+  await rt.serve(createApp({ models: m, store: rt.store, aggregates, clock, auth, kick: deliverer.kick, allowPrivateWebhooks: config.NOTIFY_WEBHOOK_ALLOW_PRIVATE }));
 });
 
 function notificationMetrics(registry: Registry): { notifier: NotifierMetrics; delivery: DeliveryMetrics; scanned: () => void } {

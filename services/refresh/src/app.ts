@@ -1,18 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { Express } from 'express';
-import { getRefreshJob, getRefreshStatus, grantRefresh, keysetPage, listRefreshGrants, listRefreshJobs, mountRoute, pageFrom, requestRefresh, retryRefreshJob } from '@lma/api';
+import type { Express, Request } from 'express';
+import { decodeCursor, getRefreshJob, getRefreshStatus, grantRefresh, listRefreshGrants, listRefreshJobs, mountRoute, pageFrom, requestRefresh, retryRefreshJob } from '@lma/api';
 import { traceContext, type TraceContext } from '@lma/contracts';
-import { NotFoundError, authenticate, type AuthOptions, type Clock } from '@lma/core';
-import type { Request } from 'express';
-import { nextWeeklyAt } from './domain/allowance';
-import { acceptRefresh, acceptRetry } from './infra/jobs';
-import type { Models, RefreshGrant, RefreshJob } from './infra/models';
-import { jobView, pagesOf } from './infra/progress';
+import { NotFoundError, ValidationError, authenticate, type AuthOptions, type Clock } from '@lma/core';
+import { jobIdFor, nextWeeklyAt, unusedGrantIds, withGrant } from './domain/allowance';
+import type { RefreshJob } from './domain/job';
+import { acceptRefresh, acceptRetry, packageRecord, type JobDeps } from './infra/jobs';
+import type { RefreshGrant } from './infra/models';
+import { jobView } from './infra/progress';
 
-export interface AppDeps {
-  models: Models;
+export interface AppDeps extends JobDeps {
   clock: Clock;
-  kick: () => void;
   auth: AuthOptions | undefined;
 }
 
@@ -35,30 +33,38 @@ const grantView = (g: RefreshGrant) => ({
 /** Grant ids sort by the time they were made: `rg_` + 12 hex digits of milliseconds + 20 random. */
 const newGrantId = (now: Date): string => `rg_${now.getTime().toString(16).padStart(12, '0')}${randomBytes(10).toString('hex')}`;
 
-/** Refresh requests, jobs and grants (docs/refresh.md); every route is declared in @lma/api. */
+/** The job number a list cursor points at. */
+function seqOf(cursor: string): number {
+  const seq = decodeCursor(cursor).sortValue;
+  if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1) throw new ValidationError([{ field: 'query.cursor', reason: 'must be a cursor returned by a previous page' }]);
+  return seq;
+}
+
+/**
+ * Refresh requests, jobs and grants (docs/refresh.md); every route is declared in @lma/api. Every
+ * read is by `_id`: a job, a package's record (its jobs as numbered, its grants), the jobs of a
+ * page of the list by their numbers.
+ */
 export function createApp(deps: AppDeps) {
-  const m = deps.models;
-  const view = async (job: RefreshJob) => jobView(job, await pagesOf(m, job._id));
+  const { jobs, packages } = deps.aggregates;
   return (app: Express): void => {
     app.use('/v1', authenticate(deps.auth));
 
     mountRoute(app, requestRefresh, async ({ params, principal }, req, res) => {
       const job = await acceptRefresh(deps, params.packageId, principal.subject, deps.clock.now(), traceOf(req));
       res.setHeader('Location', `/api/v1/refresh-jobs/${job._id}`);
-      return await view(job);
+      return jobView(job);
     });
 
     mountRoute(app, getRefreshStatus, async ({ params }) => {
       const now = deps.clock.now();
-      const [last, lastWeekly, grants] = await Promise.all([
-        m.RefreshJob.findOne({ packageId: params.packageId }, { outbox: 0 }).sort({ seq: -1 }).lean(),
-        m.RefreshJob.findOne({ packageId: params.packageId, kind: 'weekly' }, { acceptedAt: 1 }).sort({ acceptedAt: -1 }).lean(),
-        m.RefreshGrant.countDocuments({ packageId: params.packageId, usedByJobId: null }),
-      ]);
-      const next = nextWeeklyAt(lastWeekly?.acceptedAt ?? null, now);
+      const record = await packageRecord(deps, params.packageId);
+      const last = record?.lastSeq ? await jobs.get(jobIdFor(params.packageId, record.lastSeq)) : null;
+      const grants = unusedGrantIds(record).length;
+      const next = nextWeeklyAt(record?.lastWeeklyAcceptedAt ?? null, now);
       return {
         packageId: params.packageId,
-        lastRefresh: last ? await view(last) : null,
+        lastRefresh: last ? jobView(last) : null,
         availableNow: next.getTime() <= now.getTime() || grants > 0,
         nextAvailableAt: next.toISOString(),
         grantsAvailable: grants,
@@ -66,23 +72,25 @@ export function createApp(deps: AppDeps) {
     });
 
     mountRoute(app, listRefreshJobs, async ({ params, query }) => {
-      const { filter, sort } = keysetPage({ packageId: params.packageId }, 'seq', -1, query.cursor);
-      const docs = await m.RefreshJob.find(filter, { outbox: 0 }).sort(sort).limit(query.limit + 1).lean();
+      const from = query.cursor ? seqOf(query.cursor) - 1 : ((await packageRecord(deps, params.packageId))?.lastSeq ?? 0);
+      const seqs: number[] = [];
+      for (let seq = from; seq >= 1 && seqs.length <= query.limit; seq--) seqs.push(seq);
+      const docs = (await Promise.all(seqs.map((seq) => jobs.get(jobIdFor(params.packageId, seq))))).filter((j): j is RefreshJob => j !== null);
       const page = pageFrom(docs, query.limit, (j) => j.seq);
-      return { items: await Promise.all(page.items.map(view)), nextCursor: page.nextCursor };
+      return { items: page.items.map(jobView), nextCursor: page.nextCursor };
     });
 
     mountRoute(app, getRefreshJob, async ({ params }) => {
-      const job = await m.RefreshJob.findById(params.jobId, { outbox: 0 }).lean();
+      const job = await jobs.get(params.jobId);
       if (!job) throw new NotFoundError(`Refresh job ${params.jobId}`);
-      return await view(job);
+      return jobView(job);
     });
 
     mountRoute(app, retryRefreshJob, async ({ params, principal }, req, res) => {
       const job = await acceptRetry(deps, params.jobId, principal.subject, deps.clock.now(), traceOf(req));
       if (!job) throw new NotFoundError(`Refresh job ${params.jobId}`);
       res.setHeader('Location', `/api/v1/refresh-jobs/${job._id}`);
-      return await view(job);
+      return jobView(job);
     });
 
     mountRoute(app, grantRefresh, async ({ params, body, principal }) => {
@@ -96,14 +104,16 @@ export function createApp(deps: AppDeps) {
         usedByJobId: null,
         usedAt: null,
       };
-      await m.RefreshGrant.create(grant);
+      await packages.update(params.packageId, (record) => ({ state: withGrant(record, grant) }));
       return grantView(grant);
     });
 
     mountRoute(app, listRefreshGrants, async ({ params, query }) => {
-      const { filter, sort } = keysetPage({ packageId: params.packageId }, '_id', -1, query.cursor);
-      const docs = await m.RefreshGrant.find(filter).sort(sort).limit(query.limit + 1).lean();
-      const page = pageFrom(docs, query.limit, (g) => g._id);
+      const after = query.cursor ? decodeCursor(query.cursor).id : null;
+      const grants = ((await packageRecord(deps, params.packageId))?.grants ?? [])
+        .filter((g) => after === null || g._id < after)
+        .sort((a, b) => (a._id < b._id ? 1 : -1));
+      const page = pageFrom(grants.slice(0, query.limit + 1), query.limit, (g) => g._id);
       return { items: page.items.map(grantView), nextCursor: page.nextCursor };
     });
   };

@@ -7,8 +7,9 @@ import { readConfig } from './config';
 import { onRefreshReply } from './handlers/onRefreshReply';
 import { onSnapshotPage } from './handlers/onSnapshotPage';
 import { startSweeper } from './handlers/sweeper';
-import { models, registerModels } from './infra/models';
+import { aggregatesOf, models, registerModels } from './infra/models';
 import type { RefreshMetrics } from './infra/progress';
+import { refreshQueries } from './infra/queries';
 
 runMain('refresh', async () => {
   const config = readConfig();
@@ -17,9 +18,11 @@ runMain('refresh', async () => {
     config,
     models: registerModels,
     topics: [MARKETPLACE_EVENTS_TOPIC, MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC, RefreshTopic.LicenseReconcile, RefreshTopic.OnboardingCommands, RefreshTopic.RefreshReplies],
+    queries: refreshQueries,
   });
   const clock = clockFromEnv();
-  const deps = { models: models(rt.db), locks: rt.locks, clock, kick: rt.relay.kick, metrics: refreshMetrics(rt.metrics) };
+  const m = models(rt.db);
+  const deps = { models: m, store: rt.store, aggregates: aggregatesOf(rt.store, m), clock, metrics: refreshMetrics(rt.metrics) };
   await rt.consume({ group: 'refresh.snapshots', topics: [MARKETPLACE_EVENTS_TOPIC], handle: onSnapshotPage(deps) });
   await rt.consume({ group: 'refresh.replies', topics: [RefreshTopic.RefreshReplies], handle: onRefreshReply(deps) });
   const sweeper = startSweeper({ ...deps, logger: rt.logger, intervalMs: config.REFRESH_SWEEP_INTERVAL_MS, pageTimeoutMs: config.REFRESH_PAGE_TIMEOUT_MS });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REFRESH_WINDOW_MS, decideRefresh, jobIdFor, nextWeeklyAt } from '../src/domain/allowance';
-import { allPagesDone, countsOf, incompleteReason, lastPageOf, missingPages, summarize } from '../src/domain/job';
+import { allPagesDone, countsOf, incompleteReason, missingPages } from '../src/domain/job';
 
 const now = new Date('2026-06-10T12:00:00Z');
 const ago = (ms: number) => new Date(now.getTime() - ms);
@@ -46,23 +46,20 @@ describe('refresh job progress', () => {
     });
     expect(counts).toMatchObject({ corrected: 2, correctedByField: { version: 2, usedLicenses: 1 }, unchanged: 1, createNeeded: 1, failed: 1 });
     expect(failures).toEqual([{ subscriberOrgId: '00D000000000005', reason: 'boom' }]);
-    expect(summarize([{ counts }, { counts: { ...counts, created: 1 } }], 4)).toMatchObject({ corrected: 4, correctedByField: { version: 4, usedLicenses: 2 }, created: 1, missingUpstream: 4 });
   });
 
   it('knows the missing pages only once the last page said how many there are', () => {
     expect(missingPages([1, 3], null)).toEqual([]);
     expect(missingPages([1, 4], 4)).toEqual([2, 3]);
-    expect(allPagesDone([{ page: 1, state: 'done' }, { page: 2, state: 'done' }], 2)).toBe(true);
-    expect(allPagesDone([{ page: 1, state: 'done' }, { page: 2, state: 'onboarding' }], 2)).toBe(false);
-    expect(allPagesDone([{ page: 1, state: 'done' }], null)).toBe(false);
+    expect(allPagesDone([2, 1], 2)).toBe(true);
+    expect(allPagesDone([1], 2)).toBe(false);
+    expect(allPagesDone([1], null)).toBe(false);
     expect(incompleteReason('running', 2, 4, [2, 3], 5000)).toBe('nothing arrived for 5 s: page(s) 2, 3 of 4 never arrived');
   });
 
-  it('takes the last page from the page that says so, and says no page came only when none did', () => {
-    expect(lastPageOf([{ page: 2, lastPage: false }, { page: 3, lastPage: true }, { page: 1, lastPage: false }])).toBe(3);
-    expect(lastPageOf([{ page: 1, lastPage: false }])).toBeNull();
+  it('says no page came only when none did', () => {
     expect(incompleteReason('requested', 0, null, [], 5000)).toBe('nothing arrived for 5 s: the marketplace sent no page');
-    // a job whose state another replica's write put back to requested still tells what arrived
-    expect(incompleteReason('requested', 2, null, [], 5000)).toBe('nothing arrived for 5 s: 2 page(s) arrived, not the last one');
+    expect(incompleteReason('running', 2, null, [], 5000)).toBe('nothing arrived for 5 s: 2 page(s) arrived, not the last one');
+    expect(incompleteReason('finalizing', 3, 3, [], 5000)).toBe('nothing arrived for 5 s: the license service did not report the licenses the snapshot did not list');
   });
 });

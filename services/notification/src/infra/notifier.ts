@@ -1,6 +1,6 @@
 import type { Clock, Logger } from '@lma/core';
 import type { Store } from '@lma/store';
-import { pendingId } from '../domain/delivery';
+import { pendingId, type PendingDelivery } from '../domain/delivery';
 import { notificationId, ruleApplies, type Rule, type RuleKind } from '../domain/rules';
 import { render, type TemplateValues } from '../domain/templates';
 import type { Aggregates, Models, Notification, TeamMemberView } from './models';
@@ -74,9 +74,13 @@ async function resolveEmails(m: Models, rule: Rule, o: Occasion): Promise<{ to: 
   return { to: [...to].sort(), unresolved };
 }
 
-/** Files a delivery to make (before the notification or round it is about is written: the deliverer reads these). */
-export async function scheduleDelivery(m: Models, id: string, round: number, at: Date): Promise<void> {
-  await m.PendingDelivery.updateOne({ _id: pendingId(id, round) }, { $set: { notificationId: id, round, nextAttemptAt: at, since: at } }, { upsert: true });
+/**
+ * Files a delivery to make, before the notification or round it is about is written (the
+ * deliverer reads these); filed once, by whichever raise or resend comes first.
+ */
+export async function scheduleDelivery(deps: Pick<NotifierDeps, 'models' | 'store'>, id: string, round: number, at: Date): Promise<void> {
+  const delivery: PendingDelivery = { _id: pendingId(id, round), notificationId: id, round, nextAttemptAt: at, since: at };
+  await deps.store.claimKey(deps.models.PendingDelivery.collection.collectionName, { ...delivery });
 }
 
 /**
@@ -158,7 +162,7 @@ export async function raise(deps: NotifierDeps, o: Occasion, rules?: Rule[]): Pr
       // raised before: nothing to do (and no delivery to file)
       if (await notifications.get(id)) continue;
       const doc = await make();
-      if (doc.status === 'pending') await scheduleDelivery(deps.models, doc._id, 0, now);
+      if (doc.status === 'pending') await scheduleDelivery(deps, doc._id, 0, now);
       if (!(await notifications.insertOnce(doc))) continue;
       created++;
       deps.metrics.created(o.kind, doc.channel);

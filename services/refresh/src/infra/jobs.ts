@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import {
-  MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC,
-  MarketplaceEventType,
-  RefreshSource,
-  type SnapshotRequestedV1,
-  type TraceContext,
-} from '@lma/contracts';
-import { ConflictError, LmaError, RetryableError, isDuplicateKey } from '@lma/core';
-import { outboxOnInsert } from '@lma/kafka';
-import { decideRefresh, jobIdFor } from '../domain/allowance';
-import type { JobKind } from '../domain/job';
-import type { Models, RefreshJob } from './models';
+import { MarketplaceEventType, eventOf, type SnapshotRequestedV1, type TraceContext } from '@lma/contracts';
+import { ConflictError, LmaError, RetryableError } from '@lma/core';
+import type { Store } from '@lma/store';
+import { decideRefresh, jobIdFor, recordJob, unusedGrantIds, type PackageRefreshes } from '../domain/allowance';
+import { emptyProgress, emptySummary, type JobKind, type RefreshJob } from '../domain/job';
+import { RETRY_CLAIMS, type Aggregates, type Models } from './models';
 
 /** 429 with `Retry-After` and the time the package's next refresh is available. */
 export class RefreshRefusedError extends LmaError {
@@ -23,16 +17,15 @@ export class RefreshRefusedError extends LmaError {
 
 export interface JobDeps {
   models: Models;
-  kick: () => void;
+  store: Store;
+  aggregates: Aggregates;
 }
 
 const ATTEMPTS = 50;
 
-/** The snapshot request a new job publishes (through its outbox): the job id is the request id. */
-function newJob(packageId: string, seq: number, kind: JobKind, extra: Pick<RefreshJob, 'grantId' | 'retryOf' | 'requestedBy'>, now: Date, trace: TraceContext): RefreshJob {
-  const _id = jobIdFor(packageId, seq);
+function newJob(packageId: string, seq: number, kind: JobKind, extra: Pick<RefreshJob, 'grantId' | 'retryOf' | 'requestedBy'>, now: Date): RefreshJob {
   return {
-    _id,
+    _id: jobIdFor(packageId, seq),
     packageId,
     seq,
     kind,
@@ -42,108 +35,89 @@ function newJob(packageId: string, seq: number, kind: JobKind, extra: Pick<Refre
     state: 'requested',
     lastProgressAt: now,
     finishedAt: null,
-    summary: null,
+    progress: emptyProgress(),
+    summary: emptySummary(),
+    failures: [],
     missingUpstreamLicenses: [],
     incomplete: null,
-    ...outboxOnInsert(
-      [
-        {
-          topic: MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC,
-          id: `${_id}:snapshot-requested`,
-          source: RefreshSource,
-          type: MarketplaceEventType.SnapshotRequested,
-          time: now.toISOString(),
-          key: packageId,
-          data: { requestId: _id, packageId } satisfies SnapshotRequestedV1,
-          ...trace,
-        },
-      ],
-      now,
-    ),
   };
 }
 
-/** The number the package's next job takes (read before any decision made on the history). */
-const nextSeq = async (m: Models, packageId: string): Promise<number> =>
-  ((await m.RefreshJob.findOne({ packageId }, { seq: 1 }).sort({ seq: -1 }).lean())?.seq ?? 0) + 1;
+/** The snapshot request a new job publishes (written with it): the job id is the request id. */
+const snapshotRequested = (job: RefreshJob, trace: TraceContext) =>
+  eventOf(MarketplaceEventType.SnapshotRequested, { requestId: job._id, packageId: job.packageId } satisfies SnapshotRequestedV1, {
+    id: `${job._id}:snapshot-requested`,
+    key: job.packageId,
+    time: job.acceptedAt,
+    ...trace,
+  });
 
-/** Inserts a job; null when another request took its number first. */
-async function insertJob(m: Models, j: RefreshJob): Promise<RefreshJob | null> {
-  try {
-    await m.RefreshJob.create(j);
-    return j;
-  } catch (err) {
-    if (isDuplicateKey(err)) return null;
-    throw err;
+/**
+ * The package's record with every job that exists recorded: a request that inserted its job and
+ * stopped before recording it (or jobs from before the record existed) are caught up here, by
+ * reading the next job number by `_id` until there is none.
+ */
+export async function packageRecord(deps: JobDeps, packageId: string): Promise<PackageRefreshes | null> {
+  const { jobs, packages } = deps.aggregates;
+  let record = await packages.get(packageId);
+  for (;;) {
+    const next = await jobs.get(jobIdFor(packageId, (record?.lastSeq ?? 0) + 1));
+    if (!next) return record;
+    record = (await packages.update(packageId, (p) => {
+      const recorded = recordJob(p, next);
+      return recorded && { state: recorded };
+    })).state;
   }
 }
 
 /**
- * Accepts a refresh request when the allowance allows it (see domain/allowance.ts), atomically on
- * any number of replicas: the decision is made on the package's job history and written as the
- * insert of the next job number, so of two requests deciding on the same history only one is
- * accepted; the other decides again on the new history (and is refused). The job number is read
- * before the history, so a decision can never rest on a history older than its number. A grant is used by
- * inserting its claim first: one request only can hold it.
+ * Inserts the job with its snapshot request (filed as in flight first, for the sweeper) and
+ * records it in its package's record; false when another request took its number first.
+ */
+async function insertJob(deps: JobDeps, job: RefreshJob, trace: TraceContext): Promise<boolean> {
+  await deps.store.claimKey(deps.models.JobInFlight.collection.collectionName, { _id: job._id, since: job.acceptedAt });
+  if (!(await deps.aggregates.jobs.insertOnce(job, [snapshotRequested(job, trace)]))) return false;
+  await deps.aggregates.packages.update(job.packageId, (p) => {
+    const recorded = recordJob(p, job);
+    return recorded && { state: recorded };
+  });
+  return true;
+}
+
+/**
+ * Accepts a refresh request when the allowance allows it (domain/allowance.ts), atomically on any
+ * number of replicas: the decision is made on the package's record of jobs 1..n and written as
+ * the insert of job n + 1 (a unique `_id`), so of two requests deciding on the same record only
+ * one is accepted; the other decides again on the record with that job in it (and is refused, or
+ * takes the next grant). A grant is used by the job that names it: the record marks it used.
  */
 export async function acceptRefresh(deps: JobDeps, packageId: string, requestedBy: string, now: Date, trace: TraceContext): Promise<RefreshJob> {
-  const m = deps.models;
-  const holder = randomUUID();
-  const taken = new Set<string>();
-  let grantId: string | null = null;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    // the number first: any job accepted after this read takes it (and this insert fails), any
-    // job accepted before it is seen by the reads the decision is made on
-    const seq = await nextSeq(m, packageId);
-    if (!grantId) {
-      const lastWeekly = await m.RefreshJob.findOne({ packageId, kind: 'weekly' }, { acceptedAt: 1 }).sort({ acceptedAt: -1 }).lean();
-      const grants = await m.RefreshGrant.find({ packageId, usedByJobId: null }, { _id: 1 }).sort({ grantedAt: 1 }).lean();
-      const d = decideRefresh(lastWeekly?.acceptedAt ?? null, grants.map((g) => g._id).filter((g) => !taken.has(g)), now);
-      if (d.kind === 'refused') throw new RefreshRefusedError(d.retryAfterSeconds, d.nextAvailableAt);
-      if (d.kind === 'grant') {
-        try {
-          await m.RefreshClaim.create({ _id: `grant:${d.grantId}`, claimedAt: now, holder, jobId: null });
-          grantId = d.grantId;
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err;
-          taken.add(d.grantId); // used by another request meanwhile
-          continue;
-        }
-      }
-    }
-    const job = await insertJob(m, newJob(packageId, seq, grantId ? 'grant' : 'weekly', { grantId, retryOf: null, requestedBy }, now, trace));
-    if (!job) continue;
-    if (grantId) {
-      await m.RefreshGrant.updateOne({ _id: grantId }, { $set: { usedByJobId: job._id, usedAt: now } });
-      await m.RefreshClaim.updateOne({ _id: `grant:${grantId}` }, { $set: { jobId: job._id } });
-    }
-    deps.kick();
-    return job;
+    const record = await packageRecord(deps, packageId);
+    const d = decideRefresh(record?.lastWeeklyAcceptedAt ?? null, unusedGrantIds(record), now);
+    if (d.kind === 'refused') throw new RefreshRefusedError(d.retryAfterSeconds, d.nextAvailableAt);
+    const job = newJob(packageId, (record?.lastSeq ?? 0) + 1, d.kind, { grantId: d.kind === 'grant' ? d.grantId : null, retryOf: null, requestedBy }, now);
+    if (await insertJob(deps, job, trace)) return job;
   }
   throw new RetryableError(`too many concurrent refresh requests for package ${packageId}`);
 }
 
 /**
  * Runs an incomplete job again as a new job (kind `retry`) that uses no allowance; each incomplete
- * job can be retried once (its claim is a unique insert).
+ * job can be retried once (its claim is a unique key).
  */
 export async function acceptRetry(deps: JobDeps, jobId: string, requestedBy: string, now: Date, trace: TraceContext): Promise<RefreshJob | null> {
-  const m = deps.models;
-  const of = await m.RefreshJob.findById(jobId, { outbox: 0 }).lean();
+  const of = await deps.aggregates.jobs.get(jobId);
   if (!of) return null;
   if (of.state !== 'incomplete') throw new ConflictError(`Only an incomplete refresh can be retried; ${jobId} is ${of.state}`);
-  try {
-    await m.RefreshClaim.create({ _id: `retry:${jobId}`, claimedAt: now, holder: randomUUID(), jobId: null });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
+  if (!(await deps.store.claimKey(RETRY_CLAIMS, { _id: `retry:${jobId}`, claimedAt: now, holder: randomUUID() }))) {
     throw new ConflictError(`${jobId} has been retried already${of.retriedBy ? ` (${of.retriedBy})` : ''}`);
   }
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const job = await insertJob(m, newJob(of.packageId, await nextSeq(m, of.packageId), 'retry', { grantId: null, retryOf: jobId, requestedBy }, now, trace));
-    if (!job) continue;
-    await m.RefreshJob.updateOne({ _id: jobId }, { $set: { retriedBy: job._id } });
-    await m.RefreshClaim.updateOne({ _id: `retry:${jobId}` }, { $set: { jobId: job._id } });
-    deps.kick();
+    const record = await packageRecord(deps, of.packageId);
+    const job = newJob(of.packageId, (record?.lastSeq ?? 0) + 1, 'retry', { grantId: null, retryOf: jobId, requestedBy }, now);
+    if (!(await insertJob(deps, job, trace))) continue;
+    await deps.aggregates.jobs.update(jobId, (j) => (j && !j.retriedBy ? { state: { ...j, retriedBy: job._id } } : null));
     return job;
   }
   throw new RetryableError(`too many concurrent refresh requests for package ${of.packageId}`);
