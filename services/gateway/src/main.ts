@@ -2,6 +2,7 @@ import { allRoutes, openApiDocument } from '@lma/api';
 import { createServer } from 'node:http';
 import { closeServer, connectMongo, createBaseApp, createLogger, ensureIndexes, onShutdown, pingMongo, problemMiddleware, systemClock } from '@lma/core';
 import { runMain } from '@lma/service';
+import { queryGuardPlugin, type QueryGuardMode } from '@lma/store/dist/queries';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { createAuthenticator } from './api/authenticate';
 import { createProxy } from './api/proxy';
@@ -10,6 +11,7 @@ import { readConfig } from './config';
 import { RateLimiter } from './domain/rateLimiter';
 import { createApiKeyStore } from './infra/apiKeyStore';
 import { models, registerModels } from './infra/models';
+import { gatewayQueries } from './infra/queries';
 
 // Not createRuntime: that one connects Kafka (publisher, topics, readiness), and the gateway
 // neither produces nor consumes. It has a database (API keys), an HTTP server and metrics.
@@ -17,6 +19,8 @@ runMain('gateway', async () => {
   const config = readConfig();
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const db = await connectMongo(config.MONGODB_URI, `${config.MONGODB_DB_PREFIX}_gateway`, logger);
+  // the guard every runtime has (createRuntime): a query other than by _id must be declared
+  db.plugin(queryGuardPlugin(gatewayQueries, (process.env['LMA_QUERY_GUARD'] as QueryGuardMode | undefined) ?? 'warn', logger));
   registerModels(db);
   await ensureIndexes(db);
 

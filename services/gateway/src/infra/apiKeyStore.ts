@@ -112,7 +112,8 @@ export function createApiKeyStore(deps: { models: Models; clock: Clock; cacheTtl
 
     async list(limit: number, cursor: string | undefined) {
       const { filter, sort } = keysetPage({}, '_id', 1, cursor);
-      const docs = await ApiKey.find(filter, NO_SECRET).sort(sort).limit(limit + 1).lean();
+      // a page of the keys by `_id` (queries.ts); the first one from the first key
+      const docs = await ApiKey.find(cursor ? filter : { _id: { $exists: true } }, NO_SECRET).sort(sort).limit(limit + 1).lean();
       const page = pageFrom(docs, limit, (d) => d._id);
       return { items: page.items.map(view), nextCursor: page.nextCursor };
     },
