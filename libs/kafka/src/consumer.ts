@@ -1,24 +1,11 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { ZodError } from 'zod';
 import { context, trace, type Context, type Span } from '@opentelemetry/api';
-import {
-  CommandType,
-  InvalidEventError,
-  LeadEventType,
-  LicenseEventType,
-  MarketplaceEventType,
-  NotificationInputType,
-  RefreshCommandType,
-  RefreshReplyType,
-  ReplyType,
-  decodeCloudEvent,
-  dlqTopic,
-  headerString,
-  type CloudEvent,
-} from '@lma/contracts';
+import { InvalidEventError, KNOWN_EVENT_TYPES, decodeCloudEvent, dlqTopic, headerString, type CloudEvent } from '@lma/contracts';
 import { LmaError, isTransient, sleep, type Logger } from '@lma/core';
 import type { Inbox } from './inbox';
 import { topicNames, type TopicNames } from './client';
+import { createOffsetWatermark, groupByKey, runKeyGroups } from './keyed-batch';
 import { contextFromHeaders, failSpan, messagingAttributes, startConsumerSpan, startProducerSpan, traceIdsOf } from './tracing';
 
 export interface HandlerContext {
@@ -27,7 +14,10 @@ export interface HandlerContext {
   offset: string;
   attempt: number;
   logger: Logger;
-  /** Tells the group this consumer is alive: call it now and then in a handler that runs long. */
+  /**
+   * Tells the group this consumer is alive. The consumer does so by itself while records run; a
+   * handler that keeps the event loop busy for long (a large synchronous loop) calls it now and then.
+   */
   heartbeat: () => Promise<void>;
 }
 
@@ -61,7 +51,10 @@ export interface ConsumerMetrics {
   /** Duration of one handler attempt, successful or not. */
   handlerDuration(labels: RecordLabels, seconds: number): void;
   deadLettered(labels: RecordLabels & { reason: DeadLetterClass }): void;
-  /** Records behind the high watermark on a partition, after the record at `offset` finished. */
+  /**
+   * Records of a partition from its first unfinished one up to the high watermark of its last
+   * fetch: set when a batch starts, and each time the offset that may be committed moves.
+   */
   lag(labels: { topic: string; partition: string; group: string }, records: number): void;
 }
 
@@ -77,6 +70,12 @@ export interface ConsumerOptions {
   maxAttempts?: number;
   backoff?: { initialMs: number; maxMs: number };
   partitionsConsumedConcurrently?: number;
+  /**
+   * Records of one partition's batch handled at once, each of a different key (records of one key,
+   * and records without a key, run one after another, in offset order). 16 by default; up to
+   * `partitionsConsumedConcurrently` batches run at once.
+   */
+  concurrency?: number;
   fromBeginning?: boolean;
   /**
    * The group is this process's alone (a read model's: its offsets mean nothing to the next
@@ -89,7 +88,7 @@ export interface ConsumerOptions {
 }
 
 export interface RunningConsumer {
-  /** Stops fetching, lets the in-flight record finish, commits what finished, disconnects. */
+  /** Stops fetching, lets the in-flight records finish, commits what finished, disconnects. */
   stop(): Promise<void>;
   isRunning(): boolean;
 }
@@ -118,26 +117,28 @@ function isPermanent(err: unknown): boolean {
 class StopRequested extends Error {}
 
 /**
- * Event types defined in @lma/contracts: the only values of a record's `type` metric label, so
- * a producer sending made-up `ce_type`s cannot create new time series (they count as `unknown`).
+ * The known event types are the only values of a record's `type` metric label, so a producer
+ * sending made-up `ce_type`s cannot create new time series (they count as `unknown`).
  */
-const KNOWN_TYPES: ReadonlySet<string> = new Set(
-  [CommandType, ReplyType, LeadEventType, LicenseEventType, MarketplaceEventType, NotificationInputType, RefreshCommandType, RefreshReplyType].flatMap((t) => Object.values(t) as string[]),
-);
-
 export function metricType(type: string | undefined): string {
-  return type !== undefined && KNOWN_TYPES.has(type) ? type : 'unknown';
+  return type !== undefined && KNOWN_EVENT_TYPES.has(type) ? type : 'unknown';
 }
+
+const AUTO_COMMIT_INTERVAL_MS = 500;
 
 /**
  * Consumes with awaited handlers; a record's offset is resolved only after its handler finished
- * (or after it was dead-lettered), so nothing unfinished is ever committed.
+ * (or after it was dead-lettered) and so did every earlier record of its partition, so nothing
+ * unfinished is ever committed. Within a partition's batch, records of different keys run at once
+ * (`concurrency`), records of one key in order: topics are keyed so that order matters only per key.
  * Transient failures retry with backoff for as long as they last; permanent ones go to
  * `<topic>.dlq` with the original key, value and headers plus the reason.
  */
 export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsumer> {
   const { kafka, groupId, topics, logger, handle, inbox, metrics } = opts;
   const maxAttempts = opts.maxAttempts ?? 5;
+  const concurrency = opts.concurrency ?? 16;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`consumer ${groupId}: concurrency must be a whole number of at least 1, not ${concurrency}`);
   const backoff = opts.backoff ?? { initialMs: 100, maxMs: 5_000 };
   const names = opts.topicNames ?? topicNames();
   const log = logger.child({ consumer: groupId });
@@ -198,7 +199,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
    * (a new trace when it has none); the handler, its database calls and what it publishes are
    * children of that span.
    */
-  async function processTraced(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+  async function processTraced(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, halted: () => boolean) {
     const span = startConsumerSpan(
       topic,
       contextFromHeaders(message.headers),
@@ -214,7 +215,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     );
     const ctx = trace.setSpan(context.active(), span);
     try {
-      await context.with(ctx, () => processOne(topic, partition, message, heartbeat, span, ctx));
+      await context.with(ctx, () => processOne(topic, partition, message, heartbeat, halted, span, ctx));
     } catch (err) {
       if (!(err instanceof StopRequested)) failSpan(span, err);
       throw err;
@@ -223,7 +224,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     }
   }
 
-  async function processOne(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, span: Span, ctx: Context) {
+  async function processOne(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, halted: () => boolean, span: Span, ctx: Context) {
     let event: CloudEvent<unknown>;
     try {
       event = decodeCloudEvent(message);
@@ -268,37 +269,66 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
           return;
         }
         span.addEvent('retry', { attempt, 'exception.message': err instanceof Error ? err.message : String(err) });
-        if (stopping) throw new StopRequested();
+        if (halted()) throw new StopRequested();
         metrics?.retried(labels);
         const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** (attempt - 1));
         eventLog.warn({ err, attempt, delay, transient }, 'handler failed: retrying');
         await sleep(delay);
-        await heartbeat();
+        if (halted()) throw new StopRequested();
       }
     }
   }
 
   await consumer.run({
     autoCommit: true,
-    autoCommitInterval: 500,
+    autoCommitInterval: AUTO_COMMIT_INTERVAL_MS,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 3,
     eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) => {
-      for (const message of batch.messages) {
-        if (!isRunning() || isStale() || stopping) break;
-        try {
-          await processTraced(names.logical(batch.topic), batch.partition, message, heartbeat);
-        } catch (err) {
-          if (err instanceof StopRequested) break;
-          throw err;
-        }
-        resolveOffset(message.offset);
-        metrics?.lag(
-          { topic: names.logical(batch.topic), partition: String(batch.partition), group: groupId },
-          Math.max(0, Number(batch.highWatermark) - Number(message.offset) - 1),
+      const topic = names.logical(batch.topic);
+      const lagLabels = { topic, partition: String(batch.partition), group: groupId };
+      const highWatermark = Number(batch.highWatermark);
+      // set before anything runs, so a partition stuck on its first record shows its backlog
+      // rather than what the previous batch left behind
+      metrics?.lag(lagLabels, Math.max(0, highWatermark - Number(batch.messages[0]!.offset)));
+      const watermark = createOffsetWatermark(batch.messages.map((m) => m.offset));
+      // kafkajs heartbeats and commits only when called (each call is a no-op until its interval
+      // has passed): without this, slow or retrying records could outlast the session timeout,
+      // and records finished ahead of a retrying one would stay uncommitted as long as it retries
+      let tick: Promise<void> | undefined;
+      let tickFailure: { err: unknown } | undefined;
+      const ticking = setInterval(() => {
+        tick ??= Promise.all([heartbeat(), commitOffsetsIfNecessary()])
+          .then(
+            () => undefined,
+            (err: unknown) => void (tickFailure ??= { err }),
+          )
+          .finally(() => (tick = undefined));
+      }, AUTO_COMMIT_INTERVAL_MS);
+      try {
+        await runKeyGroups(
+          groupByKey(batch.messages),
+          concurrency,
+          async (message, halted) => {
+            try {
+              await processTraced(topic, batch.partition, message, heartbeat, halted);
+            } catch (err) {
+              if (err instanceof StopRequested) return;
+              throw err;
+            }
+            const resolved = watermark.finish(message.offset);
+            if (resolved === undefined) return;
+            resolveOffset(resolved);
+            metrics?.lag(lagLabels, Math.max(0, highWatermark - Number(resolved) - 1));
+          },
+          // a failed heartbeat (a rebalance) or commit ends the batch like a failed record
+          () => stopping || !isRunning() || isStale() || tickFailure !== undefined,
         );
-        await commitOffsetsIfNecessary();
+      } finally {
+        clearInterval(ticking);
+        await tick;
       }
+      if (tickFailure) throw tickFailure.err;
     },
   });
   running = true;
