@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { examplePackageInstalled } from '@lma/contracts';
-import { accountIdFor, contactIdFor, leadIdFor, mayWithdraw, newLead, openKeyFor, planConversion, type Lead } from '../src/domain/lead';
+import {
+  accountIdFor,
+  contactIdFor,
+  contactWithEmail,
+  convertedLead,
+  holdsOpenKey,
+  leadIdFor,
+  mayWithdraw,
+  newLead,
+  openKeyFor,
+  openLeadKeyOf,
+  pendingInsertOf,
+  planConversion,
+  withdrawnLead,
+  type Lead,
+} from '../src/domain/lead';
 import { applyRoutingChange, applyTeamMemberPatch, leadManagerProblem, type TeamMember } from '../src/domain/team';
 
 const now = new Date('2026-02-01T10:15:05Z');
@@ -68,6 +83,63 @@ describe('mayWithdraw', () => {
   });
 });
 
+describe('withdrawnLead', () => {
+  const open = newLead(cmd, 'lm-ada', now);
+  it('given the lead this saga created, when withdrawn, then it is Withdrawn with the reason and stops holding its open-lead key', () => {
+    expect(withdrawnLead(open, 'onb:evt-1', 'license failed', later)).toEqual({
+      ...open,
+      status: 'Withdrawn',
+      withdrawnAt: later,
+      withdrawnReason: 'license failed',
+      openKey: open._id,
+      updatedAt: later,
+    });
+  });
+  it('given a lead another saga created, or none, when withdrawn, then nothing changes', () => {
+    expect(withdrawnLead(open, 'onb:evt-2', 'license failed', later)).toBeNull();
+    expect(withdrawnLead(null, 'onb:evt-1', 'license failed', later)).toBeNull();
+  });
+});
+
+describe('open-lead key', () => {
+  const open = newLead(cmd, 'lm-ada', now);
+  const key = openKeyFor('ada@example.com', 'Analytical Engines');
+
+  it('given a new lead, when its key is made, then the key is its email and company, held by it, carrying the insert', () => {
+    const events = [{ topic: 't', id: 'e1', source: 's', type: 'x', time: now.toISOString(), key: null, data: {} }];
+    const k = openLeadKeyOf({ lead: open, events });
+    expect(k).toEqual({ _id: key, holder: open._id, pending: { lead: open, events } });
+    expect(pendingInsertOf(k)).toEqual({ lead: open, events });
+  });
+
+  it('given a key released or held by another lead than the one it carries, when asked what insert it waits for, then none', () => {
+    const pending = { lead: open, events: [] };
+    expect(pendingInsertOf({ _id: key, holder: null, pending })).toBeNull();
+    expect(pendingInsertOf({ _id: key, holder: 'lead_other', pending })).toBeNull();
+    expect(pendingInsertOf({ _id: key, holder: open._id })).toBeNull();
+    expect(pendingInsertOf(null)).toBeNull();
+  });
+
+  it('given leads, when checked against the key, then only an Open lead with that email and company (case aside) holds it', () => {
+    expect(holdsOpenKey(open, key)).toBe(true);
+    expect(holdsOpenKey({ ...open, email: 'ADA@example.com', company: 'analytical engines' }, key)).toBe(true);
+    expect(holdsOpenKey({ ...open, status: 'Converted' }, key)).toBe(false);
+    expect(holdsOpenKey({ ...open, company: 'Other Co' }, key)).toBe(false);
+    expect(holdsOpenKey(null, key)).toBe(false);
+  });
+});
+
+describe('contactWithEmail', () => {
+  const contact = (id: string, email: string) => ({ _id: id, email });
+  it('given the contacts listed under an email, when matched, then the first by id that still has it (never-written ones skipped)', () => {
+    const listed = [contact('contact_b', 'ada@example.com'), null, contact('contact_a', 'Ada@Example.com'), contact('contact_0', 'other@example.com')];
+    expect(contactWithEmail(listed, 'ADA@example.com ')).toEqual(contact('contact_a', 'Ada@Example.com'));
+  });
+  it('given nothing listed, when matched, then no contact', () => {
+    expect(contactWithEmail([null], 'ada@example.com')).toBeNull();
+  });
+});
+
 describe('planConversion', () => {
   const open: Lead = newLead(cmd, 'lm-ada', now);
 
@@ -100,6 +172,26 @@ describe('planConversion', () => {
 
   it('given a requested account name, when converted, then the new account has that name', () => {
     expect(planConversion(open, { kind: 'new-account', name: 'AE Holdings' }, later)).toMatchObject({ ok: true, account: { name: 'AE Holdings' } });
+  });
+
+  it('given an open lead and the contact its conversion ended with, when written, then it is Converted and linked to that contact and its account', () => {
+    const plan = planConversion(open, { kind: 'new-account' }, later);
+    if (!plan.ok) throw new Error('expected a plan');
+    const earlier = { _id: contactIdFor(open._id), accountId: 'account_of_an_interrupted_conversion' };
+    expect(convertedLead(open, plan.set, earlier)).toMatchObject({
+      status: 'Converted',
+      convertedAccountId: 'account_of_an_interrupted_conversion',
+      convertedContactId: earlier._id,
+      convertedAt: later,
+      openKey: open._id,
+    });
+  });
+
+  it('given a lead withdrawn or converted meanwhile, when the conversion is written, then nothing is', () => {
+    const plan = planConversion(open, { kind: 'new-account' }, later);
+    if (!plan.ok) throw new Error('expected a plan');
+    expect(convertedLead({ ...open, status: 'Withdrawn' }, plan.set, plan.contact)).toBeNull();
+    expect(convertedLead({ ...open, status: 'Converted' }, plan.set, plan.contact)).toBeNull();
   });
 
   it.each(['Converted', 'Withdrawn'] as const)('given a %s lead, when converted, then it is refused with the reason', (status) => {

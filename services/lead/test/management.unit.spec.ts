@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { leadApi, parseRoute } from '@lma/api';
-import type { LicenseV1 } from '@lma/contracts';
+import { ReplyType, type LicenseV1 } from '@lma/contracts';
 import { auditEntryId, isRecorded } from '../src/domain/audit';
-import { groupLicenses, isNewer, licenseCopy } from '../src/domain/licenses';
-import { applyTeamMemberPatch, effectivePermissions, hasLicenseAccess, leadManagerRejection, type TeamMember } from '../src/domain/team';
+import { answeredCommand } from '../src/domain/commands';
+import { groupLicenses, isNewer, licenseCopy, linkChanges, linksOf } from '../src/domain/licenses';
+import {
+  TEAM_EMAIL_CLAIM_GRACE_MS,
+  applyTeamMemberPatch,
+  effectivePermissions,
+  hasLicenseAccess,
+  holdsEmail,
+  isStaleTeamEmail,
+  leadManagerRejection,
+  teamEmailKey,
+  type TeamMember,
+} from '../src/domain/team';
 
 const now = new Date('2026-02-01T10:15:05Z');
+const later = new Date('2026-02-03T09:00:00Z');
 const member = (over: Partial<TeamMember> = {}): TeamMember => ({
   _id: 'lm-ada',
   name: 'Ada',
@@ -107,6 +119,70 @@ describe('license read model', () => {
       expect.objectContaining({ licenseId: 'b' }),
     ]);
     expect([...byLead.keys()]).toEqual(['lead_1']);
+  });
+});
+
+describe('license links (the licenses of a lead, account or contact, by _id)', () => {
+  it('given a license linked to a lead only, when listed, then it belongs under that lead', () => {
+    expect(linksOf(licenseCopy(license({ accountId: null, contactId: null }), false, now))).toEqual(['leadId:lead_1']);
+  });
+
+  it('given a deleted license, or none, when listed, then it belongs nowhere', () => {
+    expect(linksOf(licenseCopy(license(), true, now))).toEqual([]);
+    expect(linksOf(null)).toEqual([]);
+  });
+
+  it('given a lead converted into an account and contact, when its license follows, then it is added under all three and removed from none', () => {
+    const before = licenseCopy(license({ accountId: null, contactId: null }), false, now);
+    const after = licenseCopy(license({ accountId: 'account_1', contactId: 'contact_1', revision: 4 }), false, now);
+    expect(linkChanges(before, after)).toEqual({ add: ['leadId:lead_1', 'accountId:account_1', 'contactId:contact_1'], remove: [] });
+  });
+
+  it('given a license moved to another contact or deleted, when it changes, then it is removed from the owners it left', () => {
+    const before = licenseCopy(license({ accountId: 'account_1', contactId: 'contact_1' }), false, now);
+    expect(linkChanges(before, licenseCopy(license({ accountId: 'account_1', contactId: 'contact_2' }), false, now))).toEqual({
+      add: ['leadId:lead_1', 'accountId:account_1', 'contactId:contact_2'],
+      remove: ['contactId:contact_1'],
+    });
+    expect(linkChanges(before, licenseCopy(license({ accountId: 'account_1', contactId: 'contact_1' }), true, now))).toEqual({
+      add: [],
+      remove: ['leadId:lead_1', 'accountId:account_1', 'contactId:contact_1'],
+    });
+  });
+});
+
+describe('answered commands', () => {
+  it('given a command answered for the first time, when recorded, then one answer; when answered again, then two, with the latest reply', () => {
+    const first = answeredCommand(null, { commandId: 'onb:1:resolve-lead:1', sagaId: 'onb:1' }, ReplyType.LeadResolutionParked, now);
+    expect(first).toEqual({ _id: 'onb:1:resolve-lead:1', sagaId: 'onb:1', replyType: ReplyType.LeadResolutionParked, answers: 1, answeredAt: now });
+    expect(answeredCommand(first, { commandId: 'onb:1:resolve-lead:1', sagaId: 'onb:1' }, ReplyType.LeadResolved, later)).toMatchObject({
+      replyType: ReplyType.LeadResolved,
+      answers: 2,
+      answeredAt: later,
+    });
+  });
+});
+
+describe('team member emails', () => {
+  it('given emails differing in case and spaces, when keyed, then one key; a member holds it only while they have that email', () => {
+    expect(teamEmailKey(' Ada@Vendor.example')).toBe('ada@vendor.example');
+    expect(holdsEmail(member(), 'ada@vendor.example')).toBe(true);
+    expect(holdsEmail(member({ email: 'ada.king@vendor.example' }), 'ada@vendor.example')).toBe(false);
+    expect(holdsEmail(null, 'ada@vendor.example')).toBe(false);
+  });
+
+  it('given an email taken by a member who does not have it, when another asks for it, then it is theirs only once a change under way would have been written', () => {
+    const key = { _id: 'ada@vendor.example', holder: 'lm-ada', at: now };
+    const justAfter = new Date(now.getTime() + 1_000);
+    const muchLater = new Date(now.getTime() + TEAM_EMAIL_CLAIM_GRACE_MS + 1);
+    // the member is being created or changed right now
+    expect(isStaleTeamEmail(key, null, justAfter)).toBe(false);
+    expect(isStaleTeamEmail(key, member({ email: 'old@vendor.example' }), justAfter)).toBe(false);
+    // never written, or changed away from it since
+    expect(isStaleTeamEmail(key, null, muchLater)).toBe(true);
+    expect(isStaleTeamEmail(key, member({ email: 'ada.king@vendor.example' }), muchLater)).toBe(true);
+    // the member has it: never stale
+    expect(isStaleTeamEmail(key, member(), muchLater)).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Installer } from '@lma/contracts';
+import type { Installer, TopicEvent } from '@lma/contracts';
+import type { HeldKey } from './keys';
 
 /** Owner of leads whose package has no lead manager: LMA itself. */
 export const LMA_OWNER_ID = 'lma';
@@ -26,9 +27,8 @@ export interface Lead {
   orgName: string;
   createdBySagaId: string;
   /**
-   * `openKeyFor(email, company)` while the lead is Open, its own id afterwards. A unique index on
-   * it makes "one open lead per email and company" an insert that only one writer can win, on
-   * every replica (a query-then-insert could not).
+   * `openKeyFor(email, company)` while the lead is Open, its own id afterwards: the open-lead key
+   * (`OpenLeadKey`) it holds while Open.
    */
   openKey: string;
   convertedAccountId: string | null;
@@ -121,18 +121,63 @@ export function mayWithdraw(lead: Pick<Lead, 'createdBySagaId' | 'status'> | nul
   return lead !== null && lead.createdBySagaId === sagaId && lead.status === 'Open';
 }
 
+/** The lead withdrawn by the saga that created it; null when that saga may not (see mayWithdraw). */
+export function withdrawnLead(lead: Lead | null, sagaId: string, reason: string, now: Date): Lead | null {
+  if (!lead || !mayWithdraw(lead, sagaId)) return null;
+  return { ...lead, status: 'Withdrawn', withdrawnAt: now, withdrawnReason: reason, openKey: lead._id, updatedAt: now };
+}
+
+/**
+ * "One Open lead per email and company": the key document `_id` = `openKeyFor(email, company)`,
+ * taken before the lead is inserted and let go when it is withdrawn or converted. It carries the
+ * lead as decided, with its events, until the lead exists: whoever finds the key before the lead
+ * (a concurrent install, a redelivery after a crash) finishes that insert instead of waiting.
+ */
+export interface OpenLeadKey extends HeldKey {
+  pending?: PendingLead | null;
+}
+export interface PendingLead {
+  lead: Lead;
+  events: TopicEvent[];
+}
+
+export const openLeadKeyOf = (pending: PendingLead): OpenLeadKey => ({ _id: pending.lead.openKey, holder: pending.lead._id, pending });
+
+/** Whether `lead` is the Open lead of `key` (a key pointing at anything else is stale). */
+export const holdsOpenKey = (lead: Pick<Lead, 'status' | 'email' | 'company'> | null, key: string): boolean =>
+  lead !== null && lead.status === 'Open' && openKeyFor(lead.email, lead.company) === key;
+
+/** The insert a key still waits for: its holder's lead as decided, if the key carries it. */
+export const pendingInsertOf = (key: OpenLeadKey | null): PendingLead | null =>
+  key?.holder && key.pending?.lead._id === key.holder ? key.pending : null;
+
+/** The contacts with one email: the key document `_id` = the normalized email (a KeySet of contact ids). */
+export const contactEmailKey = (email: string): string => normalizeEmail(email);
+
+/** The contact a duplicate rule matches: of those listed under the email that still have it, the first by id. */
+export function contactWithEmail<C extends Pick<Contact, '_id' | 'email'>>(listed: (C | null)[], email: string): C | null {
+  const key = normalizeEmail(email);
+  const matching = listed.filter((c): c is C => c !== null && normalizeEmail(c.email) === key);
+  return matching.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))[0] ?? null;
+}
+
 export type ConversionTarget = { kind: 'existing-account'; account: Account } | { kind: 'new-account'; name?: string | undefined };
 
 export type ConversionPlan =
   | { ok: false; reason: string }
   | { ok: true; account: Account; newAccount: boolean; contact: Contact; set: Pick<Lead, 'status' | 'convertedAccountId' | 'convertedContactId' | 'convertedAt' | 'openKey' | 'updatedAt'> };
 
+/** Why a lead cannot be converted (only an Open one can), or null. */
+export const conversionRefusal = (lead: Pick<Lead, '_id' | 'status'>): string | null =>
+  lead.status === 'Open' ? null : `Lead ${lead._id} is ${lead.status}; only an Open lead can be converted`;
+
 /**
  * Converting an open lead: a contact from its person fields, in an existing account or a new one
  * named after the company (or as asked). The lead keeps its name and stops being open.
  */
 export function planConversion(lead: Lead, target: ConversionTarget, now: Date): ConversionPlan {
-  if (lead.status !== 'Open') return { ok: false, reason: `Lead ${lead._id} is ${lead.status}; only an Open lead can be converted` };
+  const refusal = conversionRefusal(lead);
+  if (refusal) return { ok: false, reason: refusal };
   const account: Account =
     target.kind === 'existing-account'
       ? target.account
@@ -157,4 +202,14 @@ export function planConversion(lead: Lead, target: ConversionTarget, now: Date):
     contact,
     set: { status: 'Converted', convertedAccountId: account._id, convertedContactId: contact._id, convertedAt: now, openKey: lead._id, updatedAt: now },
   };
+}
+
+/**
+ * The lead as its conversion writes it, linked to the contact the conversion ended with (a
+ * conversion interrupted earlier may have made it, in its account); null when the lead is no
+ * longer Open (withdrawn or converted meanwhile: the conversion loses).
+ */
+export function convertedLead(current: Lead, set: Extract<ConversionPlan, { ok: true }>['set'], contact: Pick<Contact, '_id' | 'accountId'>): Lead | null {
+  if (current.status !== 'Open') return null;
+  return { ...current, ...set, convertedAccountId: contact.accountId, convertedContactId: contact._id };
 }

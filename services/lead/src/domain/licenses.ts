@@ -68,6 +68,33 @@ export const licenseSummary = (l: LicenseCopy): LicenseSummary => ({
   expiresOn: l.expiresOn,
 });
 
+/** The fields of a license that link it to a lead, an account or a contact. */
+export type LicenseOwnerField = 'leadId' | 'accountId' | 'contactId';
+export const LICENSE_OWNER_FIELDS: readonly LicenseOwnerField[] = ['leadId', 'accountId', 'contactId'];
+
+/**
+ * The key document listing the licenses linked to one lead, account or contact (a KeySet of
+ * license ids), so that they are read by `_id`: `leadId:lead_…`, `accountId:account_…`, `contactId:contact_…`.
+ */
+export const licenseLinksId = (field: LicenseOwnerField, ownerId: string): string => `${field}:${ownerId}`;
+
+/** The link documents a copy belongs in: one per owner it is linked to, none once it is deleted. */
+export function linksOf(copy: Pick<LicenseCopy, LicenseOwnerField | 'deleted'> | null): string[] {
+  if (!copy || copy.deleted) return [];
+  return LICENSE_OWNER_FIELDS.flatMap((f) => (copy[f] ? [licenseLinksId(f, copy[f])] : []));
+}
+
+/**
+ * How a new copy changes the link documents: it is listed under each of its owners before it is
+ * written (every one, so a link a crash left out is repaired), and taken off those it left after
+ * it is written. In between, and after a crash, a link may list a license that is no longer the
+ * owner's: readers check each listed copy (`groupLicenses` groups by the copy's own fields).
+ */
+export function linkChanges(previous: LicenseCopy | null, next: LicenseCopy): { add: string[]; remove: string[] } {
+  const add = linksOf(next);
+  return { add, remove: linksOf(previous).filter((l) => !add.includes(l)) };
+}
+
 /** Summaries per owner id (lead, account or contact), ordered by license name. */
 export function groupLicenses(copies: LicenseCopy[], ownerOf: (l: LicenseCopy) => string | null): Map<string, LicenseSummary[]> {
   const byOwner = new Map<string, LicenseSummary[]>();

@@ -1,6 +1,7 @@
 import type { Permission } from '@lma/api';
 import type { ParkReason } from '@lma/contracts';
-import { LMA_OWNER_ID } from './lead';
+import type { HeldKey } from './keys';
+import { LMA_OWNER_ID, normalizeEmail } from './lead';
 
 export const ROLES = ['lead-manager', 'sales-rep', 'retention-specialist', 'license-manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -85,6 +86,32 @@ export function applyTeamMemberPatch(current: TeamMember, patch: TeamMemberPatch
     next.roles.join(',') !== current.roles.join(',') ||
     (next.permissions ?? null)?.join(',') !== (current.permissions ?? null)?.join(',');
   return changed ? { next: { ...next, revision: current.revision + 1, updatedAt: now }, changed, activeChanged: next.active !== current.active } : { next: current, changed, activeChanged: false };
+}
+
+/** A team member's email is theirs alone: the key document `_id` = the normalized email, its holder the member's id. */
+export interface TeamEmailKey extends HeldKey {
+  /** When the holder took it. */
+  at: Date;
+}
+export const teamEmailKey = (email: string): string => normalizeEmail(email);
+
+/** Whether `member` has the email of `key`. */
+export const holdsEmail = (member: Pick<TeamMember, 'email'> | null, key: string): boolean => member !== null && teamEmailKey(member.email) === key;
+
+/**
+ * How long a taken email may wait for its member's write: the key is taken before the member is
+ * created or changed, so for that long a holder without the email is a change under way, not a
+ * stale key. Far longer than a request takes.
+ */
+export const TEAM_EMAIL_CLAIM_GRACE_MS = 60_000;
+
+/**
+ * Whether someone else may take the email `key` names over: its holder does not have that email
+ * (never written, or changed to another since) and has not for longer than a change under way
+ * would take.
+ */
+export function isStaleTeamEmail(key: TeamEmailKey, holder: Pick<TeamMember, 'email'> | null, now: Date): boolean {
+  return !holdsEmail(holder, key._id) && now.getTime() - new Date(key.at).getTime() > TEAM_EMAIL_CLAIM_GRACE_MS;
 }
 
 /** Why a team member cannot own new leads, or null when they can. */
