@@ -64,10 +64,7 @@ export function startScanner(deps: LicenseHandlerDeps & { intervalMs: number; ow
       known.set(day, done);
       const todo = due.filter((d) => !done.has(d.marker));
       if (!todo.length) continue;
-      const r = await scanDay(
-        day,
-        todo.map((d) => d.rule),
-      );
+      const r = await scanDay(day, todo.map((d) => d.rule));
       result.licenses += r.licenses;
       result.created += r.created;
       const marked = await a.dayScans.update(day, (current) => {
