@@ -4,7 +4,7 @@ export const CHECK_REASONS = ['not-installed', 'uninstalled', 'org-locked', 'sus
 export type CheckReason = (typeof CHECK_REASONS)[number];
 
 /** What a license check needs of a license (the read model keeps exactly this in memory). */
-export type CheckState = Pick<License, '_id' | 'licenseName' | 'status' | 'seats' | 'expiresOn' | 'orgLocked' | 'revision'> & { deleted: boolean };
+export type CheckState = Pick<License, '_id' | 'licenseName' | 'status' | 'seats' | 'expiresOn' | 'orgLocked' | 'revision' | 'seatEpoch' | 'seatWrite'> & { deleted: boolean };
 
 export interface CheckAnswer {
   licensed: boolean;
@@ -24,6 +24,8 @@ export const checkStateOf = (l: License): CheckState => ({
   expiresOn: l.expiresOn,
   orgLocked: l.orgLocked,
   revision: l.revision,
+  seatEpoch: l.seatEpoch ?? 0,
+  seatWrite: l.seatWrite ?? null,
   deleted: l.deletedAt !== null,
 });
 

@@ -1,4 +1,6 @@
 import type { DefaultLicense, LicenseStatus, LicenseV1, PackageInstalledV1 } from '@lma/contracts';
+import type { LicenseAuditEntry } from './audit';
+import type { SeatWrite } from './seats';
 
 /** A license as stored; `licenseNumber` is null only between insert and name assignment. */
 export interface License {
@@ -40,6 +42,19 @@ export interface License {
   appliedEventIds: string[];
   /** Set once the license has been Active (created Active included): it can never go back to Trial. */
   everActive?: boolean;
+  /**
+   * Bumped whenever the seat assignments are reset (an uninstall, a reinstall): a seat record of
+   * an earlier epoch holds no seat (domain/seats.ts). Absent: 0.
+   */
+  seatEpoch?: number;
+  /** The users holding a seat in the current epoch, kept by each seat change. Absent: usedLicenses. */
+  seatsAssigned?: number;
+  /** Seat changes made so far: the number of the last seat write. Absent: 0. */
+  seatSeq?: number;
+  /** The last seat change, written to its seat record right after the license (domain/seats.ts). */
+  seatWrite?: SeatWrite | null;
+  /** The audit entry of the latest published change, stored in license_audit right after the license (domain/audit.ts). */
+  lastAudit?: LicenseAuditEntry | null;
 }
 
 export interface PackageDefaults {
@@ -112,6 +127,11 @@ export function newLicense(
     versionAt: install.installedAt,
     appliedEventIds: [],
     everActive: defaults.defaultLicense.status === 'Active',
+    seatEpoch: 0,
+    seatsAssigned: 0,
+    seatSeq: 0,
+    seatWrite: null,
+    lastAudit: null,
   };
 }
 

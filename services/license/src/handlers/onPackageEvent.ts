@@ -6,22 +6,12 @@ import {
   type CloudEvent,
 } from '@lma/contracts';
 import type { Clock } from '@lma/core';
+import { compareVersions } from '../domain/versions';
 import type { Models } from '../infra/models';
 
 export interface PackageDeps {
   models: Models;
   clock: Clock;
-}
-
-/** Compares dotted version numbers numerically: 1.10.0 is newer than 1.9.3. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  return 0;
 }
 
 /**

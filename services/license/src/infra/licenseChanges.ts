@@ -1,6 +1,7 @@
 import { LICENSE_EVENTS_SOURCE, LICENSE_EVENTS_TOPIC, LicenseEventType, licenseEventKey, type UserLicenseChangedV1, type TraceContext } from '@lma/contracts';
 import { RetryableError, isDuplicateKey, updateOneIf } from '@lma/core';
 import { outboxUpdate, type DocumentLocks, type OutgoingEvent } from '@lma/kafka';
+import { auditEntryOf } from '../domain/audit';
 import { toLicenseV1, type License } from '../domain/license';
 import { DEFER, changeTime, decideChange, decideSeatsUsed, seatChangeOutcome, type Decision, type LicenseChange, type Outcome } from '../domain/lifecycle';
 import type { Models } from './models';
@@ -22,27 +23,6 @@ export const licenseWriteHooks: {
   seatWritten?: (licenseId: string, userId: string) => void;
 } = {};
 
-/** The license fields an audit entry shows before and after a change. */
-const AUDITED_FIELDS: readonly (keyof License)[] = [
-  'status', 'seats', 'usedLicenses', 'expiresOn', 'packageVersionId', 'versionNumber', 'orgEdition', 'orgStatus', 'orgExpiresOn',
-  'instance', 'sandbox', 'leadId', 'accountId', 'contactId', 'orgLocked', 'deletedAt',
-];
-
-/** The audit entry of a change: who, when, why, and the changed fields before and after. */
-function auditEntry(l: License, set: Partial<License>, revision: number, event: NonNullable<Decision['event']>, now: Date) {
-  const changed = AUDITED_FIELDS.filter((k) => k in set && set[k] !== l[k]);
-  return {
-    _id: `${l._id}:${revision}`,
-    licenseId: l._id,
-    revision,
-    at: now,
-    eventType: event.type,
-    changedBy: event.changedBy,
-    reason: event.reason,
-    before: Object.fromEntries(changed.map((k) => [k, l[k] ?? null])),
-    after: Object.fromEntries(changed.map((k) => [k, set[k] ?? null])),
-  };
-}
 export const ORG_CHANGES_KEPT = 20;
 
 /** The stored license, or null; without its outbox. */
@@ -91,7 +71,7 @@ export async function writeDecision(
   // license's revision, so an entry whose license write then failed is never shown (and the next
   // change of that revision overwrites it)
   if (d.event) {
-    const entry = auditEntry(l, d.set, revision, d.event, now);
+    const entry = auditEntryOf(l, d.set, revision, d.event, now);
     await m.LicenseAudit.updateOne({ _id: entry._id }, { $set: entry }, { upsert: true });
   }
   const written = await updateOneIf(m.License, l._id, { revision: l.revision }, { $set: set, ...(events.length ? outboxUpdate(events, now) : {}) });
