@@ -9,6 +9,7 @@ import {
   LeadResolutionParkedV1,
   LeadResolvedV1,
   LeadWithdrawnV1,
+  NotificationInputType,
   ReplyType,
   dlqTopic,
   installationKey,
@@ -327,6 +328,85 @@ describe('ResolveLead', () => {
     expect(new Set(answers.map((a) => a.leadId)).size).toBe(1);
     expect(answers.filter((a) => a.created)).toHaveLength(1);
     expect(await leads().countDocuments({ email: base.installer.email })).toBe(1);
+  });
+
+  it('finishes the lead of an install whose handler stopped between taking the email-and-company key and inserting the lead, and reuses it', async () => {
+    const stopped = resolveCommand();
+    const leadId = `lead_${randomBytes(12).toString('hex')}`;
+    const email = stopped.installer.email.toLowerCase();
+    const now = new Date();
+    const reply = {
+      sagaId: stopped.sagaId,
+      commandId: stopped.commandId,
+      leadId,
+      contactId: null,
+      accountId: null,
+      created: true,
+      ownerId: 'lma',
+      matchedBy: 'new-lead',
+    };
+    const lead = {
+      _id: leadId,
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      company: stopped.installer.company,
+      email,
+      phone: null,
+      country: null,
+      state: null,
+      leadSource: 'Package Installation',
+      ownerId: 'lma',
+      status: 'Open',
+      packageId: stopped.packageId,
+      subscriberOrgId: stopped.subscriberOrgId,
+      orgName: stopped.orgName,
+      createdBySagaId: stopped.sagaId,
+      openKey: `${email}|${stopped.installer.company.toLowerCase()}`,
+      convertedAccountId: null,
+      convertedContactId: null,
+      convertedAt: null,
+      withdrawnAt: null,
+      withdrawnReason: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const event = (type: string, topic: string, id: string, key: string, data: object) => ({ topic, source: InternalSource.Lead, type, id, key, time: now.toISOString(), data });
+    // what the handler wrote before it stopped: the key, carrying the lead it decided on and that lead's events
+    await h.db('lead').collection('open_lead_keys').insertOne({
+      _id: lead.openKey as never,
+      holder: leadId,
+      pending: {
+        lead,
+        events: [
+          event(ReplyType.LeadResolved, InternalTopic.SagaReplies, `${stopped.commandId}:${ReplyType.LeadResolved}`, installationKey(stopped.packageId, stopped.subscriberOrgId), reply),
+          event(NotificationInputType.LeadCreated, InternalTopic.LeadEvents, `${leadId}:created`, leadId, { leadId }),
+        ],
+      },
+    });
+
+    const next = resolveCommand({}, { email: stopped.installer.email.toUpperCase(), company: stopped.installer.company });
+    await sendResolve(next);
+    expect(await resolved(next)).toMatchObject({ leadId, created: false, matchedBy: 'existing-lead' });
+    expect(await leads().findOne({ _id: leadId as never })).toMatchObject({ status: 'Open', createdBySagaId: stopped.sagaId });
+    // the stopped install's own reply went out with its lead
+    expect(LeadResolvedV1.parse((await replyTo(stopped.commandId)).event!.data)).toEqual(reply);
+    expect(await leads().countDocuments({ email })).toBe(1);
+  });
+
+  it('takes over the key of a lead that was withdrawn without letting its key go', async () => {
+    const first = resolveCommand();
+    await sendResolve(first);
+    const { leadId } = await resolved(first);
+    // a withdrawal whose process stopped before the key was let go
+    await leads().updateOne({ _id: leadId as never }, { $set: { status: 'Withdrawn', openKey: leadId } });
+    const again = resolveCommand({}, { email: first.installer.email, company: first.installer.company });
+    await sendResolve(again);
+    const answer = await resolved(again);
+    expect(answer).toMatchObject({ created: true, matchedBy: 'new-lead' });
+    expect(answer.leadId).not.toBe(leadId);
+    const third = resolveCommand({}, { email: first.installer.email, company: first.installer.company });
+    await sendResolve(third);
+    expect(await resolved(third)).toMatchObject({ leadId: answer.leadId, created: false, matchedBy: 'existing-lead' });
   });
 
   it('parks when the lead manager is inactive, and resolves once they are reactivated', async () => {

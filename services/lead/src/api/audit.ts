@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import { leadApi, mountRoute } from '@lma/api';
 import { isRecorded, type AuditEntry, type AuditResourceType, type AuditedState } from '../domain/audit';
-import { pageByTime } from './common';
+import { pageByTime } from './pages';
 import type { ApiDeps } from './deps';
 
 /** Audit entries of one resource (admin only): only those whose change is visible in the resource. */

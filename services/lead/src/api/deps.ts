@@ -1,12 +1,12 @@
 import type { AuthOptions, Clock } from '@lma/core';
-import type { DocumentLocks } from '@lma/kafka';
+import type { LeadData } from '../infra/aggregates';
 import type { Models } from '../infra/models';
 
 export interface ApiDeps {
+  /** Reads of list pages (declared in infra/queries.ts) and the audit. */
   models: Models;
-  locks: DocumentLocks;
+  /** Everything else: reads and writes by `_id` through the store. */
+  data: LeadData;
   clock: Clock;
-  /** Wakes the outbox relay after a write that queued events. */
-  kick: () => void;
   auth: AuthOptions | undefined;
 }

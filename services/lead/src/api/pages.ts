@@ -1,7 +1,5 @@
 import { keysetPage, pageFrom } from '@lma/api';
 import { ValidationError } from '@lma/core';
-import { groupLicenses, type LicenseSummary } from '../domain/licenses';
-import type { Models } from '../infra/models';
 
 /** Renames `_id` to the resource's own id field (`leadId`, `contactId`, ...). */
 export function withId<K extends string, T extends { _id: string }>(idField: K, doc: T): Omit<T, '_id'> & Record<K, string> {
@@ -9,8 +7,8 @@ export function withId<K extends string, T extends { _id: string }>(idField: K, 
   return { [idField]: _id, ...rest } as Omit<T, '_id'> & Record<K, string>;
 }
 
-/** Stored-only fields never shown by the API. */
-export const HIDDEN = { outbox: 0, outboxAt: 0 } as const;
+/** Stored-only fields never shown by the API (the store's version and outbox; `outboxAt` of documents written before the store). */
+export const HIDDEN = { _v: 0, outbox: 0, outboxAt: 0 } as const;
 
 /** keysetPage compares the cursor's sort value as given; a date sort key travels as ISO text and is compared as a Date. */
 function reviveDate(filter: unknown, field: string): unknown {
@@ -54,11 +52,3 @@ export const pageByCreation = <T extends { _id: string; createdAt: Date }>(
   q: { order: 'asc' | 'desc'; cursor?: string | undefined; limit: number },
   projection: Record<string, 0 | 1> = {},
 ) => pageByTime<T>(model, filter, 'createdAt', q, projection);
-
-/** The licenses linked to each of these leads, accounts or contacts (one query per page). */
-export async function licensesOf(models: Models, field: 'leadId' | 'accountId' | 'contactId', ids: string[]): Promise<(id: string) => LicenseSummary[]> {
-  if (ids.length === 0) return () => [];
-  const copies = await models.License.find({ [field]: { $in: ids } }).lean();
-  const byOwner = groupLicenses(copies, (l) => l[field]);
-  return (id) => byOwner.get(id) ?? [];
-}

@@ -1,13 +1,11 @@
 import type { Express } from 'express';
 import { leadApi, mountRoute } from '@lma/api';
 import type { TraceContext } from '@lma/contracts';
-import { UnprocessableError, isDuplicateKey } from '@lma/core';
-import { outboxOnInsert, outboxUpdate } from '@lma/kafka';
+import { UnprocessableError } from '@lma/core';
 import { auditEntryId } from '../domain/audit';
-import { DEFAULT_ROUTING, applyRoutingChange, leadManagerRejection, type PackageSettings, type Routing, type TeamMember } from '../domain/team';
+import { DEFAULT_ROUTING, applyRoutingChange, leadManagerRejection, type PackageSettings, type Routing } from '../domain/team';
 import { recordAudit } from '../infra/audit';
 import { routingChanged, traceOfHeaders } from '../infra/events';
-import { HIDDEN } from './common';
 import type { ApiDeps } from './deps';
 
 const view = (packageId: string, s: Routing & { updatedAt?: Date | null }) => ({
@@ -19,13 +17,12 @@ const view = (packageId: string, s: Routing & { updatedAt?: Date | null }) => ({
 
 /** Lead routing per package: who owns its new leads (the lead manager), and whether contacts are matched first. */
 export function mountRouting(app: Express, deps: ApiDeps): void {
-  const load = async (packageId: string) => (await deps.models.PackageSettings.findById(packageId, HIDDEN).lean()) as PackageSettings | null;
+  const settings = deps.data.packageSettings;
 
   /** 422 naming why, unless the member may be a lead manager (active, with access to licenses). */
   async function checkLeadManager(leadManagerId: string | null | undefined): Promise<void> {
     if (!leadManagerId) return;
-    const member = (await deps.models.TeamMember.findById(leadManagerId, { active: 1, roles: 1, permissions: 1 }).lean()) as TeamMember | null;
-    const rejection = leadManagerRejection(member);
+    const rejection = leadManagerRejection(await deps.data.teamMembers.get(leadManagerId));
     if (rejection) {
       throw new UnprocessableError(`Team member ${leadManagerId} cannot be a lead manager: the id ${rejection.message}`, [
         { field: rejection.field, reason: rejection.message },
@@ -35,50 +32,39 @@ export function mountRouting(app: Express, deps: ApiDeps): void {
 
   /**
    * One document write with its event (`lma.lead.routing-changed`: parked onboardings resume,
-   * the license service mirrors it), audited just before. A concurrent first write on another
-   * replica makes the insert lose, and the change is applied again on top of it.
+   * the license service mirrors it), audited just before, conditional on the revision it was
+   * decided on: a change written meanwhile (another request, another replica) makes it decide
+   * and audit again on top of that one.
    */
-  async function change(packageId: string, requested: Partial<Routing>, who: string, trace: TraceContext) {
-    return await deps.locks.run(packageId, async () => {
-      for (;;) {
-        const current = await load(packageId);
-        const before = current ?? DEFAULT_ROUTING;
-        const { next, changed } = applyRoutingChange(before, requested);
-        if (!changed) return { settings: current ?? DEFAULT_ROUTING, published: false };
-        const now = deps.clock.now();
-        const revision = (current?.revision ?? 0) + 1;
-        const event = routingChanged(packageId, next.leadManagerId, revision, now, trace);
-        const fields = { ...next, revision, updatedAt: now, updatedBy: who };
-        await recordAudit(deps.models, {
-          _id: auditEntryId('package', packageId, revision),
-          resourceType: 'package',
-          resourceId: packageId,
-          action: 'lead-routing.changed',
-          actor: who,
-          at: now,
-          revision,
-          before: { leadManagerId: before.leadManagerId, contactMatching: before.contactMatching },
-          after: { leadManagerId: next.leadManagerId, contactMatching: next.contactMatching },
-        });
-        if (current) {
-          await deps.models.PackageSettings.updateOne({ _id: packageId }, { $set: fields, ...outboxUpdate([event], now) });
-          return { settings: fields, published: true };
-        }
-        try {
-          await deps.models.PackageSettings.create({ _id: packageId, ...fields, ...outboxOnInsert([event], now) });
-          return { settings: fields, published: true };
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err;
-        }
-      }
-    });
+  async function change(packageId: string, requested: Partial<Routing>, who: string, trace: TraceContext): Promise<Routing & { updatedAt?: Date | null }> {
+    for (;;) {
+      const current = await settings.get(packageId);
+      const before = current ?? DEFAULT_ROUTING;
+      const { next, changed } = applyRoutingChange(before, requested);
+      if (!changed) return before;
+      const now = deps.clock.now();
+      const decidedOn = current?.revision ?? 0;
+      const state: PackageSettings = { ...current, _id: packageId, ...next, revision: decidedOn + 1, updatedAt: now, updatedBy: who };
+      await recordAudit(deps.models, {
+        _id: auditEntryId('package', packageId, state.revision),
+        resourceType: 'package',
+        resourceId: packageId,
+        action: 'lead-routing.changed',
+        actor: who,
+        at: now,
+        revision: state.revision,
+        before: { leadManagerId: before.leadManagerId, contactMatching: before.contactMatching },
+        after: { leadManagerId: next.leadManagerId, contactMatching: next.contactMatching },
+      });
+      const event = routingChanged(packageId, next.leadManagerId, state.revision, now, trace);
+      const w = await settings.update(packageId, (latest) => ((latest?.revision ?? 0) === decidedOn ? { state, events: [event] } : null));
+      if (w.written) return state;
+    }
   }
 
   const apply = async (packageId: string, requested: Partial<Routing>, who: string, headers: Record<string, string | string[] | undefined>) => {
     await checkLeadManager(requested.leadManagerId);
-    const { settings, published } = await change(packageId, requested, who, traceOfHeaders(headers));
-    if (published) deps.kick();
-    return view(packageId, settings);
+    return view(packageId, await change(packageId, requested, who, traceOfHeaders(headers)));
   };
 
   mountRoute(app, leadApi.setLeadManager, async ({ params, body, principal }, req) =>
@@ -93,5 +79,5 @@ export function mountRouting(app: Express, deps: ApiDeps): void {
     return apply(params.packageId, requested, principal.subject, req.headers);
   });
 
-  mountRoute(app, leadApi.getLeadRouting, async ({ params }) => view(params.packageId, (await load(params.packageId)) ?? DEFAULT_ROUTING));
+  mountRoute(app, leadApi.getLeadRouting, async ({ params }) => view(params.packageId, (await settings.get(params.packageId)) ?? DEFAULT_ROUTING));
 }

@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import { keysetPage, leadApi, mountRoute, pageFrom } from '@lma/api';
 import { ConflictError, NotFoundError } from '@lma/core';
-import { outboxOnInsert, outboxUpdate } from '@lma/kafka';
 import { auditEntryId } from '../domain/audit';
 import { applyTeamMemberPatch, effectivePermissions, type TeamMember } from '../domain/team';
 import { recordAudit } from '../infra/audit';
-import { isUniqueViolation } from '../infra/errors';
 import { teamMemberChanged, traceOfHeaders } from '../infra/events';
-import { HIDDEN } from './common';
+import { claimTeamEmail, releaseTeamEmail } from '../infra/keys';
 import type { ApiDeps } from './deps';
+import { HIDDEN } from './pages';
 
 /** What the API shows of a member (and what the audit records before and after a change). */
 export const teamMemberView = (m: TeamMember) => ({
@@ -28,12 +27,14 @@ const audited = (m: TeamMember) => {
   return rest;
 };
 
-/** Team directory: who may own leads and what they may do. Every change is published and audited. */
+/**
+ * Team directory: who may own leads and what they may do. Every change is published and audited.
+ * A member's email is theirs alone: its key document is taken before the member is written with
+ * it, and the former one let go after.
+ */
 export function mountTeamMembers(app: Express, deps: ApiDeps): void {
-  const emailTaken = async (email: string): Promise<never> => {
-    const owner = await deps.models.TeamMember.findOne({ email }, { _id: 1 }).lean();
-    throw new ConflictError(`Email ${email} is already used by team member ${owner?._id ?? '(unknown)'}`);
-  };
+  const members = deps.data.teamMembers;
+  const emailTaken = (email: string, owner: string) => new ConflictError(`Email ${email} is already used by team member ${owner}`);
   const profile = (m: TeamMember) => ({ name: m.name, email: m.email, roles: m.roles });
 
   mountRoute(app, leadApi.createTeamMember, async ({ body, principal }, req, res) => {
@@ -50,67 +51,63 @@ export function mountTeamMembers(app: Express, deps: ApiDeps): void {
       updatedAt: now,
     };
     const event = teamMemberChanged(member._id, member.active, member.revision, now, traceOfHeaders(req.headers), profile(member));
-    await deps.locks.run(member._id, async () => {
-      // checked first so that a refused creation never overwrites the audit of the member that exists
-      if (await deps.models.TeamMember.exists({ _id: member._id })) throw new ConflictError(`Team member ${member._id} already exists`);
-      await recordAudit(deps.models, {
-        _id: auditEntryId('team-member', member._id, 1),
-        resourceType: 'team-member',
-        resourceId: member._id,
-        action: 'team-member.created',
-        actor: principal.subject,
-        at: now,
-        revision: 1,
-        before: null,
-        after: audited(member),
-      });
-      try {
-        await deps.models.TeamMember.create({ ...member, ...outboxOnInsert([event], now) });
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-        if (await deps.models.TeamMember.exists({ _id: member._id })) throw new ConflictError(`Team member ${member._id} already exists`);
-        await emailTaken(member.email);
-      }
+    // both checked first so that a refused creation never overwrites the audit of the member that exists
+    const idTaken = () => new ConflictError(`Team member ${member._id} already exists`);
+    if (await members.get(member._id)) throw idTaken();
+    const owner = await claimTeamEmail(deps.data, member.email, member._id, now);
+    if (owner) throw emailTaken(member.email, owner);
+    await recordAudit(deps.models, {
+      _id: auditEntryId('team-member', member._id, 1),
+      resourceType: 'team-member',
+      resourceId: member._id,
+      action: 'team-member.created',
+      actor: principal.subject,
+      at: now,
+      revision: 1,
+      before: null,
+      after: audited(member),
     });
-    deps.kick();
+    if (!(await members.insertOnce(member, [event]))) throw idTaken();
     res.status(201).location(`/v1/team-members/${member._id}`);
     return teamMemberView(member);
   });
 
+  /**
+   * The patch, audited just before its write, which is conditional on the revision it was decided
+   * on: a change written meanwhile makes it decide, check and audit again on top of that one.
+   */
   mountRoute(app, leadApi.updateTeamMember, async ({ params, body, principal }, req) => {
     const id = params.teamMemberId;
-    const now = deps.clock.now();
     const trace = traceOfHeaders(req.headers);
-    const result = await deps.locks.run(id, async () => {
-      const current = (await deps.models.TeamMember.findById(id, HIDDEN).lean()) as TeamMember | null;
+    for (;;) {
+      const now = deps.clock.now();
+      const current = await members.get(id);
       if (!current) throw new NotFoundError(`Team member ${id}`);
       // every change is published (with name, email and roles): the notification service keeps its directory from it
       const { next, changed } = applyTeamMemberPatch(current, body, now);
-      if (!changed) return { next, published: false };
-      const { name, email, active, roles, revision, updatedAt } = next;
-      if (email !== current.email && (await deps.models.TeamMember.exists({ email, _id: { $ne: id } }))) await emailTaken(email);
+      if (!changed) return teamMemberView(current);
+      if (next.email !== current.email) {
+        const owner = await claimTeamEmail(deps.data, next.email, id, now);
+        if (owner) throw emailTaken(next.email, owner);
+      }
       await recordAudit(deps.models, {
-        _id: auditEntryId('team-member', id, revision),
+        _id: auditEntryId('team-member', id, next.revision),
         resourceType: 'team-member',
         resourceId: id,
         action: 'team-member.changed',
         actor: principal.subject,
         at: now,
-        revision,
+        revision: next.revision,
         before: audited(current),
         after: audited(next),
       });
-      const set = { $set: { name, email, active, roles, permissions: next.permissions ?? null, revision, updatedAt } };
-      try {
-        await deps.models.TeamMember.updateOne({ _id: id }, { ...set, ...outboxUpdate([teamMemberChanged(id, active, revision, now, trace, profile(next))], now) });
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err; // taken meanwhile, on another replica
-        await emailTaken(email);
-      }
-      return { next, published: true };
-    });
-    if (result.published) deps.kick();
-    return teamMemberView(result.next);
+      const event = teamMemberChanged(id, next.active, next.revision, now, trace, profile(next));
+      const state: TeamMember = { ...next, permissions: next.permissions ?? null };
+      const w = await members.update(id, (latest) => (latest?.revision === current.revision ? { state, events: [event] } : null));
+      if (!w.written) continue;
+      if (next.email !== current.email) await releaseTeamEmail(deps.data, current.email, id);
+      return teamMemberView(state);
+    }
   });
 
   mountRoute(app, leadApi.listTeamMembers, async ({ query }) => {
@@ -122,9 +119,8 @@ export function mountTeamMembers(app: Express, deps: ApiDeps): void {
   });
 
   mountRoute(app, leadApi.getTeamMember, async ({ params }) => {
-    const member = (await deps.models.TeamMember.findById(params.teamMemberId, HIDDEN).lean()) as TeamMember | null;
+    const member = await members.get(params.teamMemberId);
     if (!member) throw new NotFoundError(`Team member ${params.teamMemberId}`);
     return teamMemberView(member);
   });
 }
-

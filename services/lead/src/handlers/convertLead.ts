@@ -1,17 +1,17 @@
 import { installationKey, type LeadConvertedV1, type TraceContext } from '@lma/contracts';
-import { ConflictError, NotFoundError, UnprocessableError, isDuplicateKey, type Clock } from '@lma/core';
-import { outboxUpdate, type DocumentLocks } from '@lma/kafka';
+import { ConflictError, NotFoundError, UnprocessableError, type Clock } from '@lma/core';
 import { auditEntryId } from '../domain/audit';
-import { planConversion, type Account, type Contact, type ConversionTarget, type Lead } from '../domain/lead';
+import { conversionRefusal, convertedLead, planConversion, type Contact, type ConversionTarget, type Lead } from '../domain/lead';
+import type { LeadData } from '../infra/aggregates';
 import { recordAudit } from '../infra/audit';
 import { leadConverted } from '../infra/events';
+import { listContactEmail, releaseOpenKey } from '../infra/keys';
 import type { Models } from '../infra/models';
 
 export interface ConvertLeadDeps {
   models: Models;
-  locks: DocumentLocks;
+  data: LeadData;
   clock: Clock;
-  kick: () => void;
 }
 
 export interface ConvertLeadRequest {
@@ -22,71 +22,60 @@ export interface ConvertLeadRequest {
   actor: string;
 }
 
+/** 409 with the reason; a converted lead names its account and contact. */
+const refused = (lead: Lead, reason: string) =>
+  new ConflictError(reason, lead.status === 'Converted' ? { accountId: lead.convertedAccountId, contactId: lead.convertedContactId } : undefined);
+
 /**
  * Converts an open lead into a contact and an account (existing or new), marks it Converted and
- * publishes `lma.lead.converted` in that same write. The contact's id derives from the lead, so
- * its insert is the claim: a conversion interrupted after it (crash, or a request on another
- * replica) is finished with the contact and account it chose, never a second pair.
+ * publishes `lma.lead.converted` in that same write (conditional on the lead's version, so a
+ * concurrent withdrawal or conversion is seen). The contact's and the new account's ids derive from
+ * the lead, so their inserts are idempotent: a conversion interrupted after them (crash, or a
+ * request on another replica) is finished with the contact and account it chose, never a second
+ * pair. The contact is listed under its email before it is written; the lead's open-lead key is
+ * let go after the lead is written.
  */
 export async function convertLead(deps: ConvertLeadDeps, req: ConvertLeadRequest, trace: TraceContext): Promise<LeadConvertedV1> {
-  const result = await deps.locks.run(req.leadId, async () => {
-    const now = deps.clock.now();
-    const lead = (await deps.models.Lead.findById(req.leadId, { outbox: 0, outboxAt: 0 }).lean()) as Lead | null;
-    if (!lead) throw new NotFoundError(`Lead ${req.leadId}`);
-    let target: ConversionTarget = { kind: 'new-account', name: req.accountName };
-    if (req.accountId !== undefined) {
-      const account = (await deps.models.Account.findById(req.accountId).lean()) as Account | null;
-      if (!account) throw new UnprocessableError(`Account ${req.accountId} does not exist`, [{ field: 'body.accountId', reason: 'names no account' }]);
-      target = { kind: 'existing-account', account };
-    }
-    const plan = planConversion(lead, target, now);
-    if (!plan.ok) {
-      throw new ConflictError(
-        plan.reason,
-        lead.status === 'Converted' ? { accountId: lead.convertedAccountId, contactId: lead.convertedContactId } : undefined,
-      );
-    }
-    if (plan.newAccount) await insertOnce(deps.models.Account, plan.account);
-    const contact = await insertOrFind(deps.models.Contact, plan.contact);
-    const data: LeadConvertedV1 = { leadId: lead._id, accountId: contact.accountId, contactId: contact._id, convertedAt: now.toISOString() };
-    const event = leadConverted(data, installationKey(lead.packageId, lead.subscriberOrgId), now, trace);
-    await recordAudit(deps.models, {
-      _id: auditEntryId('lead', lead._id, 'converted'),
-      resourceType: 'lead',
-      resourceId: lead._id,
-      action: 'lead.converted',
-      actor: req.actor,
-      at: now,
-      revision: null,
-      before: { status: lead.status, convertedAccountId: lead.convertedAccountId, convertedContactId: lead.convertedContactId },
-      after: { status: plan.set.status, convertedAccountId: contact.accountId, convertedContactId: contact._id, newAccount: plan.newAccount },
-    });
-    await deps.models.Lead.updateOne(
-      { _id: lead._id, status: 'Open' },
-      { $set: { ...plan.set, convertedAccountId: contact.accountId }, ...outboxUpdate([event], now) },
-    );
-    return data;
+  const { data } = deps;
+  const now = deps.clock.now();
+  const lead = await data.leads.get(req.leadId);
+  if (!lead) throw new NotFoundError(`Lead ${req.leadId}`);
+  let target: ConversionTarget = { kind: 'new-account', name: req.accountName };
+  if (req.accountId !== undefined) {
+    const account = await data.accounts.get(req.accountId);
+    if (!account) throw new UnprocessableError(`Account ${req.accountId} does not exist`, [{ field: 'body.accountId', reason: 'names no account' }]);
+    target = { kind: 'existing-account', account };
+  }
+  const plan = planConversion(lead, target, now);
+  if (!plan.ok) throw refused(lead, plan.reason);
+  if (plan.newAccount) await data.accounts.insertOnce(plan.account);
+  await listContactEmail(data, plan.contact);
+  const contact: Contact = (await data.contacts.insertOnce(plan.contact)) ? plan.contact : ((await data.contacts.get(plan.contact._id)) ?? plan.contact);
+  const converted: LeadConvertedV1 = { leadId: lead._id, accountId: contact.accountId, contactId: contact._id, convertedAt: now.toISOString() };
+  await recordAudit(deps.models, {
+    _id: auditEntryId('lead', lead._id, 'converted'),
+    resourceType: 'lead',
+    resourceId: lead._id,
+    action: 'lead.converted',
+    actor: req.actor,
+    at: now,
+    revision: null,
+    before: { status: lead.status, convertedAccountId: lead.convertedAccountId, convertedContactId: lead.convertedContactId },
+    after: { status: plan.set.status, convertedAccountId: contact.accountId, convertedContactId: contact._id, newAccount: plan.newAccount },
   });
-  deps.kick();
-  return result;
-}
-
-async function insertOnce<T extends { _id: string }>(model: { create(doc: T): Promise<unknown> }, doc: T): Promise<void> {
-  try {
-    await model.create(doc);
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
+  const event = leadConverted(converted, installationKey(lead.packageId, lead.subscriberOrgId), now, trace);
+  const written = await data.leads.update<Lead | null>(lead._id, (current) => {
+    const next = current && convertedLead(current, plan.set, contact);
+    return next ? { state: next, events: [event] } : { result: current };
+  });
+  if (!written.written) {
+    const current = written.result;
+    if (!current) throw new NotFoundError(`Lead ${req.leadId}`);
+    // the same conversion, finished by a concurrent request: its answer
+    if (current.status !== 'Converted' || current.convertedContactId !== contact._id || !current.convertedAt) throw refused(current, conversionRefusal(current) ?? `Lead ${current._id} changed while it was converted`);
+    await releaseOpenKey(data, current);
+    return { leadId: current._id, accountId: current.convertedAccountId ?? contact.accountId, contactId: contact._id, convertedAt: new Date(current.convertedAt).toISOString() };
   }
-}
-
-async function insertOrFind(model: Models['Contact'], doc: Contact): Promise<Contact> {
-  try {
-    await model.create(doc);
-    return doc;
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    const existing = (await model.findById(doc._id).lean()) as Contact | null;
-    if (!existing) throw err;
-    return existing;
-  }
+  await releaseOpenKey(data, lead);
+  return converted;
 }

@@ -1,29 +1,31 @@
 import { LicenseEventType, LicenseV1, parseData, type CloudEvent } from '@lma/contracts';
 import type { Clock } from '@lma/core';
-import type { DocumentLocks } from '@lma/kafka';
-import { isNewer, licenseCopy, type LicenseCopy } from '../domain/licenses';
-import type { Models } from '../infra/models';
+import { isNewer, licenseCopy, linkChanges, type LicenseCopy } from '../domain/licenses';
+import type { LeadData } from '../infra/aggregates';
+import { addMember, removeMember } from '../infra/keys';
 
 export interface LicenseEventDeps {
-  models: Models;
-  locks: DocumentLocks;
+  data: LeadData;
   clock: Clock;
 }
 
 /**
- * `lma.license.events` -> the lead service's copy of each license. Every event carries the whole
+ * `lma.license.events` -> the lead service's copy of each license, and the links that list the
+ * licenses of each lead, account and contact (read by `_id`). Every event carries the whole
  * license, so the copy is replaced by any newer revision; repeats and stale redeliveries are
- * dropped by revision (idempotent without an inbox). Events of one license share a key, hence a
- * partition and one consumer; the lock covers concurrent handlers within the process.
+ * dropped by revision (idempotent without an inbox). The copy is listed under its owners before it
+ * is written and taken off the owners it left after (domain/licenses.ts linkChanges).
  */
 export function onLicenseEvent(deps: LicenseEventDeps) {
   return async (event: CloudEvent<unknown>): Promise<void> => {
     const license = parseData(LicenseV1, event.data);
-    await deps.locks.run(`license:${license.licenseId}`, async () => {
-      const current = (await deps.models.License.findById(license.licenseId, { revision: 1 }).lean()) as Pick<LicenseCopy, 'revision'> | null;
-      if (!isNewer(current, license)) return;
-      const copy = licenseCopy(license, event.type === LicenseEventType.Deleted, deps.clock.now());
-      await deps.models.License.replaceOne({ _id: copy._id }, copy, { upsert: true });
-    });
+    const links = deps.data.licenseLinks;
+    const current = await deps.data.licenses.get(license.licenseId);
+    if (!isNewer(current, license)) return;
+    const copy = licenseCopy(license, event.type === LicenseEventType.Deleted, deps.clock.now());
+    await Promise.all(linkChanges(current, copy).add.map((id) => addMember(links, id, copy._id)));
+    const written = await deps.data.licenses.update<LicenseCopy | null>(copy._id, (previous) => (isNewer(previous, license) ? { state: copy, result: previous } : null));
+    if (!written.written) return;
+    await Promise.all(linkChanges(written.result ?? null, copy).remove.map((id) => removeMember(links, id, copy._id)));
   };
 }

@@ -1,29 +1,33 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { LICENSE_V1_STORED_PATHS } from '@lma/contracts';
-import { outboxPaths, type OutboxFields } from '@lma/kafka';
+import { storedPaths, type StoredFields } from '@lma/store';
 import type { AuditEntry } from '../domain/audit';
 import type { Account, Contact, Lead } from '../domain/lead';
 import type { LicenseCopy } from '../domain/licenses';
 import type { PackageSettings, TeamMember } from '../domain/team';
 
+/*
+ * Every aggregate is written through the store (infra/aggregates.ts), by `_id`; these schemas
+ * serve the reads of the API's list pages (infra/queries.ts declares them with their indexes).
+ * The email of a team member, the open lead of an email and company, the contacts of an email
+ * and the licenses of a lead, account or contact are key documents, not indexes.
+ */
 
-export type TeamMemberDoc = TeamMember & OutboxFields;
+export type TeamMemberDoc = TeamMember & StoredFields;
 const TeamMemberSchema = new Schema<TeamMemberDoc>(
-  { _id: String, name: String, email: String, active: Boolean, roles: [String], permissions: { type: [String], default: undefined }, revision: Number, createdAt: Date, updatedAt: Date, ...outboxPaths },
+  { _id: String, name: String, email: String, active: Boolean, roles: [String], permissions: { type: [String], default: undefined }, revision: Number, createdAt: Date, updatedAt: Date, ...storedPaths },
   { versionKey: false, collection: 'team_members', minimize: false },
 );
-TeamMemberSchema.index({ email: 1 }, { unique: true });
 TeamMemberSchema.index({ active: 1, _id: 1 });
 TeamMemberSchema.index({ roles: 1, _id: 1 });
 
-export type PackageSettingsDoc = PackageSettings & OutboxFields;
+export type PackageSettingsDoc = PackageSettings & StoredFields;
 const PackageSettingsSchema = new Schema<PackageSettingsDoc>(
-  { _id: String, leadManagerId: String, contactMatching: Boolean, revision: Number, updatedAt: Date, updatedBy: String, ...outboxPaths },
+  { _id: String, leadManagerId: String, contactMatching: Boolean, revision: Number, updatedAt: Date, updatedBy: String, ...storedPaths },
   { versionKey: false, collection: 'package_settings', minimize: false },
 );
-PackageSettingsSchema.index({ leadManagerId: 1 });
 
-export type LeadDoc = Lead & OutboxFields;
+export type LeadDoc = Lead & StoredFields;
 const LeadSchema = new Schema<LeadDoc>(
   {
     _id: String,
@@ -49,15 +53,10 @@ const LeadSchema = new Schema<LeadDoc>(
     withdrawnReason: String,
     createdAt: Date,
     updatedAt: Date,
-    ...outboxPaths,
+    ...storedPaths,
   },
   { versionKey: false, collection: 'leads', minimize: false },
 );
-// one Open lead per email and company, across replicas (see Lead.openKey)
-LeadSchema.index({ openKey: 1 }, { unique: true });
-LeadSchema.index({ email: 1, company: 1, status: 1 });
-LeadSchema.index({ status: 1, _id: 1 });
-LeadSchema.index({ leadSource: 1, status: 1, _id: 1 });
 // list filters, each with the creation-time keyset order (createdAt, _id)
 LeadSchema.index({ createdAt: 1, _id: 1 });
 LeadSchema.index({ leadSource: 1, createdAt: 1, _id: 1 });
@@ -66,18 +65,16 @@ LeadSchema.index({ ownerId: 1, createdAt: 1, _id: 1 });
 LeadSchema.index({ packageId: 1, createdAt: 1, _id: 1 });
 LeadSchema.index({ subscriberOrgId: 1, createdAt: 1, _id: 1 });
 
-const ContactSchema = new Schema<Contact>(
-  { _id: String, firstName: String, lastName: String, email: String, phone: String, country: String, state: String, accountId: String, ownerId: String, leadId: String, createdAt: Date },
+const ContactSchema = new Schema<Contact & StoredFields>(
+  { _id: String, firstName: String, lastName: String, email: String, phone: String, country: String, state: String, accountId: String, ownerId: String, leadId: String, createdAt: Date, ...storedPaths },
   { versionKey: false, collection: 'contacts', minimize: false },
 );
-ContactSchema.index({ email: 1, _id: 1 });
-ContactSchema.index({ accountId: 1, _id: 1 });
 ContactSchema.index({ createdAt: 1, _id: 1 });
 ContactSchema.index({ email: 1, createdAt: 1, _id: 1 });
 ContactSchema.index({ accountId: 1, createdAt: 1, _id: 1 });
 ContactSchema.index({ ownerId: 1, createdAt: 1, _id: 1 });
 
-const AccountSchema = new Schema<Account>({ _id: String, name: String, ownerId: String, createdAt: Date }, { versionKey: false, collection: 'accounts' });
+const AccountSchema = new Schema<Account & StoredFields>({ _id: String, name: String, ownerId: String, createdAt: Date, ...storedPaths }, { versionKey: false, collection: 'accounts' });
 AccountSchema.index({ createdAt: 1, _id: 1 });
 AccountSchema.index({ ownerId: 1, createdAt: 1, _id: 1 });
 AccountSchema.index({ name: 1, createdAt: 1, _id: 1 });
@@ -86,19 +83,17 @@ AccountSchema.index({ name: 1, createdAt: 1, _id: 1 });
 const { licenseName, packageId, subscriberOrgId, status, seats, expiresOn, leadId, accountId, contactId, revision } = LICENSE_V1_STORED_PATHS;
 const licenseCopyPaths = { licenseName, packageId, subscriberOrgId, status, seats, expiresOn, leadId, accountId, contactId, revision };
 
-/** Read model of the license service's licenses (from lma.license.events). */
-const LicenseCopySchema = new Schema<LicenseCopy>(
+/** Read model of the license service's licenses (from lma.license.events), read by `_id` only (the license links list them per owner). */
+const LicenseCopySchema = new Schema<LicenseCopy & StoredFields>(
   {
     _id: String,
     ...licenseCopyPaths,
     deleted: Boolean,
     updatedAt: Date,
+    ...storedPaths,
   },
   { versionKey: false, collection: 'licenses', minimize: false },
 );
-LicenseCopySchema.index({ leadId: 1 });
-LicenseCopySchema.index({ accountId: 1 });
-LicenseCopySchema.index({ contactId: 1 });
 
 const AuditEntrySchema = new Schema<AuditEntry>(
   {
