@@ -46,7 +46,7 @@ describe('install -> license (first slice)', () => {
       ce_source: 'lma/license',
       ce_type: 'lma.license.created',
       'content-type': 'application/json',
-      // same trace, continued by the license service's own publish span
+      // same trace, continued by the license service's own send span
       traceparent: expect.stringMatching(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/),
     });
     expect(Date.parse(rec!.headers['ce_time']!)).not.toBeNaN();

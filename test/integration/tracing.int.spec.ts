@@ -159,28 +159,30 @@ describe('one trace per install', () => {
     });
     const t = (topic: string) => h.kafka.topic(topic);
     expect(chain.map((s) => `${s.service}: ${s.name}`)).toEqual([
-      `install-intake: ${MARKETPLACE_EVENTS_TOPIC} process`,
-      `install-intake: ${InternalTopic.LeadCommands} publish`,
-      `lead: ${InternalTopic.LeadCommands} process`,
-      `lead: ${InternalTopic.SagaReplies} publish`,
-      `install-intake: ${InternalTopic.SagaReplies} process`,
-      `install-intake: ${InternalTopic.LicenseCommands} publish`,
-      `license: ${InternalTopic.LicenseCommands} process`,
-      `license: ${LICENSE_EVENTS_TOPIC} publish`,
-      `downstream: ${LICENSE_EVENTS_TOPIC} process`,
+      `install-intake: process ${MARKETPLACE_EVENTS_TOPIC}`,
+      `install-intake: send ${InternalTopic.LeadCommands}`,
+      `lead: process ${InternalTopic.LeadCommands}`,
+      `lead: send ${InternalTopic.SagaReplies}`,
+      `install-intake: process ${InternalTopic.SagaReplies}`,
+      `install-intake: send ${InternalTopic.LicenseCommands}`,
+      `license: process ${InternalTopic.LicenseCommands}`,
+      `license: send ${LICENSE_EVENTS_TOPIC}`,
+      `downstream: process ${LICENSE_EVENTS_TOPIC}`,
     ]);
     expect(origin).toBe(rootSpan);
     for (const s of chain) {
-      const publish = s.name.endsWith(' publish');
-      expect(s.kind).toBe(publish ? KIND.producer : KIND.consumer);
+      const [operation, topic] = s.name.split(' ') as ['send' | 'process', string];
+      const send = operation === 'send';
+      expect(s.kind).toBe(send ? KIND.producer : KIND.consumer);
       expect(s.attributes).toMatchObject({
         'messaging.system': 'kafka',
-        'messaging.destination.name': t(s.name.split(' ')[0]!),
-        'messaging.operation.type': publish ? 'send' : 'process',
+        'messaging.destination.name': t(topic),
+        'messaging.operation.type': operation,
+        'messaging.operation.name': operation,
       });
       expect(s.attributes['messaging.message.id']).toEqual(expect.any(String));
       expect(s.attributes['messaging.kafka.message.key']).toBe(`${pkg.packageId}:${install.subscriberOrgId}`);
-      if (!publish) {
+      if (!send) {
         expect(s.attributes['messaging.destination.partition.id']).toMatch(/^\d+$/);
         expect(s.attributes['messaging.kafka.offset']).toEqual(expect.any(Number));
         expect(s.attributes['messaging.consumer.group.name']).toMatch(new RegExp(`^${h.prefix}\\.`));
@@ -189,10 +191,10 @@ describe('one trace per install', () => {
     expect(chain[0]!.attributes['messaging.message.id']).toBe(installEvent.id);
     expect(chain.at(-2)!.attributes['messaging.message.id']).toBe(created.id);
     expect(chain.at(-1)!.attributes['messaging.message.id']).toBe(created.id);
-    // the services consuming lma.license.events continue the same publish span
+    // the services consuming lma.license.events continue the same send span
     for (const service of ['notification', 'lead']) {
       await eventually(`${service} to process lma.license.created in the same trace`, () =>
-        received.find((s) => s.service === service && s.name === `${LICENSE_EVENTS_TOPIC} process` && s.parentSpanId === chain.at(-2)!.spanId),
+        received.find((s) => s.service === service && s.name === `process ${LICENSE_EVENTS_TOPIC}` && s.parentSpanId === chain.at(-2)!.spanId),
       );
     }
 
@@ -220,7 +222,7 @@ describe('one trace per install', () => {
   it('starts a new trace for a record without a traceparent', async () => {
     const pkg = await h.registerPackage();
     const span = await eventually('the license service to process the registration', () =>
-      received.find((s) => s.service === 'install-intake' && s.name === `${MARKETPLACE_EVENTS_TOPIC} process` && s.attributes['messaging.kafka.message.key'] === pkg.packageId),
+      received.find((s) => s.service === 'install-intake' && s.name === `process ${MARKETPLACE_EVENTS_TOPIC}` && s.attributes['messaging.kafka.message.key'] === pkg.packageId),
     );
     expect(span.parentSpanId).toBe('');
     expect(span.traceId).toMatch(/^[0-9a-f]{32}$/);

@@ -195,7 +195,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   }
 
   /**
-   * One record inside its `<topic> process` span, continuing the trace of the record's headers
+   * One record inside its `process <topic>` span, continuing the trace of the record's headers
    * (a new trace when it has none); the handler, its database calls and what it publishes are
    * children of that span.
    */

@@ -41,7 +41,7 @@ export interface OutboxFields {
 
 /**
  * An event as stored in the outbox. Its trace context is the span active at the write (the
- * handler's process span, the HTTP request), so the relay's later `<topic> publish` span is a
+ * handler's process span, the HTTP request), so the relay's later `send <topic>` span is a
  * child of the operation that wrote it; the event's own context when no span is active (a
  * timer, a sweeper).
  */
@@ -165,7 +165,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   async function relay(col: Collection<PendingDoc>, docs: PendingDoc[]): Promise<number> {
     const pending = docs.filter((d) => d.outbox?.length);
     const events = pending.flatMap((d) => d.outbox.map(fromOutboxItem));
-    // outside any span: each publish span continues its entry's stored trace context
+    // outside any span: each send span continues its entry's stored trace context
     if (events.length) await context.with(ROOT_CONTEXT, () => opts.publisher.publish(events));
     // per document, under the lock the handlers take too
     const clear = async (d: PendingDoc) => {

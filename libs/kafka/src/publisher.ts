@@ -21,7 +21,7 @@ export interface Publisher {
  * one batch request (several, in order, when they are large: MAX_REQUEST_BYTES). Only `acks: all`
  * counts as published.
  *
- * Each event gets a `<topic> publish` span, whose trace context replaces the event's in the
+ * Each event gets a `send <topic>` span, whose trace context replaces the event's in the
  * record's headers. Its parent is the span active in the caller (the handler's process span,
  * an HTTP request), else the event's own trace context (an outbox entry keeps the context of
  * the write that created it), else none: a new trace.

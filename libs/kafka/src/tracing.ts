@@ -2,17 +2,18 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, ty
 import { headerString, type HeaderValue, type TraceContext } from '@lma/contracts';
 
 /**
- * Kafka spans and W3C trace context, following the OpenTelemetry messaging conventions:
- * `<topic> publish` (PRODUCER) around a send, `<topic> process` (CONSUMER) around a handler,
- * with `traceparent`/`tracestate` carried in every record's headers. The spans come from the
+ * Kafka spans and W3C trace context, following the OpenTelemetry messaging semantic conventions
+ * (span name `{messaging.operation.name} {destination}`): `send <topic>` (PRODUCER) around a
+ * send, `process <topic>` (CONSUMER) around a handler, with `traceparent`/`tracestate` carried
+ * in every record's headers. The spans come from the
  * global tracer provider: real ones when the service runs with the @lma/service tracing preload,
  * non-recording ones otherwise (the incoming trace context is then passed on unchanged).
  */
 const tracer = trace.getTracer('@lma/kafka');
 
 /** The logical topic (without the test prefix) names the span, so names stay few and stable. */
-export const publishSpanName = (topic: string) => `${topic} publish`;
-export const processSpanName = (topic: string) => `${topic} process`;
+export const sendSpanName = (topic: string) => `send ${topic}`;
+export const processSpanName = (topic: string) => `process ${topic}`;
 
 export function messagingAttributes(a: {
   operation: 'send' | 'process';
@@ -26,7 +27,7 @@ export function messagingAttributes(a: {
   return {
     'messaging.system': 'kafka',
     'messaging.operation.type': a.operation,
-    'messaging.operation.name': a.operation === 'send' ? 'publish' : 'process',
+    'messaging.operation.name': a.operation,
     'messaging.destination.name': a.destination,
     ...(a.key != null ? { 'messaging.kafka.message.key': a.key } : {}),
     ...(a.messageId ? { 'messaging.message.id': a.messageId } : {}),
@@ -67,7 +68,7 @@ export function activeSpanContext(): Context | undefined {
 }
 
 export function startProducerSpan(topic: string, parent: Context, attributes: Attributes): Span {
-  return tracer.startSpan(publishSpanName(topic), { kind: SpanKind.PRODUCER, attributes }, parent);
+  return tracer.startSpan(sendSpanName(topic), { kind: SpanKind.PRODUCER, attributes }, parent);
 }
 
 export function startConsumerSpan(topic: string, parent: Context, attributes: Attributes): Span {

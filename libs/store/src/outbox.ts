@@ -22,7 +22,7 @@ export interface OutboxItem {
 
 /**
  * An event as stored. Its trace context is the span active at the write (the handler's process
- * span, the HTTP request), so the relay's later publish span is a child of the operation that
+ * span, the HTTP request), so the relay's later send span is a child of the operation that
  * wrote it; the event's own context when no span is active (a timer, a sweeper).
  */
 export function toOutboxItem(e: OutgoingEvent, v: number): OutboxItem {

@@ -129,7 +129,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
           ({ g, j }) => settle(g, events[j]!, done[j]!),
         );
         const all = events.flat();
-        // outside any span: each publish span continues its entry's stored trace context
+        // outside any span: each send span continues its entry's stored trace context
         if (all.length) await context.with(ROOT_CONTEXT, () => publisher.publish(all));
         const ids = done.flat();
         await inBatches(ids, CONCURRENCY, async (id) => {
