@@ -9,11 +9,15 @@ import { onCreateLicense } from './handlers/onCreateLicense';
 import { onLeadEvent } from './handlers/onLeadEvent';
 import { LICENSE_CHANGE_EVENTS, onLicenseMarketplaceEvent } from './handlers/onLicenseMarketplaceEvent';
 import { onPackageEvent } from './handlers/onPackageEvent';
-import { models, registerModels } from './infra/models';
-import { startCheckReadModel } from './infra/checkSync';
 import { onReconcile } from './handlers/onReconcile';
-import { RefreshDigests } from './infra/refreshDigests';
+import { licenseData } from './infra/aggregates';
+import { CheckReadModel } from './infra/checkReadModel';
+import { followLicenseEvents } from './infra/checkSync';
+import { LicenseNamer } from './infra/licenseNames';
+import { models, registerModels } from './infra/models';
+import { licenseQueries } from './infra/queries';
 import { reconcileModels, registerReconcileModels } from './infra/reconcileModels';
+import { RefreshDigests } from './infra/refreshDigests';
 
 const PACKAGE_EVENTS: ReadonlySet<string> = new Set([MarketplaceEventType.PackageRegistered, MarketplaceEventType.PackageVersionUploaded]);
 
@@ -27,11 +31,16 @@ runMain('license', async () => {
       registerReconcileModels(db);
     },
     topics: [InternalTopic.MarketplaceAccepted, InternalTopic.LicenseCommands, InternalTopic.SagaReplies, InternalTopic.LeadEvents, LICENSE_EVENTS_TOPIC, RefreshTopic.LicenseReconcile, RefreshTopic.RefreshReplies],
+    queries: licenseQueries,
   });
   const m = models(rt.db);
   const clock = clockFromEnv();
-  const onPackage = onPackageEvent({ models: m, clock });
-  const onLicenseChange = onLicenseMarketplaceEvent({ models: m, locks: rt.locks, clock, kick: rt.relay.kick });
+  const data = licenseData(rt.store, m);
+  // told of every license write of this process (and of other replicas' through their events)
+  const checks = new CheckReadModel(m);
+  const changes = { data, listener: checks };
+  const onPackage = onPackageEvent({ data, clock });
+  const onLicenseChange = onLicenseMarketplaceEvent({ ...changes, clock });
   await rt.consume({
     group: 'license.marketplace',
     topics: [InternalTopic.MarketplaceAccepted],
@@ -43,24 +52,32 @@ runMain('license', async () => {
   await rt.consume({
     group: 'license.leads',
     topics: [InternalTopic.LeadEvents],
-    handle: onLeadEvent({ models: m, locks: rt.locks, clock, kick: rt.relay.kick }),
+    handle: onLeadEvent({ ...changes, clock }),
   });
   await rt.consume({
     group: 'license.commands',
     topics: [InternalTopic.LicenseCommands],
-    handle: onCreateLicense({ models: m, publisher: rt.publisher, locks: rt.locks, clock, kick: rt.relay.kick }),
+    handle: onCreateLicense({ ...changes, namer: new LicenseNamer({ ...changes, models: m }), clock }),
   });
   // refresh jobs (docs/refresh.md): a page at a time, on their own topic so live installs never wait behind them
+  const reconcile = reconcileModels(rt.db);
   await rt.consume({
     group: 'license.reconcile',
     topics: [RefreshTopic.LicenseReconcile],
-    handle: onReconcile({ models: m, reconcile: reconcileModels(rt.db), publisher: rt.publisher, locks: rt.locks, clock, kick: rt.relay.kick, digests: new RefreshDigests(m, { maxJobs: config.LICENSE_REFRESH_DIGEST_JOBS }) }),
+    handle: onReconcile({
+      ...changes,
+      models: m,
+      reconcile,
+      pages: rt.store.aggregates(reconcile.ReconciledPage),
+      clock,
+      digests: new RefreshDigests(m, { maxJobs: config.LICENSE_REFRESH_DIGEST_JOBS }),
+    }),
   });
   const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
-  const checks = await startCheckReadModel(rt, m);
+  await followLicenseEvents(rt, checks);
   const checkAnswers = createCheckAnswerer({ checks, clock }, rt.metrics);
   // the license check hot path answers in front of express (api/checkFastPath.ts); all else goes to express
-  await rt.serve(createApp({ models: m, auth, locks: rt.locks, clock, kick: rt.relay.kick, checks, metrics: rt.metrics, checkAnswers }), {
+  await rt.serve(createApp({ ...changes, models: m, auth, clock, checks, metrics: rt.metrics, checkAnswers }), {
     front: createCheckFastPath({ auth, answers: checkAnswers, logger: rt.logger }),
   });
 });

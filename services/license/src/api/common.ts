@@ -1,8 +1,7 @@
 import type { LicenseV1, TraceContext } from '@lma/contracts';
-import { ForbiddenError, NotFoundError, RetryableError, hasPermission, type Principal } from '@lma/core';
+import { ForbiddenError, NotFoundError, hasPermission, type Principal } from '@lma/core';
 import { toLicenseV1, type License } from '../domain/license';
-import { loadLicense } from '../infra/licenseChanges';
-import type { Models } from '../infra/models';
+import type { LicenseData } from '../infra/aggregates';
 
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
@@ -25,19 +24,12 @@ export function licenseView(l: License): LicenseV1 {
 }
 
 /** A named, not deleted license, or 404. */
-export async function existingLicense(m: Models, licenseId: string): Promise<License> {
-  const l = await loadLicense(m, licenseId);
-  if (!l?.licenseName || l.deletedAt) throw new NotFoundError(`License ${licenseId}`);
-  return l;
+export async function existingLicense(data: Pick<LicenseData, 'licenses'>, licenseId: string): Promise<License> {
+  return namedLicense(licenseId, await data.licenses.get(licenseId));
 }
 
-/** Retries a locked read-decide-write when another replica wrote the license meanwhile. */
-export async function withRetry<T>(f: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await f();
-    } catch (err) {
-      if (!(err instanceof RetryableError) || i >= attempts) throw err;
-    }
-  }
+/** The license when it is named and not deleted; 404 otherwise. */
+export function namedLicense(licenseId: string, l: License | null): License {
+  if (!l?.licenseName || l.deletedAt) throw new NotFoundError(`License ${licenseId}`);
+  return l;
 }

@@ -1,15 +1,13 @@
 import type { Registry } from 'prom-client';
 import type { Clock } from '@lma/core';
-import type { DocumentLocks } from '@lma/kafka';
 import type { CheckReadModel } from '../infra/checkReadModel';
+import type { ChangeDeps } from '../infra/licenseChanges';
 import type { Models } from '../infra/models';
 
-export interface ApiDeps {
+export interface ApiDeps extends ChangeDeps {
+  /** Reads of the API's pages (declared queries: infra/queries.ts) and `_id` lookups. */
   models: Models;
-  locks: DocumentLocks;
   clock: Clock;
-  /** Wakes the outbox relay after a write with events. */
-  kick: () => void;
   checks: CheckReadModel;
   metrics: Registry;
 }

@@ -1,14 +1,15 @@
 import type { Express } from 'express';
 import { decodeCursor, keysetPage, licenseApi, mountRoute, pageFrom } from '@lma/api';
 import { ValidationError } from '@lma/core';
+import { withCarriedEntry } from '../domain/audit';
 import type { License } from '../domain/license';
 import { decideModify } from '../domain/modify';
-import { writeDecision } from '../infra/licenseChanges';
+import { ABSENT, decideOn, writeLicense } from '../infra/licenseChanges';
 import type { LicenseAudit } from '../infra/models';
-import { existingLicense, licenseView, requireRead, traceOfHeaders, withRetry } from './common';
+import { existingLicense, licenseView, namedLicense, requireRead, traceOfHeaders } from './common';
 import { today, type ApiDeps } from './deps';
 
-const HIDDEN = { outbox: 0, outboxAt: 0, appliedEventIds: 0, createdFor: 0 } as const;
+const HIDDEN = { outbox: 0, _v: 0, appliedEventIds: 0, createdFor: 0, seatWrite: 0, lastAudit: 0 } as const;
 type SortField = 'licenseName' | 'expiresOn' | 'installDate' | 'updatedAt';
 
 /** `If-Match: "3"` (or 3): the revision the caller's change is based on. */
@@ -63,28 +64,27 @@ export function mountLicenses(app: Express, deps: ApiDeps): void {
     return { items: page.items.map(licenseView), nextCursor: page.nextCursor };
   });
 
-  mountRoute(app, licenseApi.getLicense, async ({ params }) => licenseView(await existingLicense(m, params.licenseId)));
+  mountRoute(app, licenseApi.getLicense, async ({ params }) => licenseView(await existingLicense(deps.data, params.licenseId)));
 
   mountRoute(app, licenseApi.modifyLicense, async ({ params, body, principal }, req) => {
     requireRead(principal);
     const ifMatch = ifMatchRevision(req.header('if-match'));
-    const trace = traceOfHeaders(req.headers);
-    const next = await withRetry(() =>
-      deps.locks.run(params.licenseId, async () => {
-        const l = await existingLicense(m, params.licenseId);
-        const now = deps.clock.now();
-        const d = decideModify(l, { ...body, revision: body.revision ?? ifMatch }, today(deps.clock), principal.subject);
-        return d ? await writeDecision(m, l, d, null, now, trace) : l;
-      }),
+    const now = deps.clock.now();
+    const w = await writeLicense(
+      deps,
+      params.licenseId,
+      decideOn((l) => decideModify(l, { ...body, revision: body.revision ?? ifMatch }, today(deps.clock), principal.subject)),
+      { appliedId: null, now, trace: traceOfHeaders(req.headers) },
     );
-    deps.kick();
-    return licenseView(next);
+    return licenseView(namedLicense(params.licenseId, w.outcome === ABSENT ? null : w.license));
   });
 
   mountRoute(app, licenseApi.listLicenseAudit, async ({ params, query: q }) => {
-    const l = await existingLicense(m, params.licenseId);
+    const l = await existingLicense(deps.data, params.licenseId);
     const { filter, sort } = keysetPage({ licenseId: l._id, revision: { $lte: l.revision } }, 'revision', -1, q.cursor);
-    const docs = (await m.LicenseAudit.find(filter).sort(sort).limit(q.limit + 1).lean()) as LicenseAudit[];
+    const stored = (await m.LicenseAudit.find(filter).sort(sort).limit(q.limit + 1).lean()) as LicenseAudit[];
+    // the entry of the latest change, written with the license, may not be copied yet (a crash)
+    const docs = withCarriedEntry(stored, l.lastAudit, !q.cursor);
     const page = pageFrom(docs, q.limit, (e) => e.revision);
     return {
       items: page.items.map(({ _id, licenseId: _l, at, ...e }) => ({ entryId: _id, ...e, at: at.toISOString() })),

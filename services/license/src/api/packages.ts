@@ -1,8 +1,8 @@
 import type { Express } from 'express';
 import { keysetPage, licenseApi, mountRoute, pageFrom } from '@lma/api';
 import { NotFoundError, RetryableError } from '@lma/core';
-import type { Package, PackageVersion } from '../infra/models';
-import { withRetry } from './common';
+import { decideDefaultsChange, type Package, type PackageAuditEntry, type PackageVersion } from '../domain/packages';
+import { ClaimCollection } from '../infra/models';
 import type { ApiDeps } from './deps';
 
 const packageView = (p: Package) => ({
@@ -20,7 +20,16 @@ const packageView = (p: Package) => ({
   latestReleasedAt: p.latestReleasedAt ?? null,
   revision: p.revision ?? 0,
 });
-const versionView = ({ _id, ...v }: PackageVersion) => ({ packageVersionId: _id, ...v });
+const versionView = (v: PackageVersion) => ({
+  packageVersionId: v._id,
+  packageId: v.packageId,
+  versionName: v.versionName,
+  versionNumber: v.versionNumber,
+  beta: v.beta,
+  releasedAt: v.releasedAt,
+});
+
+const MAX_ROUNDS = 5;
 
 /** Packages (only the default license values are editable) and their read-only versions. */
 export function mountPackages(app: Express, deps: ApiDeps): void {
@@ -40,41 +49,34 @@ export function mountPackages(app: Express, deps: ApiDeps): void {
 
   mountRoute(app, licenseApi.getPackage, async ({ params }) => packageView(await existing(params.packageId)));
 
-  mountRoute(app, licenseApi.updatePackage, async ({ params, body, principal }) =>
-    withRetry(() =>
-      deps.locks.run(`package:${params.packageId}`, async () => {
-        const p = await existing(params.packageId);
-        const before: Record<string, unknown> = { defaultLicense: p.defaultLicense, sandboxSiteLicense: p.sandboxSiteLicense };
-        const after: Record<string, unknown> = {
-          defaultLicense: { ...p.defaultLicense, ...(body.defaultLicense ?? {}) },
-          sandboxSiteLicense: body.sandboxSiteLicense ?? p.sandboxSiteLicense,
-        };
-        const changed = Object.keys(after).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k]));
-        if (changed.length === 0) return packageView(p);
-        const revision = (p.revision ?? 0) + 1;
-        const now = deps.clock.now();
-        // audit first, keyed by revision; readers of the audit compare with the package's revision
-        await m.PackageAudit.updateOne(
-          { _id: `${p._id}:${revision}` },
-          {
-            $set: {
-              packageId: p._id,
-              revision,
-              at: now,
-              changedBy: principal.subject,
-              reason: body.reason,
-              before: Object.fromEntries(changed.map((k) => [k, before[k]])),
-              after: Object.fromEntries(changed.map((k) => [k, after[k]])),
-            },
-          },
-          { upsert: true },
-        );
-        const res = await m.Package.updateOne({ _id: p._id, revision: p.revision ?? null }, { $set: { ...after, revision, updatedAt: now } });
-        if (res.matchedCount === 0) throw new RetryableError(`package ${p._id} changed meanwhile`);
-        return packageView({ ...p, ...(after as Pick<Package, 'defaultLicense' | 'sandboxSiteLicense'>), revision });
-      }),
-    ),
-  );
+  /**
+   * The default license values by hand: one write of the package with its next revision and the
+   * audit entry it carries, copied to package_audit right after; a change that would replace an
+   * entry not copied yet (a crash in between) copies it first.
+   */
+  mountRoute(app, licenseApi.updatePackage, async ({ params, body, principal }) => {
+    const now = deps.clock.now();
+    const settled = new Set<string>();
+    const settle = async (entry: PackageAuditEntry) => {
+      await deps.data.store.claimKey(ClaimCollection.PackageAudit, { ...entry });
+      settled.add(entry._id);
+    };
+    for (let round = 1; round <= MAX_ROUNDS; round++) {
+      const r = await deps.data.packages.update<'unsettled'>(params.packageId, (current) => {
+        if (!current) throw new NotFoundError(`Package ${params.packageId}`);
+        const state = decideDefaultsChange(current, body, principal.subject, now);
+        if (!state) return null;
+        return current.lastAudit && !settled.has(current.lastAudit._id) ? { result: 'unsettled' } : { state };
+      });
+      if (r.result === 'unsettled') {
+        await settle(r.state!.lastAudit!);
+        continue;
+      }
+      if (r.written) await settle(r.state!.lastAudit!);
+      return packageView(r.state!);
+    }
+    throw new RetryableError(`package ${params.packageId} changed ${MAX_ROUNDS} times while a change was decided; will retry`);
+  });
 
   mountRoute(app, licenseApi.listPackageVersions, async ({ params, query: q }) => {
     const { filter, sort } = keysetPage({ packageId: params.packageId }, 'releasedAt', -1, q.cursor);

@@ -1,37 +1,37 @@
 import {
-  LicenseEventType,
   ReconcileLicensesV1,
   RefreshCommandType,
   RefreshReplyType,
-  InternalSource,
-  RefreshTopic,
   ReportUnseenLicensesV1,
   UNSEEN_LISTED_MAX,
+  eventOf,
   parseData,
   traceContext,
   type CloudEvent,
+  type DriftField,
   type LicensesReconciledV1,
   type ReconcileOutcome,
   type SnapshotInstallation,
   type TraceContext,
   type UnseenLicensesReportedV1,
 } from '@lma/contracts';
-import { isDuplicateKey, isTransient, type Clock, type Logger } from '@lma/core';
-import { outboxOnInsert, type DocumentLocks, type HandlerContext, type Publisher } from '@lma/kafka';
+import { isTransient, type Clock, type Logger } from '@lma/core';
+import type { HandlerContext } from '@lma/kafka';
+import type { Aggregates } from '@lma/store';
 import { licenseIdFor, type License, type PackageDefaults } from '../domain/license';
+import type { Decision } from '../domain/lifecycle';
 import { detectDrift, installationDriftKey } from '../domain/reconcile';
-import { loadLicense, writeDecision } from '../infra/licenseChanges';
+import { answerCommand, decideOn, writeLicense, type ChangeDeps } from '../infra/licenseChanges';
 import type { Models } from '../infra/models';
-import type { ReconcileModels } from '../infra/reconcileModels';
+import type { ReconcileModels, ReconciledPage } from '../infra/reconcileModels';
 import type { RefreshDigests } from '../infra/refreshDigests';
 
-export interface ReconcileDeps {
-  models: Models;
+export interface ReconcileDeps extends ChangeDeps {
+  models: Pick<Models, 'License'>;
   reconcile: ReconcileModels;
-  publisher: Publisher;
-  locks: DocumentLocks;
+  /** The reconciled pages, written through the store with their replies. */
+  pages: Aggregates<ReconciledPage>;
   clock: Clock;
-  kick: () => void;
   /** The digests of the jobs this process reconciles (one pass over a package per job). */
   digests: RefreshDigests;
   /** Licenses read or corrected at once within a page. */
@@ -63,7 +63,7 @@ export function onReconcile(deps: ReconcileDeps) {
 /**
  * Each installation is compared with its license: none yet -> `create-needed` (the refresh
  * service has the onboarding saga create it); drifted -> corrected through the license's usual
- * change path (lock, revision + 1, one event with reason `refresh`, outbox), once per job (the
+ * change path (revision + 1, one event with reason `refresh`, one write), once per job (the
  * job's change id is kept as applied); otherwise `unchanged`. The job's digest
  * (infra/refreshDigests.ts) answers `unchanged` for an installation that matches its license as
  * the job started, without a database read; every other installation is read by `_id` and decided
@@ -79,7 +79,7 @@ async function reconcilePage(deps: ReconcileDeps, cmd: ReconcileLicensesV1, trac
     return;
   }
   const now = deps.clock.now();
-  const pkg = await deps.models.Package.findById(cmd.packageId, { defaultLicense: 1, sandboxSiteLicense: 1 }).lean();
+  const pkg = await deps.data.packages.get(cmd.packageId);
   const defaults: PackageDefaults | null = pkg ? { defaultLicense: pkg.defaultLicense, sandboxSiteLicense: pkg.sandboxSiteLicense } : null;
   const changeId = `refresh:${cmd.jobId}`;
   const digest = await deps.digests.forJob(cmd.jobId, cmd.packageId, heartbeat);
@@ -89,44 +89,21 @@ async function reconcilePage(deps: ReconcileDeps, cmd: ReconcileLicensesV1, trac
     // deleted stays deleted; the same key means detectDrift would find nothing
     if (known && (known.key === null || known.key === installationDriftKey(i))) return { subscriberOrgId: i.subscriberOrgId, outcome: 'unchanged' };
     try {
-      const stored = await loadLicense(deps.models, licenseIdFor(i.packageId, i.subscriberOrgId));
+      const stored = await deps.data.licenses.get(licenseIdFor(i.packageId, i.subscriberOrgId));
       return await reconcileOne(deps, i, stored, defaults, changeId, now, trace);
     } catch (err) {
       // infrastructure and races retry the page (corrections already made are kept as applied)
-      if (isDuplicateKey(err) || isTransient(err)) throw err;
+      if (isTransient(err)) throw err;
       return { subscriberOrgId: i.subscriberOrgId, outcome: 'failed', reason: err instanceof Error ? err.message : String(err) };
     }
   });
   const createNeeded: SnapshotInstallation[] = installations.filter((_, k) => results[k]!.outcome === 'create-needed');
   const reply: LicensesReconciledV1 = { jobId: cmd.jobId, packageId: cmd.packageId, page: cmd.page, results, createNeeded };
-  try {
-    await deps.reconcile.ReconciledPage.create({
-      _id: pageId,
-      jobId: cmd.jobId,
-      page: cmd.page,
-      orgIds,
-      reconciledAt: now,
-      ...outboxOnInsert(
-        [
-          {
-            topic: RefreshTopic.RefreshReplies,
-            id: `${pageId}:${RefreshReplyType.LicensesReconciled}`,
-            source: InternalSource.License,
-            type: RefreshReplyType.LicensesReconciled,
-            time: now.toISOString(),
-            key: cmd.packageId,
-            data: reply,
-            ...trace,
-          },
-        ],
-        now,
-      ),
-    });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err; // another replica finished this page meanwhile
-  }
+  // nothing when another replica finished this page meanwhile
+  await deps.pages.insertOnce({ _id: pageId, jobId: cmd.jobId, page: cmd.page, orgIds, reconciledAt: now }, [
+    eventOf(RefreshReplyType.LicensesReconciled, reply, { id: `${pageId}:${RefreshReplyType.LicensesReconciled}`, key: cmd.packageId, time: now, ...trace }),
+  ]);
   digest?.markPage(cmd.page, orgIds);
-  deps.kick();
 }
 
 async function reconcileOne(
@@ -139,20 +116,15 @@ async function reconcileOne(
   trace: TraceContext,
 ): Promise<ReconcileOutcome> {
   const org = i.subscriberOrgId;
-  const licenseId = licenseIdFor(i.packageId, org);
   if (!first?.licenseName) return { subscriberOrgId: org, outcome: 'create-needed' };
-  // a deleted license (its org was deleted) stays deleted; an unchanged one needs no lock
-  if (first.deletedAt || first.appliedEventIds.includes(changeId) || !detectDrift(first, i, defaults, changeId, now)) {
-    return { subscriberOrgId: org, outcome: 'unchanged' };
-  }
-  return await deps.locks.run(licenseId, async (): Promise<ReconcileOutcome> => {
-    const l = await loadLicense(deps.models, licenseId);
-    const drift = l && !l.deletedAt && !l.appliedEventIds.includes(changeId) ? detectDrift(l, i, defaults, changeId, now) : null;
-    if (!l || !drift) return { subscriberOrgId: org, outcome: 'unchanged' };
-    if (drift.decision.event?.type === LicenseEventType.Uninstalled) await deps.models.SeatAssignment.deleteMany({ licenseId });
-    await writeDecision(deps.models, l, drift.decision, changeId, now, trace);
-    return { subscriberOrgId: org, outcome: 'corrected', fields: drift.fields };
-  });
+  // a deleted license (its org was deleted) stays deleted
+  const correction = (l: License): (Decision & { fields: DriftField[] }) | null => {
+    const drift = !l.deletedAt && !l.appliedEventIds.includes(changeId) ? detectDrift(l, i, defaults, changeId, now) : null;
+    return drift ? { ...drift.decision, fields: drift.fields } : null;
+  };
+  if (!correction(first)) return { subscriberOrgId: org, outcome: 'unchanged' };
+  const w = await writeLicense(deps, first._id, decideOn(correction), { appliedId: changeId, now, trace }, first);
+  return w.written && w.outcome && typeof w.outcome === 'object' ? { subscriberOrgId: org, outcome: 'corrected', fields: w.outcome.fields } : { subscriberOrgId: org, outcome: 'unchanged' };
 }
 
 /**
@@ -162,6 +134,13 @@ async function reconcileOne(
  * are held as a set of ids (about 50 bytes per installation) while the package's licenses stream by.
  */
 async function reportUnseen(deps: ReconcileDeps, cmd: ReportUnseenLicensesV1, trace: TraceContext, logger: Logger): Promise<void> {
+  const answeredId = `unseen:${cmd.jobId}`;
+  // answered already (its reply is durable in that answer's outbox): the job's pages may be gone,
+  // so it is not counted again
+  if (await deps.data.answeredCommands.get(answeredId)) {
+    await releaseJob(deps, cmd.jobId, logger);
+    return;
+  }
   let count = 0;
   const listed: UnseenLicensesReportedV1['licenses'] = [];
   const add = (subscriberOrgId: string, licenseName: string) => {
@@ -182,20 +161,16 @@ async function reportUnseen(deps: ReconcileDeps, cmd: ReportUnseenLicensesV1, tr
     }
   }
   const now = deps.clock.now();
-  await deps.publisher.publish([
-    {
-      topic: RefreshTopic.RefreshReplies,
-      id: `${cmd.jobId}:${RefreshReplyType.UnseenLicensesReported}`,
-      source: InternalSource.License,
-      type: RefreshReplyType.UnseenLicensesReported,
-      time: now.toISOString(),
-      key: cmd.packageId,
-      data: { jobId: cmd.jobId, packageId: cmd.packageId, count, licenses: listed } satisfies UnseenLicensesReportedV1,
-      ...trace,
-    },
-  ]);
-  // the job is answered: its digest and page records are no longer needed (a page redelivered
-  // after this is reconciled again: nothing is corrected twice, and its reply is ignored)
-  deps.digests.release(cmd.jobId);
-  await deps.reconcile.ReconciledPage.deleteMany({ jobId: cmd.jobId }).catch((err: unknown) => logger.warn({ err, job_id: cmd.jobId }, 'reconciled pages not removed'));
+  const data: UnseenLicensesReportedV1 = { jobId: cmd.jobId, packageId: cmd.packageId, count, licenses: listed };
+  await answerCommand(deps, answeredId, eventOf(RefreshReplyType.UnseenLicensesReported, data, { id: `${cmd.jobId}:${RefreshReplyType.UnseenLicensesReported}`, key: cmd.packageId, time: now, ...trace }), now);
+  await releaseJob(deps, cmd.jobId, logger);
+}
+
+/**
+ * The job is answered: its digest and page records are no longer needed (a page redelivered
+ * after this is reconciled again: nothing is corrected twice, and its reply is ignored).
+ */
+async function releaseJob(deps: ReconcileDeps, jobId: string, logger: Logger): Promise<void> {
+  deps.digests.release(jobId);
+  await deps.reconcile.ReconciledPage.deleteMany({ jobId }).catch((err: unknown) => logger.warn({ err, job_id: jobId }, 'reconciled pages not removed'));
 }

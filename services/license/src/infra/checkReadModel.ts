@@ -1,6 +1,8 @@
 import { LicenseEventType } from '@lma/contracts';
 import { checkStateOf, decideCheck, needsSeat, type CheckAnswer, type CheckState } from '../domain/check';
 import { licenseIdFor, type License } from '../domain/license';
+import { holdsSeat, seatIdOf, seatRecordOf, type SeatRecord } from '../domain/seats';
+import type { LicenseWriteListener } from './licenseChanges';
 import type { Models } from './models';
 
 interface Entry {
@@ -9,8 +11,8 @@ interface Entry {
   /** No (named) license: answered `not-installed` until this process creates it or an event about it arrives. */
   absent?: true;
   revision: number;
-  /** userId -> has a seat; filled on demand by `_id` lookups. */
-  seats: Map<string, boolean>;
+  /** userId -> the user's seat record (null: none); filled on demand by `_id` lookups. */
+  seats: Map<string, SeatRecord | null>;
   /** Bumped on every seat write: a seat lookup that started before it is not cached. */
   seatGeneration: number;
 }
@@ -19,9 +21,10 @@ interface Entry {
  * The license check read model: per process, in memory, the check state of each license asked
  * about (status, seats, expiration, org lock, revision) and the seat of each user asked about.
  * Loaded on a miss by `_id` only (a license by its id, a seat by `<licenseId>:<userId>`), never by
- * a query that would scan. Kept current:
- * - by this process's own writes, right after each succeeds (licenseWriteHooks), so a check right
- *   after a change made through this replica reflects it;
+ * a query that would scan. A seat is the user's record read with the license's own last seat
+ * write and seat epoch (domain/seats.ts). Kept current:
+ * - by this process's own writes, right after each succeeds (it is their LicenseWriteListener), so
+ *   a check right after a change made through this replica reflects it;
  * - by `lma.license.events` consumed by each replica with its own consumer group: an event whose
  *   revision is newer than the cached one drops the cached state (revision-guarded), so the next
  *   check reloads it from the database, which already holds that revision (the outbox publishes
@@ -30,7 +33,7 @@ interface Entry {
  * trip) until this process names it (licenseNames.ts tells this model) or its `lma.license.created`
  * event arrives from the replica that created it.
  */
-export class CheckReadModel {
+export class CheckReadModel implements LicenseWriteListener {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
@@ -49,13 +52,13 @@ export class CheckReadModel {
     if (!e?.state) e = await this.load(id);
     const state = e?.state ?? null;
     if (!e || !needsSeat(state, today)) return decideCheck(state, false, today);
-    const seat = e.seats.get(userId) ?? (await this.loadSeat(id, e, userId));
-    return decideCheck(state, seat, today);
+    const record = e.seats.has(userId) ? (e.seats.get(userId) ?? null) : await this.loadSeat(id, e, userId);
+    return decideCheck(state, holdsSeat(state!, seatRecordOf(state!, userId, record)), today);
   }
 
   private async load(id: string, attempt = 0): Promise<Entry | undefined> {
     const known = this.entries.get(id);
-    const doc = (await this.m.License.findById(id, { outbox: 0, outboxAt: 0, appliedEventIds: 0 }).lean()) as License | null;
+    const doc = (await this.m.License.findById(id, { outbox: 0, _v: 0, appliedEventIds: 0, lastAudit: 0 }).lean()) as License | null;
     const current = this.entries.get(id);
     if (current !== known && attempt < 2) {
       // something happened to this license while reading: this process's write is the newest
@@ -74,12 +77,12 @@ export class CheckReadModel {
     return e;
   }
 
-  private async loadSeat(licenseId: string, e: Entry, userId: string): Promise<boolean> {
+  private async loadSeat(licenseId: string, e: Entry, userId: string): Promise<SeatRecord | null> {
     const generation = e.seatGeneration;
-    const doc = await this.m.SeatAssignment.findById(`${licenseId}:${userId}`, { assigned: 1 }).lean();
-    const seat = doc?.assigned === true;
-    if (e.seatGeneration === generation && this.entries.get(licenseId) === e) e.seats.set(userId, seat);
-    return seat;
+    const doc = await this.m.SeatAssignment.findById(seatIdOf(licenseId, userId), { assigned: 1, changedAt: 1, epoch: 1, seq: 1 }).lean();
+    const record: SeatRecord | null = doc ? { assigned: doc.assigned, changedAt: doc.changedAt, epoch: doc.epoch ?? 0, seq: doc.seq ?? 0 } : null;
+    if (e.seatGeneration === generation && this.entries.get(licenseId) === e) e.seats.set(userId, record);
+    return record;
   }
 
   private put(id: string, e: Entry): void {
@@ -87,7 +90,7 @@ export class CheckReadModel {
     this.entries.set(id, e);
   }
 
-  /** This process wrote the license (see licenseWriteHooks). */
+  /** This process wrote the license. */
   licenseWritten(l: License, eventType: string | null): void {
     if (!l.licenseName) return;
     const current = this.entries.get(l._id);

@@ -1,20 +1,17 @@
 import { hostname } from 'node:os';
 import { LICENSE_EVENTS_TOPIC } from '@lma/contracts';
 import type { Runtime } from '@lma/service';
-import { CheckReadModel } from './checkReadModel';
-import { licenseWriteHooks } from './licenseChanges';
-import type { Models } from './models';
+import type { CheckReadModel } from './checkReadModel';
 
 /**
- * The license check read model of this process: told of this process's writes at once, and of
- * every replica's through `lma.license.events`, read by a consumer group of its own per process
- * (`license.checks.<host>.<pid>`, from the latest offset: the model starts empty; deleted when
- * the process stops), so each replica sees every event. Events only invalidate (revision-guarded), so redeliveries and replays are harmless.
+ * Keeps the license check read model of this process current with every replica's writes: it is
+ * told of this process's own at once (it is their LicenseWriteListener), and of all of them
+ * through `lma.license.events`, read by a consumer group of its own per process
+ * (`license.checks.<host>.<pid>`, from the latest offset: the model starts empty; deleted when the
+ * process stops), so each replica sees every event. Events only invalidate (revision-guarded),
+ * so redeliveries and replays are harmless.
  */
-export async function startCheckReadModel(rt: Runtime, m: Models): Promise<CheckReadModel> {
-  const checks = new CheckReadModel(m);
-  licenseWriteHooks.licenseWritten = (l, type) => checks.licenseWritten(l, type);
-  licenseWriteHooks.seatWritten = (licenseId, userId) => checks.seatWritten(licenseId, userId);
+export async function followLicenseEvents(rt: Runtime, checks: CheckReadModel): Promise<void> {
   await rt.consume({
     group: `license.checks.${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}.${process.pid}`,
     topics: [LICENSE_EVENTS_TOPIC],
@@ -25,5 +22,4 @@ export async function startCheckReadModel(rt: Runtime, m: Models): Promise<Check
       if (typeof d?.licenseId === 'string' && typeof d.revision === 'number') checks.eventSeen(d.licenseId, d.revision);
     },
   });
-  return checks;
 }

@@ -1,197 +1,252 @@
-import { LICENSE_EVENTS_SOURCE, LICENSE_EVENTS_TOPIC, LicenseEventType, licenseEventKey, type UserLicenseChangedV1, type TraceContext } from '@lma/contracts';
-import { RetryableError, isDuplicateKey, updateOneIf } from '@lma/core';
-import { outboxUpdate, type DocumentLocks, type OutgoingEvent } from '@lma/kafka';
-import { auditEntryOf } from '../domain/audit';
-import { toLicenseV1, type License } from '../domain/license';
-import { DEFER, changeTime, decideChange, decideSeatsUsed, seatChangeOutcome, type Decision, type LicenseChange, type Outcome } from '../domain/lifecycle';
-import type { Models } from './models';
+import type { TopicEvent, TraceContext } from '@lma/contracts';
+import { RetryableError } from '@lma/core';
+import type { OutgoingEvent } from '@lma/kafka';
+import type { LicenseAuditEntry } from '../domain/audit';
+import { licenseAfter, licenseEventOf } from '../domain/changes';
+import { answeredCommand } from '../domain/commands';
+import { leadLicensesKey, orgLicensesKey, withMember } from '../domain/keys';
+import type { License } from '../domain/license';
+import { DEFER, decideChange, type Decision, type LicenseChange } from '../domain/lifecycle';
+import { changesToApply, conversionOf, withOrgChange, withPendingChange, withoutPendingChanges } from '../domain/pending';
+import { decideUserLicenseChange, seatAssignmentOf, seatIdOf, seatWriteIsNewer, type SeatRecord, type SeatWrite } from '../domain/seats';
+import type { LicenseData } from './aggregates';
+import { ClaimCollection } from './models';
+
+/** Told of every license write of this process right after it succeeded (the license check read model: checkReadModel.ts). */
+export interface LicenseWriteListener {
+  licenseWritten(l: License, eventType: string | null): void;
+  seatWritten(licenseId: string, userId: string): void;
+}
 
 export interface ChangeDeps {
-  models: Models;
-  /** The same locks the outbox relay takes: every read-decide-write of a license holds its lock. */
-  locks: DocumentLocks;
+  data: LicenseData;
+  listener: LicenseWriteListener;
 }
 
-const APPLIED_IDS_KEPT = 50;
+/** No named license to decide on. */
+export const ABSENT = 'absent';
+/** Decided on a state that moved on meanwhile (another seat change): decided again. */
+const STALE = 'stale';
+/** The change would replace an audit entry not stored yet: stored first, then decided again. */
+const UNSETTLED = 'unsettled';
+/** Decisions taken again at most this many times after the license moved on between reading and writing. */
+const MAX_ROUNDS = 25;
 
-/**
- * Told of every license write of this process, right after it succeeded (the license check read
- * model: see checkReadModel.ts), and of every seat assignment write (before the license write).
- */
-export const licenseWriteHooks: {
-  licenseWritten?: (l: License, eventType: LicenseEventType | null) => void;
-  seatWritten?: (licenseId: string, userId: string) => void;
-} = {};
+/** A decision, nothing to do (null), or why not (a string handed back without writing). */
+export type Decided<D extends Decision, R extends string> = D | null | R;
+/** Reads what a decision needs besides the license (by `_id`), then decides purely on the stored license (again after a lost race). */
+export type Prepare<D extends Decision, R extends string> = (l: License) => Promise<(current: License) => Decided<D, R> | typeof STALE>;
 
-export const ORG_CHANGES_KEPT = 20;
-
-/** The stored license, or null; without its outbox. */
-export async function loadLicense(m: Models, licenseId: string): Promise<License | null> {
-  return (await m.License.findById(licenseId, { outbox: 0, outboxAt: 0 }).lean()) as License | null;
+export interface WriteContext {
+  /** The marketplace event or command id the change applies (kept in appliedEventIds); null for changes by hand. */
+  appliedId: string | null;
+  now: Date;
+  trace: TraceContext;
+  /** Events written with the change (a saga reply), given the license as written. */
+  extra?: (l: License) => OutgoingEvent[];
 }
 
+export interface Written<D extends Decision, R extends string> {
+  /** The license as written, or as read when nothing was written (null: none). */
+  license: License | null;
+  outcome: Decided<D, R> | typeof ABSENT;
+  written: boolean;
+}
+
+/** A decision that is taken on the stored license only, with nothing else to read. */
+export const decideOn =
+  <D extends Decision, R extends string>(decide: (current: License) => Decided<D, R>): Prepare<D, R> =>
+  async () =>
+    decide;
+
+const isDecision = (d: unknown): d is Decision => typeof d === 'object' && d !== null;
+
 /**
- * Writes a decision as one single-document update: the new fields, the next revision and its
- * event (ce_id `<licenseId>:<revision>`, so a re-applied change cannot publish a different event),
- * the applied id and any `extra` events (a saga reply). Call it under the license's lock; the
- * revision condition only guards against another replica (on MongoDB, where it is atomic).
+ * One change of one license through the store: the decision is taken on the stored license (again
+ * after a lost race), and the license with its next revision, its event (ce_id
+ * `<licenseId>:<revision>`), its audit entry, the applied id and any `extra` events is one
+ * version-conditional document write. What a license carries for other documents is written
+ * after it: its latest audit entry (license_audit) and its last seat write (seat_assignments);
+ * a change that would replace one of them first makes sure it was written (domain/audit.ts,
+ * domain/seats.ts). `known`: the license as the caller just read or wrote it (saves a read).
  */
-export async function writeDecision(
-  m: Models,
-  l: License,
-  d: Decision,
-  appliedId: string | null,
-  now: Date,
-  trace: TraceContext,
-  extra: OutgoingEvent[] = [],
-): Promise<License> {
-  const revision = d.event ? l.revision + 1 : l.revision;
-  // computed here rather than with $push/$slice, which FerretDB accepts but does not apply;
-  // the lock and the revision condition make this read-modify-write safe
-  const applied = appliedId ? { appliedEventIds: [...l.appliedEventIds, appliedId].slice(-APPLIED_IDS_KEPT) } : {};
-  // whatever made it Active (by hand, a reinstall, a refresh), it can never go back to Trial
-  const everActive = d.set.status === 'Active' ? { everActive: true } : {};
-  const set = { ...d.set, ...everActive, ...applied, revision, updatedAt: now };
-  const next: License = { ...l, ...set };
-  const events: OutgoingEvent[] = d.event
-    ? [
-        {
-          topic: LICENSE_EVENTS_TOPIC,
-          id: `${l._id}:${revision}`,
-          source: LICENSE_EVENTS_SOURCE,
-          type: d.event.type,
-          time: now.toISOString(),
-          key: licenseEventKey(next),
-          data: toLicenseV1(next, { changedBy: d.event.changedBy, reason: d.event.reason }),
-          ...trace },
-      ]
-    : [];
-  events.push(...extra);
-  // the audit entry first, keyed by the revision it describes: readers show only entries up to the
-  // license's revision, so an entry whose license write then failed is never shown (and the next
-  // change of that revision overwrites it)
-  if (d.event) {
-    const entry = auditEntryOf(l, d.set, revision, d.event, now);
-    await m.LicenseAudit.updateOne({ _id: entry._id }, { $set: entry }, { upsert: true });
+export async function writeLicense<D extends Decision, R extends string = never>(
+  deps: ChangeDeps,
+  licenseId: string,
+  prepare: Prepare<D, R>,
+  ctx: WriteContext,
+  known?: License | null,
+): Promise<Written<D, R>> {
+  const { data } = deps;
+  let l = known !== undefined ? known : await data.licenses.get(licenseId);
+  const settled = new Set<string>();
+  const settle = async (entry: LicenseAuditEntry) => {
+    await data.store.claimKey(ClaimCollection.LicenseAudit, { ...entry });
+    settled.add(entry._id);
+  };
+  const unsettled = (cur: License) => cur.lastAudit !== null && cur.lastAudit !== undefined && !settled.has(cur.lastAudit._id);
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    if (!l?.licenseName) return { license: l, outcome: ABSENT, written: false };
+    const decide = await prepare(l);
+    // a publishing change replaces the carried audit entry: make sure it is stored first (a
+    // refusal is left to the decision on the stored license)
+    let guess: unknown = null;
+    try {
+      guess = decide(l);
+    } catch {
+      guess = null;
+    }
+    if (isDecision(guess) && guess.event && unsettled(l)) await settle(l.lastAudit!);
+    const r = await data.licenses.update<Decided<D, R> | typeof ABSENT | typeof STALE | typeof UNSETTLED>(licenseId, (current) => {
+      if (!current?.licenseName) return { result: ABSENT };
+      const d = decide(current);
+      if (!isDecision(d)) return { result: d };
+      if (d.event && unsettled(current)) return { result: UNSETTLED };
+      const next = licenseAfter(current, d, ctx.appliedId, ctx.now);
+      const events: OutgoingEvent[] = d.event ? [licenseEventOf(next, d.event.type, ctx.now, ctx.trace, d.event)] : [];
+      return { state: next, events: [...events, ...(ctx.extra?.(next) ?? [])], result: d };
+    });
+    if (r.result === STALE || r.result === UNSETTLED) {
+      if (r.result === UNSETTLED && r.state?.lastAudit) await settle(r.state.lastAudit);
+      l = r.state;
+      continue;
+    }
+    if (r.written && r.state && isDecision(r.result)) await afterWrite(deps, r.state, r.result);
+    return { license: r.state, outcome: r.result as Decided<D, R> | typeof ABSENT, written: r.written };
   }
-  const written = await updateOneIf(m.License, l._id, { revision: l.revision }, { $set: set, ...(events.length ? outboxUpdate(events, now) : {}) });
-  if (!written) throw new RetryableError(`license ${l._id} changed meanwhile (was revision ${l.revision})`);
-  licenseWriteHooks.licenseWritten?.(next, d.event?.type ?? null);
-  return next;
+  throw new RetryableError(`license ${licenseId}: moved on ${MAX_ROUNDS} times while a change was decided; will retry`);
+}
+
+/** This process's check read model is told of a written license; then what it carries for other documents is written. */
+async function afterWrite(deps: ChangeDeps, next: License, d: Decision): Promise<void> {
+  deps.listener.licenseWritten(next, d.event?.type ?? null);
+  if (d.event && next.lastAudit) await deps.data.store.claimKey(ClaimCollection.LicenseAudit, { ...next.lastAudit });
+  const w = d.set.seatWrite;
+  if (w) {
+    await landSeatWrite(deps, next._id, w);
+    deps.listener.seatWritten(next._id, w.userId);
+  }
+}
+
+/** Writes a license's seat write to its seat record unless it (or a later one) is there already. */
+async function landSeatWrite(deps: ChangeDeps, licenseId: string, w: SeatWrite): Promise<void> {
+  await deps.data.seats.update(seatIdOf(licenseId, w.userId), (current) => (seatWriteIsNewer(w, current) ? { state: seatAssignmentOf(licenseId, w) } : null));
+}
+
+/**
+ * A seat change of `userId`: the license's last seat write is made sure of first (so the stored
+ * records are all its seat changes so far), then the user's record is read by `_id` and the
+ * change decided on the license, unless another seat change was written meanwhile.
+ */
+export function seatDecision<D extends Decision, R extends string>(
+  deps: ChangeDeps,
+  userId: string,
+  decide: (current: License, stored: SeatRecord | null) => Decided<D, R>,
+): Prepare<D, R> {
+  return async (l) => {
+    if (l.seatWrite) await landSeatWrite(deps, l._id, l.seatWrite);
+    const stored = await deps.data.seats.get(seatIdOf(l._id, userId));
+    const seq = l.seatSeq ?? 0;
+    return (current) => ((current.seatSeq ?? 0) !== seq ? STALE : decide(current, stored));
+  };
 }
 
 /** `absent`: no license (or not named yet); `deferred`: kept for after a reinstall; `done`: applied or nothing to do. */
 export type ApplyResult = 'absent' | 'deferred' | 'done';
 
-/** Applies one change to one license under its lock: read, decide (pure), write. */
-export async function applyChange(deps: ChangeDeps, licenseId: string, c: LicenseChange, now: Date, trace: TraceContext): Promise<ApplyResult> {
-  return await deps.locks.run(licenseId, async () => {
-    const l = await loadLicense(deps.models, licenseId);
-    if (!l?.licenseName) return 'absent';
-    let outcome: Outcome;
-    if (c.kind === 'user-license') {
-      const may = seatChangeOutcome(l, c);
-      outcome = may === 'apply' ? decideSeatsUsed(l, await recordSeat(deps.models, licenseId, c.data)) : may;
-    } else {
-      outcome = decideChange(l, c, now);
-    }
-    if (outcome === DEFER) return 'deferred';
-    if (outcome) {
-      if (outcome.event?.type === LicenseEventType.Uninstalled) await deps.models.SeatAssignment.deleteMany({ licenseId });
-      await writeDecision(deps.models, l, outcome, c.id, now, trace);
-    }
-    return 'done';
+/** Applies one change to one license: decided purely on the stored license, one write. */
+export async function applyChange(
+  deps: ChangeDeps,
+  licenseId: string,
+  c: LicenseChange,
+  now: Date,
+  trace: TraceContext,
+  known?: License | null,
+): Promise<{ result: ApplyResult; license: License | null }> {
+  const prepare: Prepare<Decision, typeof DEFER> =
+    c.kind === 'user-license'
+      ? seatDecision<Decision, typeof DEFER>(deps, c.data.userId, (current, stored) => decideUserLicenseChange(current, stored, c))
+      : decideOn<Decision, typeof DEFER>((current) => decideChange(current, c, now));
+  const w = await writeLicense(deps, licenseId, prepare, { appliedId: c.id, now, trace }, known);
+  return { result: w.outcome === ABSENT ? 'absent' : w.outcome === DEFER ? 'deferred' : 'done', license: w.license };
+}
+
+/** Keeps a change that cannot apply yet (domain/pending.ts); keeping it again changes nothing. */
+export async function storePending(deps: ChangeDeps, licenseId: string, c: LicenseChange, now: Date): Promise<void> {
+  await deps.data.pendingChanges.update(licenseId, (current) => {
+    const state = withPendingChange(current, licenseId, c, now);
+    return state ? { state } : null;
   });
 }
 
-/**
- * Records one assignment or revocation unless a newer one of the same user is recorded (the
- * conditional upsert then hits the `_id` and fails as a duplicate), and returns the number of
- * users assigned: duplicates and repeats never change the count.
- */
-export async function recordSeat(m: Models, licenseId: string, d: Pick<UserLicenseChangedV1, 'userId' | 'action' | 'changedAt'>): Promise<number> {
-  const changedAt = new Date(d.changedAt);
-  try {
-    await m.SeatAssignment.updateOne(
-      { _id: `${licenseId}:${d.userId}`, changedAt: { $lte: changedAt } },
-      { $set: { licenseId, userId: d.userId, assigned: d.action === 'assigned', changedAt } },
-      { upsert: true },
-    );
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-  }
-  licenseWriteHooks.seatWritten?.(licenseId, d.userId);
-  return await m.SeatAssignment.countDocuments({ licenseId, assigned: true });
-}
-
-/** Keeps a change that cannot apply yet (see PendingChange); storing it again changes nothing. */
-export async function storePending(m: Models, licenseId: string, c: LicenseChange, now: Date): Promise<void> {
-  try {
-    await m.PendingChange.create({
-      _id: `${licenseId}:${c.id}`,
-      licenseId,
-      kind: c.kind,
-      eventId: c.id,
-      at: new Date(changeTime(c)),
-      data: JSON.stringify(c.data),
-      receivedAt: now });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-  }
-}
-
-/** Adds an org change to the org's log (the latest ORG_CHANGES_KEPT by observation time), once per event. */
+/** Adds an org change to the org's log (domain/pending.ts), once per event. */
 export async function recordOrgChange(deps: ChangeDeps, c: Extract<LicenseChange, { kind: 'org-changed' }>): Promise<void> {
-  const orgId = c.data.subscriberOrgId;
-  await deps.locks.run(`org:${orgId}`, async () => {
-    const log = await deps.models.OrgChangeLog.findById(orgId).lean();
-    if (log?.changes.some((x) => x.eventId === c.id)) return;
-    const item = { eventId: c.id, at: new Date(c.data.observedAt), data: JSON.stringify(c.data) };
-    const changes = [...(log?.changes ?? []), item].sort((a, b) => a.at.getTime() - b.at.getTime()).slice(-ORG_CHANGES_KEPT);
-    await deps.models.OrgChangeLog.updateOne({ _id: orgId }, { $set: { changes } }, { upsert: true });
+  await deps.data.orgChanges.update(c.data.subscriberOrgId, (current) => {
+    const state = withOrgChange(current, c);
+    return state ? { state } : null;
   });
 }
 
 /** Remembers a lead conversion, for licenses of that lead created after it. */
-export async function recordLeadConversion(m: Models, c: Extract<LicenseChange, { kind: 'lead-converted' }>): Promise<void> {
-  const { leadId, accountId, contactId, convertedAt } = c.data;
-  await m.LeadConversion.updateOne({ _id: leadId }, { $set: { eventId: c.id, accountId, contactId, convertedAt } }, { upsert: true });
+export async function recordLeadConversion(deps: ChangeDeps, c: Extract<LicenseChange, { kind: 'lead-converted' }>): Promise<void> {
+  await deps.data.leadConversions.update(c.data.leadId, (current) => {
+    const state = conversionOf(current, c);
+    return state ? { state } : null;
+  });
+}
+
+/** Lists a new license under its org and its lead (domain/keys.ts): before it is inserted. */
+export async function listLicense(deps: ChangeDeps, l: Pick<License, '_id' | 'subscriberOrgId' | 'leadId'>): Promise<void> {
+  const keys = [orgLicensesKey(l.subscriberOrgId), ...(l.leadId ? [leadLicensesKey(l.leadId)] : [])];
+  await Promise.all(
+    keys.map((key) =>
+      deps.data.licenseKeys.update(key, (current) => {
+        const state = withMember(current, key, l._id);
+        return state ? { state } : null;
+      }),
+    ),
+  );
+}
+
+/** The licenses listed under a key (an org's, a lead's): each is checked when its change is decided. */
+export async function licensesListed(deps: ChangeDeps, key: string): Promise<string[]> {
+  return (await deps.data.licenseKeys.get(key))?.ids ?? [];
 }
 
 /**
  * Right after a license is created (named) or reinstalled: applies, in the order they happened,
- * the changes kept for it, the newer changes of its org and the conversion of its lead. Each
- * applies under the lock and is idempotent, so running this twice (two replicas, a redelivered
- * command) changes nothing more. Pending changes still deferred stay.
+ * the changes kept for it, the newer changes of its org and the conversion of its lead
+ * (domain/pending.ts), each decided on the license as it is then; those applied leave the
+ * pending changes (those still deferred stay). Running this twice (two replicas, a redelivered
+ * command) changes nothing more. Returns the license after them.
  */
-export async function applyPendingChanges(deps: ChangeDeps, licenseId: string, now: Date, trace: TraceContext): Promise<void> {
-  const l = await deps.models.License.findById(licenseId, { licenseName: 1, subscriberOrgId: 1, leadId: 1, accountId: 1, orgInfoCurrentAsOf: 1 }).lean();
-  if (!l?.licenseName) return;
-  const asOf = Date.parse(l.orgInfoCurrentAsOf);
+export async function applyPendingChanges(deps: ChangeDeps, l: License, now: Date, trace: TraceContext): Promise<License> {
+  const { data } = deps;
   const [pending, orgLog, conversion] = await Promise.all([
-    deps.models.PendingChange.find({ licenseId }).lean(),
-    deps.models.OrgChangeLog.findById(l.subscriberOrgId).lean(),
-    l.leadId ? deps.models.LeadConversion.findById(l.leadId).lean() : null,
+    data.pendingChanges.get(l._id),
+    data.orgChanges.get(l.subscriberOrgId),
+    l.leadId ? data.leadConversions.get(l.leadId) : null,
   ]);
-  const changes: { change: LicenseChange; at: number; pendingId?: string }[] = [
-    ...pending.map((p) => ({ change: { kind: p.kind, id: p.eventId, data: JSON.parse(p.data) } as LicenseChange, at: p.at.getTime(), pendingId: p._id })),
-    ...(orgLog?.changes ?? [])
-      .filter((o) => o.at.getTime() > asOf)
-      .map((o) => ({ change: { kind: 'org-changed', id: o.eventId, data: JSON.parse(o.data) } as LicenseChange, at: o.at.getTime() })),
-    ...(conversion && conversion.accountId !== l.accountId
-      ? [
-          {
-            change: {
-              kind: 'lead-converted',
-              id: conversion.eventId,
-              data: { leadId: conversion._id, accountId: conversion.accountId, contactId: conversion.contactId, convertedAt: conversion.convertedAt } } satisfies LicenseChange,
-            at: Date.parse(conversion.convertedAt) },
-        ]
-      : []),
-  ];
-  changes.sort((a, b) => a.at - b.at);
-  for (const { change, pendingId } of changes) {
-    const result = await applyChange(deps, licenseId, change, now, trace);
-    if (pendingId && result !== 'deferred') await deps.models.PendingChange.deleteOne({ _id: pendingId });
+  let current = l;
+  const applied: string[] = [];
+  for (const { change, pending: kept } of changesToApply(l, pending, orgLog, conversion)) {
+    const r = await applyChange(deps, l._id, change, now, trace, current);
+    if (r.license) current = r.license;
+    if (kept && r.result !== 'deferred') applied.push(change.id);
   }
+  if (applied.length) {
+    await data.pendingChanges.update(l._id, (cur) => {
+      const state = withoutPendingChanges(cur, applied);
+      return state ? { state } : null;
+    });
+  }
+  return current;
+}
+
+/**
+ * Answers a command whose outcome changes no license (domain/commands.ts): the reply leaves
+ * through the outbox of the command's own small aggregate.
+ */
+export async function answerCommand(deps: Pick<ChangeDeps, 'data'>, commandId: string, reply: TopicEvent, now: Date): Promise<void> {
+  await deps.data.answeredCommands.update(commandId, (current) => ({ state: answeredCommand(current, commandId, reply.type, now), events: [reply] }));
 }

@@ -1,28 +1,20 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { LICENSE_V1_STORED_PATHS, type DefaultLicense } from '@lma/contracts';
-import { outboxPaths, type OutboxFields } from '@lma/kafka';
+import { LICENSE_V1_STORED_PATHS } from '@lma/contracts';
+import { storedPaths, type StoredFields } from '@lma/store';
+import type { LicenseAuditEntry } from '../domain/audit';
 import type { License } from '../domain/license';
+import type { Package, PackageAuditEntry, PackageVersion } from '../domain/packages';
+import type { SeatAssignment } from '../domain/seats';
 
+export type { Package, PackageVersion, SeatAssignment };
 
-/** Created only from `marketplace.package.registered`; partner-editable fields start blank. */
-export interface Package {
-  _id: string;
-  packageName: string;
-  developerName: string;
-  developerOrgId: string;
-  registeredAt: string;
-  defaultLicense: DefaultLicense;
-  sandboxSiteLicense: boolean;
-  leadManagerId: string | null;
-  ownerId: string | null;
-  latestVersionId: string | null;
-  latestVersionNumber: string | null;
-  latestReleasedAt: string | null;
-  registrationEventId: string;
-  updatedAt: Date;
-  /** Changes of the default license values by hand (PATCH /packages/{packageId}); absent = 0. */
-  revision?: number;
-}
+/** Collections of documents inserted once each (store.claimKey) and never changed. */
+export const ClaimCollection = {
+  LicenseNumbers: 'license_numbers',
+  LicenseAudit: 'license_audit',
+  PackageAudit: 'package_audit',
+} as const;
+
 const PackageSchema = new Schema<Package>(
   {
     _id: String,
@@ -40,28 +32,20 @@ const PackageSchema = new Schema<Package>(
     registrationEventId: String,
     updatedAt: Date,
     revision: Number,
+    lastAudit: Schema.Types.Mixed,
+    ...storedPaths,
   },
   { versionKey: false, collection: 'packages', minimize: false },
 );
 PackageSchema.index({ packageName: 1, _id: 1 });
 
-/** Created only from `marketplace.package-version.uploaded`; read-only for everyone. */
-export interface PackageVersion {
-  _id: string;
-  packageId: string;
-  versionName: string;
-  versionNumber: string;
-  beta: boolean;
-  releasedAt: string;
-}
 const PackageVersionSchema = new Schema<PackageVersion>(
-  { _id: String, packageId: String, versionName: String, versionNumber: String, beta: Boolean, releasedAt: String },
+  { _id: String, packageId: String, versionName: String, versionNumber: String, beta: Boolean, releasedAt: String, ...storedPaths },
   { versionKey: false, collection: 'package_versions' },
 );
-PackageVersionSchema.index({ packageId: 1, releasedAt: -1 });
 PackageVersionSchema.index({ packageId: 1, releasedAt: -1, _id: -1 });
 
-export type LicenseDoc = License & OutboxFields;
+export type LicenseDoc = License & StoredFields;
 const LicenseSchema = new Schema<LicenseDoc>(
   {
     _id: String,
@@ -77,12 +61,16 @@ const LicenseSchema = new Schema<LicenseDoc>(
     versionAt: String,
     appliedEventIds: { type: [String], default: [] },
     everActive: Boolean,
-    ...outboxPaths,
+    seatEpoch: Number,
+    seatsAssigned: Number,
+    seatSeq: Number,
+    seatWrite: Schema.Types.Mixed,
+    lastAudit: Schema.Types.Mixed,
+    ...storedPaths,
   },
   { versionKey: false, collection: 'licenses', minimize: false },
 );
 LicenseSchema.index({ packageId: 1, subscriberOrgId: 1 }, { unique: true });
-LicenseSchema.index({ licenseNumber: 1 });
 LicenseSchema.index({ subscriberOrgId: 1 });
 LicenseSchema.index({ leadId: 1 });
 LicenseSchema.index({ accountId: 1 });
@@ -101,79 +89,14 @@ for (const sort of LICENSE_SORT_FIELDS) {
   for (const f of BROAD_FILTERS) LicenseSchema.index({ [f]: 1, [sort]: 1, _id: 1 });
 }
 
-/**
- * Changes for a license that cannot apply yet: the license does not exist yet (an upgrade or seat
- * change before the onboarding saga created it) or is uninstalled and the change is newer than
- * the uninstall (the reinstall has not arrived yet). Applied and removed right after the license
- * is created or reinstalled. `_id` is `<licenseId>:<ce_id>`, so a redelivery stores nothing new.
- */
-export interface PendingChange {
-  _id: string;
-  licenseId: string;
-  kind: string;
-  eventId: string;
-  /** The change's own time (upgradedAt, changedAt...): pending changes apply in this order. */
-  at: Date;
-  /** JSON text of the event's data. */
-  data: string;
-  receivedAt: Date;
-}
-const PendingChangeSchema = new Schema<PendingChange>(
-  { _id: String, licenseId: String, kind: String, eventId: String, at: Date, data: String, receivedAt: Date },
-  { versionKey: false, collection: 'pending_changes' },
-);
-PendingChangeSchema.index({ licenseId: 1 });
-
-/**
- * The latest changes of each subscriber org (`_id` is the org id, at most ORG_CHANGES_KEPT). An org
- * change applies to the licenses that exist; a license created or reinstalled later applies those
- * newer than its own org fields (an install parked for a while may be older than them).
- */
-export interface OrgChangeLog {
-  _id: string;
-  changes: { eventId: string; at: Date; data: string }[];
-}
-const OrgChangeLogSchema = new Schema<OrgChangeLog>(
-  { _id: String, changes: { type: [{ _id: false, eventId: String, at: Date, data: String }], default: [] } },
-  { versionKey: false, collection: 'org_changes' },
-);
-
-/** Converted leads (`_id` is the lead id): a license created later for such a lead is linked at once. */
-export interface LeadConversion {
-  _id: string;
-  eventId: string;
-  accountId: string;
-  contactId: string;
-  convertedAt: string;
-}
-const LeadConversionSchema = new Schema<LeadConversion>(
-  { _id: String, eventId: String, accountId: String, contactId: String, convertedAt: String },
-  { versionKey: false, collection: 'lead_conversions' },
-);
-
-/**
- * Who uses a seat of a license, `_id` `<licenseId>:<userId>`. A revoke keeps the document with
- * `assigned: false` and its time, so a late or redelivered older assignment cannot bring it back.
- */
-export interface SeatAssignment {
-  _id: string;
-  licenseId: string;
-  userId: string;
-  assigned: boolean;
-  changedAt: Date;
-}
+/** Seat records (domain/seats.ts): read by `_id`; listed (GET /licenses/{id}/seats) by license and epoch. */
 const SeatAssignmentSchema = new Schema<SeatAssignment>(
-  { _id: String, licenseId: String, userId: String, assigned: Boolean, changedAt: Date },
+  { _id: String, licenseId: String, userId: String, assigned: Boolean, changedAt: Date, epoch: Number, seq: Number, ...storedPaths },
   { versionKey: false, collection: 'seat_assignments' },
 );
-SeatAssignmentSchema.index({ licenseId: 1, assigned: 1 });
-SeatAssignmentSchema.index({ licenseId: 1, assigned: 1, userId: 1 });
+SeatAssignmentSchema.index({ licenseId: 1, epoch: 1, assigned: 1, _id: 1 });
 
-/**
- * License numbers taken: `_id` is the number, `licenseId` (unique) who took it. Taking a number is
- * an insert, atomic on every MongoDB-compatible database, so two replicas can never take the same
- * one, and a retry finds the number it took before.
- */
+/** License numbers taken (domain/sequence.ts): `_id` is the number, `licenseId` who took it; inserted once (store.claimKey), read by `_id`. */
 export interface LicenseNumberClaim {
   _id: number;
   licenseId: string;
@@ -181,26 +104,11 @@ export interface LicenseNumberClaim {
 }
 const LicenseNumberClaimSchema = new Schema<LicenseNumberClaim>(
   { _id: Number, licenseId: String, claimedAt: Date },
-  { versionKey: false, collection: 'license_numbers' },
+  { versionKey: false, collection: ClaimCollection.LicenseNumbers },
 );
-LicenseNumberClaimSchema.index({ licenseId: 1 }, { unique: true });
 
-/**
- * One entry per change of a license that published an event, `_id` `<licenseId>:<revision>`:
- * written just before the revision-guarded license update; readers show only entries whose
- * revision is at most the license's (see writeDecision).
- */
-export interface LicenseAudit {
-  _id: string;
-  licenseId: string;
-  revision: number;
-  at: Date;
-  eventType: string;
-  changedBy: string;
-  reason: string;
-  before: Record<string, unknown>;
-  after: Record<string, unknown>;
-}
+/** License audit entries (domain/audit.ts): inserted once each (store.claimKey), listed by license. */
+export type LicenseAudit = LicenseAuditEntry;
 const LicenseAuditSchema = new Schema<LicenseAudit>(
   {
     _id: String,
@@ -213,35 +121,26 @@ const LicenseAuditSchema = new Schema<LicenseAudit>(
     before: Schema.Types.Mixed,
     after: Schema.Types.Mixed,
   },
-  { versionKey: false, collection: 'license_audit', minimize: false },
+  { versionKey: false, collection: ClaimCollection.LicenseAudit, minimize: false },
 );
 LicenseAuditSchema.index({ licenseId: 1, revision: -1 });
 
-/** Changes of a package's default license values (PATCH /packages/{packageId}), `_id` `<packageId>:<revision>`. */
-export interface PackageAudit {
-  _id: string;
-  packageId: string;
-  revision: number;
-  at: Date;
-  changedBy: string;
-  reason: string;
-  before: Record<string, unknown>;
-  after: Record<string, unknown>;
-}
+/** Package audit entries (domain/packages.ts): inserted once each (store.claimKey). */
+export type PackageAudit = PackageAuditEntry;
 const PackageAuditSchema = new Schema<PackageAudit>(
   { _id: String, packageId: String, revision: Number, at: Date, changedBy: String, reason: String, before: Schema.Types.Mixed, after: Schema.Types.Mixed },
-  { versionKey: false, collection: 'package_audit', minimize: false },
+  { versionKey: false, collection: ClaimCollection.PackageAudit, minimize: false },
 );
-PackageAuditSchema.index({ packageId: 1, revision: -1 });
 
+/**
+ * The models of the collections read by mongoose (pages of the API, the check read model, the
+ * refresh pass). Every write goes through the store (infra/aggregates.ts).
+ */
 export interface Models {
   Package: Model<Package>;
   PackageVersion: Model<PackageVersion>;
   License: Model<LicenseDoc>;
   LicenseNumberClaim: Model<LicenseNumberClaim>;
-  PendingChange: Model<PendingChange>;
-  OrgChangeLog: Model<OrgChangeLog>;
-  LeadConversion: Model<LeadConversion>;
   SeatAssignment: Model<SeatAssignment>;
   LicenseAudit: Model<LicenseAudit>;
   PackageAudit: Model<PackageAudit>;
@@ -252,9 +151,6 @@ export function registerModels(db: Connection): void {
   db.model('PackageVersion', PackageVersionSchema);
   db.model('License', LicenseSchema);
   db.model('LicenseNumberClaim', LicenseNumberClaimSchema);
-  db.model('PendingChange', PendingChangeSchema);
-  db.model('OrgChangeLog', OrgChangeLogSchema);
-  db.model('LeadConversion', LeadConversionSchema);
   db.model('SeatAssignment', SeatAssignmentSchema);
   db.model('LicenseAudit', LicenseAuditSchema);
   db.model('PackageAudit', PackageAuditSchema);
@@ -265,9 +161,6 @@ export const models = (db: Connection): Models => ({
   PackageVersion: db.model<PackageVersion>('PackageVersion'),
   License: db.model<LicenseDoc>('License'),
   LicenseNumberClaim: db.model<LicenseNumberClaim>('LicenseNumberClaim'),
-  PendingChange: db.model<PendingChange>('PendingChange'),
-  OrgChangeLog: db.model<OrgChangeLog>('OrgChangeLog'),
-  LeadConversion: db.model<LeadConversion>('LeadConversion'),
   SeatAssignment: db.model<SeatAssignment>('SeatAssignment'),
   LicenseAudit: db.model<LicenseAudit>('LicenseAudit'),
   PackageAudit: db.model<PackageAudit>('PackageAudit'),

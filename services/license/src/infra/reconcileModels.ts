@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { outboxPaths, type OutboxFields } from '@lma/kafka';
+import { storedPaths } from '@lma/store';
 
 /**
  * One reconciled snapshot page of a refresh job, `_id` `<jobId>:<page>`: the subscriber orgs it
@@ -7,7 +7,7 @@ import { outboxPaths, type OutboxFields } from '@lma/kafka';
  * outbox, the page's reply. Inserting it is the page's last write, so a redelivered command finds
  * it and changes nothing; the documents of a job are removed once its unseen licenses are reported.
  */
-export interface ReconciledPage extends OutboxFields {
+export interface ReconciledPage {
   _id: string;
   jobId: string;
   page: number;
@@ -15,7 +15,7 @@ export interface ReconciledPage extends OutboxFields {
   reconciledAt: Date;
 }
 const ReconciledPageSchema = new Schema<ReconciledPage>(
-  { _id: String, jobId: String, page: Number, orgIds: [String], reconciledAt: Date, ...outboxPaths },
+  { _id: String, jobId: String, page: Number, orgIds: [String], reconciledAt: Date, ...storedPaths },
   { versionKey: false, collection: 'refresh_reconciled_pages' },
 );
 ReconciledPageSchema.index({ jobId: 1 });
