@@ -30,6 +30,8 @@ export const BaseConfig = z.object({
   SHUTDOWN_TIMEOUT_MS: intSetting(20_000, 1000, 600_000),
   /** Full scan for unpublished outbox events (writes of this process are relayed at once). */
   OUTBOX_SCAN_MS: intSetting(2_000, 50, 600_000),
+  /** How often the consumer lag gauge is read again from the broker's offsets. */
+  KAFKA_LAG_REFRESH_MS: intSetting(10_000, 100, 600_000),
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;
 

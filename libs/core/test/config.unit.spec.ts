@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       AUTH_JWT_ISSUER: 'lma',
       SHUTDOWN_TIMEOUT_MS: 20_000,
       OUTBOX_SCAN_MS: 2_000,
+      KAFKA_LAG_REFRESH_MS: 10_000,
       PORT: 1,
     });
   });

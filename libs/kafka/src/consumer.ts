@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { ZodError } from 'zod';
 import { context, trace, type Context, type Span } from '@opentelemetry/api';
 import { InvalidEventError, KNOWN_EVENT_TYPES, decodeCloudEvent, dlqTopic, headerString, type CloudEvent } from '@lma/contracts';
@@ -6,6 +6,7 @@ import { LmaError, isTransient, sleep, type Logger } from '@lma/core';
 import type { Inbox } from './inbox';
 import { topicNames, type TopicNames } from './client';
 import { createOffsetWatermark, groupByKey, runKeyGroups } from './keyed-batch';
+import { fetchConsumerLag, type PartitionLag } from './lag';
 import { contextFromHeaders, failSpan, messagingAttributes, startConsumerSpan, startProducerSpan, traceIdsOf } from './tracing';
 
 export interface HandlerContext {
@@ -51,11 +52,6 @@ export interface ConsumerMetrics {
   /** Duration of one handler attempt, successful or not. */
   handlerDuration(labels: RecordLabels, seconds: number): void;
   deadLettered(labels: RecordLabels & { reason: DeadLetterClass }): void;
-  /**
-   * Records of a partition from its first unfinished one up to the high watermark of its last
-   * fetch: set when a batch starts, and each time the offset that may be committed moves.
-   */
-  lag(labels: { topic: string; partition: string; group: string }, records: number): void;
 }
 
 export interface ConsumerOptions {
@@ -88,9 +84,15 @@ export interface ConsumerOptions {
 }
 
 export interface RunningConsumer {
+  readonly groupId: string;
   /** Stops fetching, lets the in-flight records finish, commits what finished, disconnects. */
   stop(): Promise<void>;
   isRunning(): boolean;
+  /**
+   * Records behind on each partition this consumer holds now (topics by their logical name),
+   * from the broker (fetchConsumerLag): none while it holds no partition.
+   */
+  lag(admin: Admin): Promise<PartitionLag[]>;
 }
 
 /** Reason attached to a dead-lettered record, so an operator knows what to fix. */
@@ -152,12 +154,21 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   const dlqProducer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   let stopping = false;
   let running = false;
+  /** Partitions of each topic (as on the broker) this member holds, as of its last join. */
+  let assignment: Record<string, number[]> = {};
   consumer.on(consumer.events.CRASH, (e) => {
     running = false;
+    assignment = {};
     log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
   });
-  consumer.on(consumer.events.GROUP_JOIN, () => (running = true));
-  consumer.on(consumer.events.STOP, () => (running = false));
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    running = true;
+    assignment = e.payload.memberAssignment;
+  });
+  consumer.on(consumer.events.STOP, () => {
+    running = false;
+    assignment = {};
+  });
 
   await dlqProducer.connect();
   await consumer.connect();
@@ -286,11 +297,6 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 3,
     eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload) => {
       const topic = names.logical(batch.topic);
-      const lagLabels = { topic, partition: String(batch.partition), group: groupId };
-      const highWatermark = Number(batch.highWatermark);
-      // set before anything runs, so a partition stuck on its first record shows its backlog
-      // rather than what the previous batch left behind
-      metrics?.lag(lagLabels, Math.max(0, highWatermark - Number(batch.messages[0]!.offset)));
       const watermark = createOffsetWatermark(batch.messages.map((m) => m.offset));
       // kafkajs heartbeats and commits only when called (each call is a no-op until its interval
       // has passed): without this, slow or retrying records could outlast the session timeout,
@@ -317,9 +323,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
               throw err;
             }
             const resolved = watermark.finish(message.offset);
-            if (resolved === undefined) return;
-            resolveOffset(resolved);
-            metrics?.lag(lagLabels, Math.max(0, highWatermark - Number(resolved) - 1));
+            if (resolved !== undefined) resolveOffset(resolved);
           },
           // a failed heartbeat (a rebalance) or commit ends the batch like a failed record
           () => stopping || !isRunning() || isStale() || tickFailure !== undefined,
@@ -336,6 +340,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   const deleteGroup = () => deleteGroupOf(kafka, groupId, log);
 
   return {
+    groupId,
     async stop() {
       stopping = true;
       await consumer.disconnect();
@@ -344,6 +349,10 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
       if (opts.ephemeralGroup) await deleteGroup();
     },
     isRunning: () => running,
+    async lag(admin) {
+      const lags = await fetchConsumerLag(admin, groupId, assignment, opts.fromBeginning ?? true);
+      return lags.map((l) => ({ ...l, topic: names.logical(l.topic) }));
+    },
   };
 }
 

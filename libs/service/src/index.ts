@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { Connection } from 'mongoose';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -10,6 +10,7 @@ import {
   createBaseApp,
   createLogger,
   ensureIndexes,
+  every,
   hasAtomicConditions,
   listen,
   onShutdown,
@@ -34,7 +35,8 @@ import {
   type RunningConsumer,
 } from '@lma/kafka';
 import { Store, createOutboxRelay as createStoreRelay, queryGuardPlugin, type DeclaredQuery, type OutboxRelay as StoreRelay, type QueryGuardMode } from '@lma/store';
-import { createRuntimeMetrics } from './metrics';
+import { createBrokerAdmin, type BrokerAdmin } from './broker';
+import { createRuntimeMetrics, type RuntimeMetrics } from './metrics';
 
 export { createRuntimeMetrics, type RuntimeMetrics } from './metrics';
 
@@ -120,7 +122,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const groupId = (g: string) => `${config.KAFKA_GROUP_PREFIX}.${g}`;
 
   const metrics = createRuntimeMetrics(relay);
-  const broker = brokerProbe(kafka);
+  const admin = createBrokerAdmin(kafka);
+  const broker = brokerProbe(admin);
+  const lagRefresh = every(config.KAFKA_LAG_REFRESH_MS, () => refreshLag(consumers, admin, metrics), (err) => logger.warn({ err }, 'consumer lag not refreshed'));
 
   const readiness: ReadinessCheck[] = [
     { name: 'database', check: () => pingMongo(db) },
@@ -172,6 +176,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       stopHooks.push(stop);
     },
     async stop() {
+      await lagRefresh.stop();
       // consumers first: in-flight records finish and their offsets are committed
       await Promise.all(consumers.map((c) => c.stop()));
       await Promise.all(stopHooks.map((s) => s()));
@@ -179,6 +184,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await storeRelay.stop();
       if (server) await closeServer(server);
       await broker.stop();
+      await admin.stop();
       await publisher.stop();
       await db.close();
     },
@@ -191,50 +197,43 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
  * Whether the broker answers: an admin `describeCluster` with a short timeout, asked at most
  * once every 2 s (concurrent readiness calls share one probe).
  */
-function brokerProbe(kafka: Kafka, intervalMs = 2_000, timeoutMs = 1_500) {
-  let admin: Admin | undefined;
+function brokerProbe(admin: BrokerAdmin, intervalMs = 2_000, timeoutMs = 1_500) {
   let last = true;
   let at = 0;
   let inflight: Promise<boolean> | undefined;
-  const drop = () => {
-    const a = admin;
-    admin = undefined;
-    void a?.disconnect().catch(() => undefined);
-  };
-  async function probe(): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const a = (admin ??= kafka.admin({ retry: { retries: 0 } }));
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('broker probe timed out')), timeoutMs);
-      });
-      await Promise.race([a.connect().then(() => a.describeCluster()), timeout]);
-      return true;
-    } catch {
-      drop(); // reconnect from scratch next time
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
   return {
     reachable(): Promise<boolean> {
       if (Date.now() - at < intervalMs) return Promise.resolve(last);
-      inflight ??= probe().then((ok) => {
-        last = ok;
-        at = Date.now();
-        inflight = undefined;
-        return ok;
-      });
+      inflight ??= admin
+        .use((a) => a.describeCluster(), timeoutMs)
+        .then(
+          () => true,
+          () => false,
+        )
+        .then((ok) => {
+          last = ok;
+          at = Date.now();
+          inflight = undefined;
+          return ok;
+        });
       return inflight;
     },
     async stop(): Promise<void> {
       await inflight;
-      await admin?.disconnect().catch(() => undefined);
-      admin = undefined;
     },
   };
 }
+
+/**
+ * Reads every consumer's lag from the broker into the gauge. A group whose offsets cannot be read
+ * keeps its last values and is named in the error, so one failure does not blank the others.
+ */
+async function refreshLag(consumers: RunningConsumer[], admin: BrokerAdmin, metrics: RuntimeMetrics): Promise<void> {
+  const results = await Promise.allSettled(consumers.map(async (c) => metrics.consumerLag(c.groupId, await admin.use((a) => c.lag(a), LAG_TIMEOUT_MS))));
+  const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${consumers[i]!.groupId} (${r.reason instanceof Error ? r.reason.message : String(r.reason)})`] : []));
+  if (failed.length) throw new Error(`no offsets for ${failed.join(', ')}`);
+}
+const LAG_TIMEOUT_MS = 5_000;
 
 /** Logs a start-up failure (config, database, broker) and exits non-zero. */
 export function runMain(name: string, main: () => Promise<unknown>): void {

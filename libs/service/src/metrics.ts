@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ConsumerMetrics, OutboxRelay } from '@lma/kafka';
+import type { ConsumerMetrics, OutboxRelay, PartitionLag } from '@lma/kafka';
 
 /**
  * One Prometheus registry per process: default Node.js metrics, the consumers' record counters,
@@ -9,6 +9,11 @@ import type { ConsumerMetrics, OutboxRelay } from '@lma/kafka';
 export interface RuntimeMetrics {
   registry: Registry;
   consumer: ConsumerMetrics;
+  /**
+   * Sets a consumer group's lag to the partitions this process holds now (topics by their logical
+   * name): series of partitions it no longer holds go, so a rebalance leaves no stale values.
+   */
+  consumerLag(group: string, lags: PartitionLag[]): void;
 }
 
 export function createRuntimeMetrics(relay: OutboxRelay): RuntimeMetrics {
@@ -48,10 +53,11 @@ export function createRuntimeMetrics(relay: OutboxRelay): RuntimeMetrics {
   });
   const lag = new Gauge({
     name: 'lma_kafka_consumer_lag',
-    help: "Records behind the partition's high watermark after the last record this process finished.",
+    help: "Records between the group's committed offset and the partition's high watermark, read from the broker every KAFKA_LAG_REFRESH_MS, for the partitions this process holds.",
     labelNames: ['topic', 'partition', 'group'] as const,
     registers: [registry],
   });
+  const lagSeries = new Map<string, Map<string, { topic: string; partition: string; group: string }>>();
   // as of the relay's last scan (no query per scrape: on FerretDB each would read whole collections)
   new Gauge({
     name: 'lma_outbox_backlog_documents',
@@ -77,7 +83,12 @@ export function createRuntimeMetrics(relay: OutboxRelay): RuntimeMetrics {
       retried: (l) => retried.inc(l),
       handlerDuration: (l, seconds) => duration.observe(l, seconds),
       deadLettered: (l) => deadLettered.inc(l),
-      lag: (l, records) => lag.set(l, records),
+    },
+    consumerLag(group, lags) {
+      const now = new Map(lags.map((l) => [`${l.topic}:${l.partition}`, { topic: l.topic, partition: String(l.partition), group }]));
+      for (const [key, labels] of lagSeries.get(group) ?? []) if (!now.has(key)) lag.remove(labels);
+      for (const l of lags) lag.set(now.get(`${l.topic}:${l.partition}`)!, l.records);
+      lagSeries.set(group, now);
     },
   };
 }
