@@ -2,7 +2,7 @@ import type { Express, Request } from 'express';
 import { keysetPage, licenseApi, mountRoute, pageFrom } from '@lma/api';
 import type { Principal } from '@lma/core';
 import { decideSeatByHand } from '../domain/seats';
-import { ABSENT, seatDecision, writeLicense } from '../infra/licenseChanges';
+import { ABSENT, seatDecision, settleSeats, writeLicense } from '../infra/licenseChanges';
 import type { SeatAssignment } from '../infra/models';
 import { existingLicense, licenseView, namedLicense, requireRead, traceOfHeaders } from './common';
 import type { ApiDeps } from './deps';
@@ -36,6 +36,8 @@ export function mountSeats(app: Express, deps: ApiDeps): void {
   const m = deps.models;
   mountRoute(app, licenseApi.listSeats, async ({ params, query: q }) => {
     const l = await existingLicense(deps.data, params.licenseId);
+    // the last seat change is written to its record after the license (usually landed already)
+    await settleSeats(deps, l);
     // the holders of the current seat epoch: earlier ones were reset by an uninstall or reinstall
     // (records from before epochs were kept have none: the first epoch)
     const epoch = l.seatEpoch ? l.seatEpoch : { $in: [0, null] };

@@ -128,6 +128,14 @@ async function afterWrite(deps: ChangeDeps, next: License, d: Decision): Promise
   }
 }
 
+/**
+ * The license's last seat write is in its user's seat record: so the records are every seat
+ * change of the license as read (a list of holders right after a change shows it).
+ */
+export async function settleSeats(deps: ChangeDeps, l: License): Promise<void> {
+  if (l.seatWrite) await landSeatWrite(deps, l._id, l.seatWrite);
+}
+
 /** Writes a license's seat write to its seat record unless it (or a later one) is there already. */
 async function landSeatWrite(deps: ChangeDeps, licenseId: string, w: SeatWrite): Promise<void> {
   await deps.data.seats.update(seatIdOf(licenseId, w.userId), (current) => (seatWriteIsNewer(w, current) ? { state: seatAssignmentOf(licenseId, w) } : null));
@@ -144,7 +152,7 @@ export function seatDecision<D extends Decision, R extends string>(
   decide: (current: License, stored: SeatRecord | null) => Decided<D, R>,
 ): Prepare<D, R> {
   return async (l) => {
-    if (l.seatWrite) await landSeatWrite(deps, l._id, l.seatWrite);
+    await settleSeats(deps, l);
     const stored = await deps.data.seats.get(seatIdOf(l._id, userId));
     const seq = l.seatSeq ?? 0;
     return (current) => ((current.seatSeq ?? 0) !== seq ? STALE : decide(current, stored));
