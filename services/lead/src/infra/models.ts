@@ -10,7 +10,9 @@ import type { PackageSettings, TeamMember } from '../domain/team';
  * Every aggregate is written through the store (infra/aggregates.ts), by `_id`; these schemas
  * serve the reads of the API's list pages (infra/queries.ts declares them with their indexes).
  * The email of a team member, the open lead of an email and company, the contacts of an email
- * and the licenses of a lead, account or contact are key documents, not indexes.
+ * and the licenses of a lead, account or contact are key documents, not indexes. Contacts,
+ * accounts and license copies never publish events and their schemas leave out the store's
+ * fields (list pages project them away, HIDDEN), so that nothing scans them for an outbox.
  */
 
 export type TeamMemberDoc = TeamMember & StoredFields;
@@ -65,8 +67,8 @@ LeadSchema.index({ ownerId: 1, createdAt: 1, _id: 1 });
 LeadSchema.index({ packageId: 1, createdAt: 1, _id: 1 });
 LeadSchema.index({ subscriberOrgId: 1, createdAt: 1, _id: 1 });
 
-const ContactSchema = new Schema<Contact & StoredFields>(
-  { _id: String, firstName: String, lastName: String, email: String, phone: String, country: String, state: String, accountId: String, ownerId: String, leadId: String, createdAt: Date, ...storedPaths },
+const ContactSchema = new Schema<Contact>(
+  { _id: String, firstName: String, lastName: String, email: String, phone: String, country: String, state: String, accountId: String, ownerId: String, leadId: String, createdAt: Date },
   { versionKey: false, collection: 'contacts', minimize: false },
 );
 ContactSchema.index({ createdAt: 1, _id: 1 });
@@ -74,7 +76,7 @@ ContactSchema.index({ email: 1, createdAt: 1, _id: 1 });
 ContactSchema.index({ accountId: 1, createdAt: 1, _id: 1 });
 ContactSchema.index({ ownerId: 1, createdAt: 1, _id: 1 });
 
-const AccountSchema = new Schema<Account & StoredFields>({ _id: String, name: String, ownerId: String, createdAt: Date, ...storedPaths }, { versionKey: false, collection: 'accounts' });
+const AccountSchema = new Schema<Account>({ _id: String, name: String, ownerId: String, createdAt: Date }, { versionKey: false, collection: 'accounts' });
 AccountSchema.index({ createdAt: 1, _id: 1 });
 AccountSchema.index({ ownerId: 1, createdAt: 1, _id: 1 });
 AccountSchema.index({ name: 1, createdAt: 1, _id: 1 });
@@ -84,13 +86,12 @@ const { licenseName, packageId, subscriberOrgId, status, seats, expiresOn, leadI
 const licenseCopyPaths = { licenseName, packageId, subscriberOrgId, status, seats, expiresOn, leadId, accountId, contactId, revision };
 
 /** Read model of the license service's licenses (from lma.license.events), read by `_id` only (the license links list them per owner). */
-const LicenseCopySchema = new Schema<LicenseCopy & StoredFields>(
+const LicenseCopySchema = new Schema<LicenseCopy>(
   {
     _id: String,
     ...licenseCopyPaths,
     deleted: Boolean,
     updatedAt: Date,
-    ...storedPaths,
   },
   { versionKey: false, collection: 'licenses', minimize: false },
 );
