@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps) {
 
     /** Writes `next` over the revision it was decided on: a concurrent change of the same rule wins, the caller reloads and retries. */
     const replace = async (current: Rule, next: Rule): Promise<void> => {
-      const r = await rules.update(current._id, (now) => replaceRule(now, current.revision, next));
+      const r = await rules.update(current._id, (stored) => replaceRule(stored, current.revision, next));
       if (r.result === 'missing') throw new NotFoundError(`Notification rule ${current._id}`);
       if (r.result === 'changed-meanwhile') throw new ConflictError(`Notification rule ${current._id} changed meanwhile; reload and retry`);
     };

@@ -80,17 +80,18 @@ describe('delivery attempts', () => {
 
 describe('pending deliveries', () => {
   const p: PendingDelivery = { _id: 'n_1:1', notificationId: 'n_1', round: 1, nextAttemptAt: t0, since: t0 };
+  const o = { graceMs: 1000, recheckMs: 100 };
   it('are attempted when due, moved to the next attempt, and dropped once their round is over', () => {
-    expect(pendingVerdict(p, { status: 'pending', round: 1, nextAttemptAt: t0 }, t0, 1000)).toEqual({ kind: 'attempt' });
-    expect(pendingVerdict(p, { status: 'pending', round: 1, nextAttemptAt: after(5000) }, t0, 1000)).toEqual({ kind: 'later', at: after(5000) });
-    expect(pendingVerdict(p, { status: 'sent', round: 1, nextAttemptAt: null }, t0, 1000)).toEqual({ kind: 'drop' });
-    expect(pendingVerdict(p, { status: 'pending', round: 2, nextAttemptAt: t0 }, t0, 1000)).toEqual({ kind: 'drop' });
+    expect(pendingVerdict(p, { status: 'pending', round: 1, nextAttemptAt: t0 }, t0, o)).toEqual({ kind: 'attempt' });
+    expect(pendingVerdict(p, { status: 'pending', round: 1, nextAttemptAt: after(5000) }, t0, o)).toEqual({ kind: 'later', at: after(5000) });
+    expect(pendingVerdict(p, { status: 'sent', round: 1, nextAttemptAt: null }, t0, o)).toEqual({ kind: 'drop' });
+    expect(pendingVerdict(p, { status: 'pending', round: 2, nextAttemptAt: t0 }, t0, o)).toEqual({ kind: 'drop' });
   });
 
-  it('wait for the notification (or round) they were filed for, and are dropped when it never came', () => {
-    expect(pendingVerdict(p, null, after(10), 1000)).toEqual({ kind: 'later', at: after(1000) });
-    expect(pendingVerdict(p, { status: 'sent', round: 0, nextAttemptAt: null }, after(10), 1000)).toEqual({ kind: 'later', at: after(1000) });
-    expect(pendingVerdict(p, null, after(1000), 1000)).toEqual({ kind: 'drop' });
+  it('look again soon for the notification (or round) they were filed for, and are dropped when it never came', () => {
+    expect(pendingVerdict(p, null, after(10), o)).toEqual({ kind: 'later', at: after(110) });
+    expect(pendingVerdict(p, { status: 'sent', round: 0, nextAttemptAt: null }, after(950), o)).toEqual({ kind: 'later', at: after(1000) });
+    expect(pendingVerdict(p, null, after(1000), o)).toEqual({ kind: 'drop' });
   });
 });
 

@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   CALENDAR_BUCKETS,
   alertWindow,
-  bucketOf,
-  bucketsOfDay,
+  bucketId,
+  bucketIndexOf,
   daysBefore,
   dueOnDay,
   firstAlertDay,
   markedDone,
   mayStillAlert,
   takeScanWindow,
+  withBucket,
   withLicense,
   withoutLicense,
 } from '../src/domain/expiryCalendar';
@@ -19,11 +20,15 @@ import type { LicenseV1 } from '@lma/contracts';
 const at = (s: string) => new Date(s);
 
 describe('the expiry calendar', () => {
-  it('files a license in one bucket of its day, once, and takes it off again', () => {
-    const id = bucketOf('2026-03-31', 'lic_1');
-    expect(bucketsOfDay('2026-03-31')).toContain(id);
-    expect(bucketsOfDay('2026-03-31')).toHaveLength(CALENDAR_BUCKETS);
-    expect(bucketOf('2026-03-31', 'lic_1')).toBe(id);
+  it('files a license in one bucket of its day, once, the day listing the bucket, and takes it off again', () => {
+    const b = bucketIndexOf('lic_1');
+    expect(b).toBe(bucketIndexOf('lic_1'));
+    const id = bucketId('2026-03-31', b);
+    expect(id).toBe(`2026-03-31#${b}`);
+    const day = withBucket(null, '2026-03-31', b);
+    expect(day).toEqual({ _id: '2026-03-31', buckets: [b], done: [] });
+    expect(withBucket(day, '2026-03-31', b)).toBeNull();
+    expect(withBucket({ ...day!, done: ['nr_1@1:30'] }, '2026-03-31', (b + 1) % CALENDAR_BUCKETS)).toEqual({ _id: '2026-03-31', buckets: [b, (b + 1) % CALENDAR_BUCKETS], done: ['nr_1@1:30'] });
     const filed = withLicense(null, id, '2026-03-31', 'lic_1');
     expect(filed).toEqual({ _id: id, day: '2026-03-31', licenseIds: ['lic_1'] });
     expect(withLicense(filed, id, '2026-03-31', 'lic_1')).toBeNull();
@@ -32,7 +37,7 @@ describe('the expiry calendar', () => {
   });
 
   it('spreads the licenses of a busy day over its buckets', () => {
-    const used = new Set(Array.from({ length: 400 }, (_, i) => bucketOf('2026-03-31', `lic_${i}`)));
+    const used = new Set(Array.from({ length: 400 }, (_, i) => bucketIndexOf(`lic_${i}`)));
     expect(used.size).toBe(CALENDAR_BUCKETS);
   });
 
@@ -62,8 +67,8 @@ describe('the scan of an expiration day', () => {
     const now = at('2026-03-01T10:00:00Z');
     expect(dueOnDay('2026-03-31', [rule], now, 3)).toEqual([{ rule, stage: 30, marker: 'nr_1@2:30' }]);
     expect(dueOnDay('2026-05-31', [rule], now, 3)).toEqual([]);
-    const done = markedDone(null, '2026-03-31', ['nr_1@2:30']);
-    expect(done).toEqual({ _id: '2026-03-31', done: ['nr_1@2:30'] });
+    const done = markedDone({ _id: '2026-03-31', buckets: [3], done: [] }, '2026-03-31', ['nr_1@2:30']);
+    expect(done).toEqual({ _id: '2026-03-31', buckets: [3], done: ['nr_1@2:30'] });
     expect(markedDone(done, '2026-03-31', ['nr_1@2:30'])).toBeNull();
     expect(dueOnDay('2026-03-31', [rule], at('2026-03-25T00:00:00Z'), 3)[0]!.marker).toBe('nr_1@2:7');
     expect(dueOnDay('2026-03-31', [{ ...rule, revision: 3 }], now, 3)[0]!.marker).toBe('nr_1@3:30');
@@ -72,14 +77,14 @@ describe('the scan of an expiration day', () => {
   it('given replicas ticking, then each window is taken once; a clock set back far starts again', () => {
     const now = at('2026-03-01T10:00:00Z');
     const first = takeScanWindow(null, 'scanner', 60_000, 'a', now, 120_000)!;
-    expect(first).toMatchObject({ window: 60_000, owner: 'a', calendarFrom: null, calendarFilled: false });
+    expect(first).toMatchObject({ window: 60_000, owner: 'a', calendarFrom: null, backfilled: false });
     expect(takeScanWindow(first, 'scanner', 60_000, 'b', now, 120_000)).toBeNull();
     expect(takeScanWindow(first, 'scanner', 120_000, 'b', now, 120_000)).toMatchObject({ window: 120_000, owner: 'b' });
     // a replica whose clock is one window behind does not scan again
-    const later = { ...first, window: 180_000, calendarFrom: '2026-02-26', calendarFilled: true };
+    const later = { ...first, window: 180_000, calendarFrom: '2026-02-26', backfilled: true };
     expect(takeScanWindow(later, 'scanner', 120_000, 'b', now, 120_000)).toBeNull();
     expect(takeScanWindow(later, 'scanner', 60_000, 'b', now, 120_000)).toBeNull();
-    expect(takeScanWindow(later, 'scanner', -3_600_000, 'b', now, 120_000)).toMatchObject({ window: -3_600_000, calendarFrom: '2026-02-26', calendarFilled: true });
+    expect(takeScanWindow(later, 'scanner', -3_600_000, 'b', now, 120_000)).toMatchObject({ window: -3_600_000, calendarFrom: '2026-02-26', backfilled: true });
   });
 });
 

@@ -155,12 +155,17 @@ export type PendingVerdict = { kind: 'attempt' } | { kind: 'drop' } | { kind: 'l
 /**
  * What the deliverer does with a pending delivery, given its notification as stored. A
  * notification that is absent (or still in an earlier round) is about to be written: looked at
- * again after `graceMs`, dropped when it never came.
+ * again after `recheckMs`, dropped when it has not come `graceMs` after the delivery was filed.
  */
-export function pendingVerdict(p: PendingDelivery, n: Pick<Deliverable, 'status' | 'round' | 'nextAttemptAt'> | null, now: Date, graceMs: number): PendingVerdict {
+export function pendingVerdict(
+  p: PendingDelivery,
+  n: Pick<Deliverable, 'status' | 'round' | 'nextAttemptAt'> | null,
+  now: Date,
+  o: { graceMs: number; recheckMs: number },
+): PendingVerdict {
   if (!n || n.round < p.round) {
-    const until = p.since.getTime() + graceMs;
-    return now.getTime() >= until ? { kind: 'drop' } : { kind: 'later', at: new Date(until) };
+    const until = p.since.getTime() + o.graceMs;
+    return now.getTime() >= until ? { kind: 'drop' } : { kind: 'later', at: new Date(Math.min(until, now.getTime() + o.recheckMs)) };
   }
   if (n.round > p.round || n.status !== 'pending') return { kind: 'drop' };
   if (n.nextAttemptAt && n.nextAttemptAt.getTime() > now.getTime()) return { kind: 'later', at: n.nextAttemptAt };

@@ -19,10 +19,10 @@ export interface CalendarBucket {
   licenseIds: string[];
 }
 
-export const bucketOf = (day: string, licenseId: string): string =>
-  `${day}#${Number.parseInt(createHash('sha1').update(licenseId).digest('hex').slice(0, 8), 16) % CALENDAR_BUCKETS}`;
+/** The bucket of a license on its day. */
+export const bucketIndexOf = (licenseId: string): number => Number.parseInt(createHash('sha1').update(licenseId).digest('hex').slice(0, 8), 16) % CALENDAR_BUCKETS;
 
-export const bucketsOfDay = (day: string): string[] => Array.from({ length: CALENDAR_BUCKETS }, (_, b) => `${day}#${b}`);
+export const bucketId = (day: string, bucket: number): string => `${day}#${bucket}`;
 
 /** The bucket with the license added, or null when it is listed already. */
 export function withLicense(bucket: CalendarBucket | null, bucketId: string, day: string, licenseId: string): CalendarBucket | null {
@@ -61,14 +61,22 @@ export function daysBefore(firstKept: string, from: string | null): string[] {
 }
 
 /**
- * What the scan of one expiration day has done: a marker per rule revision and stage whose alerts
- * were raised for every license the day listed then. Licenses added to the day later had their
- * due alert raised by the license event that added them; a stage that becomes due, a new rule or a
- * changed rule gives a new marker, so the day is read again.
+ * One expiration day of the calendar (`_id` the day): the buckets that list licenses (written
+ * before the first license goes into a bucket), and what the scan has done: a marker per rule
+ * revision and stage whose alerts were raised for every license the day listed then. Licenses
+ * filed later had their due alert raised by the license event that filed them; a stage that
+ * becomes due, a new rule or a changed rule gives a new marker, so the day is read again.
  */
-export interface DayScan {
+export interface ExpiryDay {
   _id: string;
+  buckets: number[];
   done: string[];
+}
+
+/** The day with the bucket listed, or null when it is listed already. */
+export function withBucket(current: ExpiryDay | null, day: string, bucket: number): ExpiryDay | null {
+  if (current?.buckets.includes(bucket)) return null;
+  return { _id: day, done: [], ...current, buckets: [...(current?.buckets ?? []), bucket] };
 }
 
 export interface ExpiringRule {
@@ -87,17 +95,17 @@ export function dueOnDay<R extends ExpiringRule>(day: string, rules: readonly R[
   });
 }
 
-/** The day's record with these markers done, or null when they were already. */
-export function markedDone(current: DayScan | null, day: string, markers: readonly string[]): DayScan | null {
+/** The day with these markers done, or null when they were already. */
+export function markedDone(current: ExpiryDay | null, day: string, markers: readonly string[]): ExpiryDay | null {
   const missing = markers.filter((m) => !current?.done.includes(m));
   if (!missing.length) return null;
-  return { _id: day, done: [...(current?.done ?? []), ...missing] };
+  return { _id: day, buckets: [], ...current, done: [...(current?.done ?? []), ...missing] };
 }
 
 /**
  * The scanner's shared state (one document): the window last scanned, so one replica scans each
- * window; the first calendar day not yet removed; whether the calendar was filled from the
- * licenses kept before it existed.
+ * window; the first calendar day not yet removed; whether what was kept before the calendar and
+ * the pending deliveries existed (licenses, notifications awaiting delivery) has been filed.
  */
 export interface ScannerState {
   _id: string;
@@ -105,7 +113,7 @@ export interface ScannerState {
   owner: string;
   startedAt: Date;
   calendarFrom: string | null;
-  calendarFilled: boolean;
+  backfilled: boolean;
 }
 
 /**
@@ -115,5 +123,5 @@ export interface ScannerState {
  */
 export function takeScanWindow(current: ScannerState | null, id: string, window: number, owner: string, now: Date, maxSkewMs: number): ScannerState | null {
   if (current && (current.window === window || (window < current.window && current.window - window <= maxSkewMs))) return null;
-  return { _id: id, calendarFrom: null, calendarFilled: false, ...current, window, owner, startedAt: now };
+  return { _id: id, calendarFrom: null, backfilled: false, ...current, window, owner, startedAt: now };
 }

@@ -48,7 +48,7 @@ export function startDeliverer(deps: DelivererDeps): { kick(): void; stop(): Pro
   async function deliver(p: PendingDelivery): Promise<void> {
     const now = deps.clock.now();
     const n = await notifications.get(p.notificationId);
-    const verdict = pendingVerdict(p, n, now, deps.leaseMs);
+    const verdict = pendingVerdict(p, n, now, { graceMs: deps.leaseMs, recheckMs: deps.intervalMs });
     if (verdict.kind === 'drop') await drop(p._id);
     else if (verdict.kind === 'later') await reschedule(p._id, verdict.at);
     else await attempt(p, n!);

@@ -1,5 +1,5 @@
 import { LicenseEventType, LicenseV1, parseData, type CloudEvent } from '@lma/contracts';
-import { bucketOf, mayStillAlert, withLicense, withoutLicense } from '../domain/expiryCalendar';
+import { bucketId, bucketIndexOf, mayStillAlert, withBucket, withLicense, withoutLicense } from '../domain/expiryCalendar';
 import { applyLicenseEvent, type LicenseView } from '../domain/licenseState';
 import { daysLeft, dueStage, expiryOccasion } from '../domain/stages';
 import { ruleApplies, type Rule } from '../domain/rules';
@@ -48,17 +48,22 @@ export async function raiseExpiry(deps: LicenseHandlerDeps, l: LicenseView, expi
   return created;
 }
 
-/** Lists the license on its expiration day of the calendar (idempotent). */
+/** Lists the license on its expiration day of the calendar (idempotent): the day lists its bucket first. */
 export async function fileExpiry(a: Aggregates, day: string, licenseId: string): Promise<void> {
-  const id = bucketOf(day, licenseId);
-  await a.calendar.update(id, (bucket) => {
-    const next = withLicense(bucket, id, day, licenseId);
+  const bucket = bucketIndexOf(licenseId);
+  await a.days.update(day, (current) => {
+    const next = withBucket(current, day, bucket);
+    return next && { state: next };
+  });
+  const id = bucketId(day, bucket);
+  await a.calendar.update(id, (current) => {
+    const next = withLicense(current, id, day, licenseId);
     return next && { state: next };
   });
 }
 
 async function unfileExpiry(a: Aggregates, day: string, licenseId: string): Promise<void> {
-  await a.calendar.update(bucketOf(day, licenseId), (bucket) => {
+  await a.calendar.update(bucketId(day, bucketIndexOf(licenseId)), (bucket) => {
     const next = withoutLicense(bucket, licenseId);
     return next && { state: next };
   });

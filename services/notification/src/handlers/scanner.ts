@@ -1,7 +1,7 @@
 import { every } from '@lma/core';
-import { alertWindow, bucketsOfDay, daysBefore, dueOnDay, firstAlertDay, markedDone, mayStillAlert, takeScanWindow, type ScannerState } from '../domain/expiryCalendar';
+import { alertWindow, bucketId, daysBefore, dueOnDay, firstAlertDay, markedDone, mayStillAlert, takeScanWindow, type ScannerState } from '../domain/expiryCalendar';
 import type { Rule } from '../domain/rules';
-import { raise } from '../infra/notifier';
+import { raise, scheduleDelivery } from '../infra/notifier';
 import { fileExpiry, raiseExpiry, type LicenseHandlerDeps } from './onLicenseEvent';
 
 const SCANNER_ID = 'scanner';
@@ -21,7 +21,7 @@ export interface ScanResult {
  *
  * Expiry alerts come from the expiry calendar, read by `_id`: the days of the alert window, and of
  * each day only what no earlier scan did (a stage that became due, a new or changed rule); a
- * quiet scan reads one small record per day, or nothing when this process saw it already.
+ * quiet scan reads nothing this process has seen already, else one small document per day.
  */
 export function startScanner(deps: LicenseHandlerDeps & { intervalMs: number; owner: string; onScan?: (r: ScanResult) => void }): { stop(): Promise<void> } {
   const m = deps.models;
@@ -31,9 +31,9 @@ export function startScanner(deps: LicenseHandlerDeps & { intervalMs: number; ow
   // replicas' windows differ by their clocks' drift; a clock set back further starts scanning again
   const maxSkewMs = Math.max(2 * deps.intervalMs, 60_000);
 
-  /** Raises the due alerts of `rules` for the licenses the calendar lists on `day`. */
-  async function scanDay(day: string, rules: Rule[]): Promise<ScanResult> {
-    const buckets = await Promise.all(bucketsOfDay(day).map((id) => a.calendar.get(id)));
+  /** Raises the due alerts of `rules` for the licenses the calendar lists in these buckets of `day`. */
+  async function scanDay(day: string, listed: readonly number[], rules: Rule[]): Promise<ScanResult> {
+    const buckets = await Promise.all(listed.map((b) => a.calendar.get(bucketId(day, b))));
     const ids = buckets.flatMap((b) => b?.licenseIds ?? []);
     const result = { licenses: 0, created: 0 };
     // a few licenses at a time: each is a handful of small reads and one insert per due alert
@@ -59,19 +59,25 @@ export function startScanner(deps: LicenseHandlerDeps & { intervalMs: number; ow
     const result = { licenses: 0, created: 0 };
     for (const day of alertWindow(now, deps.catchUpDays, maxStage)) {
       const due = dueOnDay(day, rules, now, deps.catchUpDays);
-      if (due.every((d) => known.get(day)?.has(d.marker))) continue;
-      const done = new Set((await a.dayScans.get(day))?.done ?? []);
-      known.set(day, done);
-      const todo = due.filter((d) => !done.has(d.marker));
-      if (!todo.length) continue;
-      const r = await scanDay(day, todo.map((d) => d.rule));
-      result.licenses += r.licenses;
-      result.created += r.created;
-      const marked = await a.dayScans.update(day, (current) => {
-        const next = markedDone(current, day, todo.map((d) => d.marker));
-        return next && { state: next };
-      });
-      known.set(day, new Set(marked.state?.done ?? []));
+      const seen = known.get(day) ?? new Set<string>();
+      if (due.every((d) => seen.has(d.marker))) continue;
+      const record = await a.days.get(day);
+      if (!record) {
+        // no license expires that day (one filed later raises its due alert itself)
+        known.set(day, new Set([...seen, ...due.map((d) => d.marker)]));
+        continue;
+      }
+      const todo = due.filter((d) => !record.done.includes(d.marker));
+      if (todo.length) {
+        const r = await scanDay(day, record.buckets, todo.map((d) => d.rule));
+        result.licenses += r.licenses;
+        result.created += r.created;
+        await a.days.update(day, (current) => {
+          const next = markedDone(current, day, todo.map((d) => d.marker));
+          return next && { state: next };
+        });
+      }
+      known.set(day, new Set([...seen, ...due.map((d) => d.marker)]));
     }
     return result;
   }
@@ -112,17 +118,25 @@ export function startScanner(deps: LicenseHandlerDeps & { intervalMs: number; ow
     return created;
   }
 
-  /** Files the licenses kept before the calendar existed (once per database; a crash midway files them again). */
-  async function fillCalendar(now: Date): Promise<void> {
-    const from = firstAlertDay(now, deps.catchUpDays);
-    let filed = 0;
-    for await (const l of m.License.find({ expiresOn: { $gte: from } }, { expiresOn: 1 }).lean().cursor()) {
+  /**
+   * Files what was kept before the expiry calendar and the pending deliveries existed: the licenses
+   * that may still alert, the notifications awaiting delivery. Once per database (a crash midway
+   * files them again: filing is idempotent).
+   */
+  async function backfill(now: Date): Promise<void> {
+    let licenses = 0;
+    for await (const l of m.License.find({ expiresOn: { $gte: firstAlertDay(now, deps.catchUpDays) } }, { expiresOn: 1 }).lean().cursor()) {
       if (!mayStillAlert(l.expiresOn, now, deps.catchUpDays)) continue;
       await fileExpiry(a, l.expiresOn, l._id);
-      filed++;
+      licenses++;
     }
-    await a.scanner.update(SCANNER_ID, (s) => (s && !s.calendarFilled ? { state: { ...s, calendarFilled: true } } : null));
-    deps.logger.info({ licenses: filed }, 'expiry calendar filled from the licenses kept before it');
+    let deliveries = 0;
+    for await (const n of m.Notification.find({ status: 'pending' }, { round: 1, nextAttemptAt: 1 }).lean().cursor()) {
+      await scheduleDelivery(deps, n._id, n.round, n.nextAttemptAt ?? now);
+      deliveries++;
+    }
+    await a.scanner.update(SCANNER_ID, (s) => (s && !s.backfilled ? { state: { ...s, backfilled: true } } : null));
+    deps.logger.info({ licenses, deliveries }, 'filed the licenses and pending notifications kept before the expiry calendar and the pending deliveries');
   }
 
   /** Removes the calendar days whose cut-off has passed (and this process's memory of them). */
@@ -132,7 +146,9 @@ export function startScanner(deps: LicenseHandlerDeps & { intervalMs: number; ow
     const days = daysBefore(first, state.calendarFrom);
     if (!days.length) return;
     for (const day of days) {
-      await Promise.all([...bucketsOfDay(day).map((id) => m.CalendarBucket.deleteOne({ _id: id })), m.DayScan.deleteOne({ _id: day })]);
+      const record = await a.days.get(day);
+      await Promise.all((record?.buckets ?? []).map((b) => m.CalendarBucket.deleteOne({ _id: bucketId(day, b) })));
+      await m.ExpiryDay.deleteOne({ _id: day });
     }
     await a.scanner.update(SCANNER_ID, (s) => (s && (s.calendarFrom === null || s.calendarFrom < first) ? { state: { ...s, calendarFrom: first } } : null));
   }
@@ -145,7 +161,7 @@ export function startScanner(deps: LicenseHandlerDeps & { intervalMs: number; ow
       return next && { state: next };
     });
     if (!taken.written || !taken.state) return; // another replica scans this window
-    if (!taken.state.calendarFilled) await fillCalendar(now);
+    if (!taken.state.backfilled) await backfill(now);
     const expiring = await scanExpiring(now);
     const parked = await scanParked(now);
     deps.onScan?.({ licenses: expiring.licenses, created: expiring.created + parked });

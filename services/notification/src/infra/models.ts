@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { LICENSE_V1_STORED_PATHS } from '@lma/contracts';
 import { storedPaths, type Aggregates as StoreAggregates, type Store } from '@lma/store';
 import type { Channel, DeliveryAttempt, InFlight, NotificationStatus, PendingDelivery } from '../domain/delivery';
-import type { CalendarBucket, DayScan, ScannerState } from '../domain/expiryCalendar';
+import type { CalendarBucket, ExpiryDay, ScannerState } from '../domain/expiryCalendar';
 import type { LicenseView } from '../domain/licenseState';
 import type { Rule, RuleKind } from '../domain/rules';
 
@@ -55,12 +55,12 @@ const CalendarBucketSchema = new Schema<CalendarBucket>(
   { versionKey: false, collection: 'expiry_calendar', minimize: false },
 );
 
-/** Per expiration day, the rule stages whose alerts the scanner raised for the day's licenses. */
-const DayScanSchema = new Schema<DayScan>({ _id: String, done: [String], ...storedPaths }, { versionKey: false, collection: 'expiry_day_scans', minimize: false });
+/** Per expiration day, its buckets that list licenses and the rule stages the scanner raised for them. */
+const ExpiryDaySchema = new Schema<ExpiryDay>({ _id: String, buckets: [Number], done: [String], ...storedPaths }, { versionKey: false, collection: 'expiry_days', minimize: false });
 
 /** The scanner's shared state: one document (`_id` `scanner`). */
 const ScannerSchema = new Schema<ScannerState>(
-  { _id: String, window: Number, owner: String, startedAt: Date, calendarFrom: String, calendarFilled: Boolean, ...storedPaths },
+  { _id: String, window: Number, owner: String, startedAt: Date, calendarFrom: String, backfilled: Boolean, ...storedPaths },
   { versionKey: false, collection: 'scanner_state', minimize: false },
 );
 
@@ -214,7 +214,7 @@ export interface Models {
   Notification: Model<Notification>;
   PendingDelivery: Model<PendingDelivery>;
   CalendarBucket: Model<CalendarBucket>;
-  DayScan: Model<DayScan>;
+  ExpiryDay: Model<ExpiryDay>;
   Scanner: Model<ScannerState>;
 }
 
@@ -228,7 +228,7 @@ const SCHEMAS = {
   Notification: NotificationSchema,
   PendingDelivery: PendingDeliverySchema,
   CalendarBucket: CalendarBucketSchema,
-  DayScan: DayScanSchema,
+  ExpiryDay: ExpiryDaySchema,
   Scanner: ScannerSchema,
 } as const;
 
@@ -245,7 +245,7 @@ export interface Aggregates {
   licenses: StoreAggregates<LicenseView>;
   notifications: StoreAggregates<Notification>;
   calendar: StoreAggregates<CalendarBucket>;
-  dayScans: StoreAggregates<DayScan>;
+  days: StoreAggregates<ExpiryDay>;
   scanner: StoreAggregates<ScannerState>;
 }
 
@@ -254,6 +254,6 @@ export const aggregatesOf = (store: Store, m: Models): Aggregates => ({
   licenses: store.aggregates<LicenseView>(m.License),
   notifications: store.aggregates<Notification>(m.Notification),
   calendar: store.aggregates<CalendarBucket>(m.CalendarBucket),
-  dayScans: store.aggregates<DayScan>(m.DayScan),
+  days: store.aggregates<ExpiryDay>(m.ExpiryDay),
   scanner: store.aggregates<ScannerState>(m.Scanner),
 });

@@ -49,4 +49,10 @@ export const notificationQueries: readonly DeclaredQuery[] = [
     index: { expiresOn: 1 },
     bound: 'once per database: the first scan after the expiry calendar was introduced files the licenses kept before it',
   },
+  {
+    collection: 'notifications',
+    fields: ['status'],
+    index: { status: 1, sortKey: -1, _id: -1 },
+    bound: 'once per database: the first scan after the pending deliveries were introduced files the notifications awaiting delivery then',
+  },
 ];
