@@ -1,18 +1,20 @@
-import { InternalTopic, LICENSE_EVENTS_TOPIC, MARKETPLACE_EVENTS_TOPIC, ParkReason, NotificationInputTopic } from '@lma/contracts';
+import { InternalTopic, LICENSE_EVENTS_TOPIC, MARKETPLACE_EVENTS_TOPIC, ParkReason, NotificationInputTopic, RefreshTopic } from '@lma/contracts';
 import { systemClock } from '@lma/core';
 import { createRuntime, runMain } from '@lma/service';
 import { Gauge, Histogram, type Registry } from 'prom-client';
 import { createApp } from './app';
 import { readConfig } from './config';
+import { hasEnded, type SagaState } from './domain/onboarding';
 import { onMarketplaceEvent } from './handlers/onMarketplaceEvent';
 import { onResumeTrigger } from './handlers/onResumeTrigger';
 import { onSagaReply } from './handlers/onSagaReply';
-import { RefreshTopic } from '@lma/contracts';
-import { onStartOnboardings } from './handlers/onStartOnboardings';
+import { onStartOnboardings, type HandledCommand } from './handlers/onStartOnboardings';
 import { startSweeper } from './handlers/sweeper';
-import { models, registerModels, type Models } from './infra/models';
-import type { SagaState } from './domain/onboarding';
-import type { SagaMetrics } from './infra/sagaStore';
+import { backfillSagaIndexes } from './infra/backfill';
+import { Collections, models, registerModels, type InboundEvent } from './infra/models';
+import { installIntakeQueries } from './infra/queries';
+import { createSagaCounts, type SagaCounts } from './infra/sagaCounts';
+import { createSagaStore, type SagaMetrics } from './infra/sagaStore';
 
 runMain('install-intake', async () => {
   const config = readConfig();
@@ -20,6 +22,7 @@ runMain('install-intake', async () => {
     name: 'install-intake',
     config,
     models: registerModels,
+    queries: installIntakeQueries,
     topics: [
       MARKETPLACE_EVENTS_TOPIC,
       InternalTopic.MarketplaceAccepted,
@@ -34,52 +37,65 @@ runMain('install-intake', async () => {
     ],
   });
   const m = models(rt.db);
-  const deps = { models: m, locks: rt.locks, clock: systemClock, kick: rt.relay.kick, sagaMetrics: sagaMetrics(rt.metrics, m) };
-  await rt.consume({ group: 'install-intake', topics: [MARKETPLACE_EVENTS_TOPIC], handle: onMarketplaceEvent(deps) });
-  await rt.consume({ group: 'install-intake.replies', topics: [InternalTopic.SagaReplies], handle: onSagaReply(deps) });
+  const counts = createSagaCounts(rt.store, m.SagaTimer);
+  const stepTimeoutMs = config.SAGA_STEP_TIMEOUT_MS;
+  const sagas = createSagaStore({ store: rt.store, models: m, stepTimeoutMs, metrics: sagaMetrics(rt.metrics, counts) });
+  await backfillSagaIndexes({ store: rt.store, models: m, stepTimeoutMs, logger: rt.logger });
+  const inbound = rt.store.aggregates<InboundEvent>(m.InboundEvent);
+  const clock = systemClock;
+
+  await rt.consume({ group: 'install-intake', topics: [MARKETPLACE_EVENTS_TOPIC], handle: onMarketplaceEvent({ sagas, inbound, clock }) });
+  await rt.consume({ group: 'install-intake.replies', topics: [InternalTopic.SagaReplies], handle: onSagaReply({ sagas, clock }) });
   await rt.consume({
     group: 'install-intake.resume',
     topics: [InternalTopic.MarketplaceAccepted, InternalTopic.LeadEvents],
-    handle: onResumeTrigger(deps),
+    handle: onResumeTrigger({ sagas, clock }),
   });
   // a refresh (docs/refresh.md) onboards installations the marketplace lists without a license
   await rt.consume({
     group: 'install-intake.refresh',
     topics: [RefreshTopic.OnboardingCommands],
-    handle: onStartOnboardings({ models: m, publisher: rt.publisher, clock: systemClock, kick: rt.relay.kick }),
+    handle: onStartOnboardings({ sagas, handled: rt.store.aggregates<HandledCommand>(Collections.handledCommands), clock }),
   });
   const sweeper = startSweeper({
-    ...deps,
+    sagas,
+    counts,
+    clock,
     logger: rt.logger,
     intervalMs: config.SAGA_SWEEP_INTERVAL_MS,
-    stepTimeoutMs: config.SAGA_STEP_TIMEOUT_MS,
+    stepTimeoutMs,
     maxSends: config.SAGA_MAX_SENDS,
   });
   rt.onStop(() => sweeper.stop());
   const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
-  await rt.serve(createApp({ ...deps, auth }));
+  await rt.serve(createApp({ sagas, inbound, clock, auth }));
 });
 
 const SAGA_STATES: readonly SagaState[] = ['lead_requested', 'license_requested', 'withdrawing_lead', 'completed', 'parked', 'failed'];
 
-/** Sagas by state and parked sagas by reason (counted on scrape), and time to complete. */
-function sagaMetrics(registry: Registry, m: Models): SagaMetrics {
+/**
+ * Sagas by state and parked sagas by reason, as the sweeper last counted them (a scrape reads no
+ * database), and time to complete.
+ */
+function sagaMetrics(registry: Registry, counts: SagaCounts): SagaMetrics {
   new Gauge({
     name: 'lma_sagas',
-    help: 'Onboarding sagas by state.',
+    help: 'Onboarding sagas by state (those not ended as of the last sweep).',
     labelNames: ['state'] as const,
     registers: [registry],
-    async collect() {
-      for (const state of SAGA_STATES) this.set({ state }, await m.Onboarding.countDocuments({ state }));
+    collect() {
+      const byState = counts.byState();
+      for (const state of SAGA_STATES) this.set({ state }, byState[state]);
     },
   });
   new Gauge({
     name: 'lma_sagas_parked',
-    help: 'Parked onboarding sagas by the reason they wait for.',
+    help: 'Parked onboarding sagas by the reason they wait for, as of the last sweep.',
     labelNames: ['reason'] as const,
     registers: [registry],
-    async collect() {
-      for (const reason of ParkReason.options) this.set({ reason }, await m.Onboarding.countDocuments({ state: 'parked', parkedReason: reason }));
+    collect() {
+      const parked = counts.parkedByReason();
+      for (const reason of ParkReason.options) this.set({ reason }, parked[reason]);
     },
   });
   const duration = new Histogram({
@@ -88,5 +104,11 @@ function sagaMetrics(registry: Registry, m: Models): SagaMetrics {
     buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 6 * 3600, 24 * 3600],
     registers: [registry],
   });
-  return { completed: (seconds) => duration.observe(seconds) };
+  return {
+    changed(before, after) {
+      if (hasEnded(before.state) || !hasEnded(after.state)) return;
+      counts.ended(after.state);
+      if (after.state === 'completed') duration.observe(((after.completedAt ?? after.updatedAt).getTime() - after.createdAt.getTime()) / 1000);
+    },
+  };
 }

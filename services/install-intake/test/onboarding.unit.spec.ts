@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CommandType, InternalTopic, examplePackageInstalled } from '@lma/contracts';
 import { applyReply, resume, sagaIdFor, startOnboarding, type Onboarding, type Reply, type ResolvedLead, type Transition } from '../src/domain/onboarding';
+import { commandEvent } from '../src/domain/sagaEvents';
 
 const t0 = new Date('2026-02-01T10:15:01Z');
 const t1 = new Date('2026-02-01T10:15:02Z');
@@ -68,7 +69,7 @@ describe('sagaIdFor and startOnboarding', () => {
       createdAt: t0,
     });
     expect(saga.steps).toEqual([{ step: 'resolve-lead', outcome: 'requested', at: t0, commandId: command.id }]);
-    expect(command).toMatchObject({ topic: InternalTopic.LeadCommands, type: CommandType.ResolveLead, data: { sagaId: saga._id, commandId: command.id, installer: examplePackageInstalled.installer } });
+    expect(commandEvent(saga, command, t0, {})).toMatchObject({ topic: InternalTopic.LeadCommands, type: CommandType.ResolveLead, id: command.id, data: { sagaId: saga._id, commandId: command.id, installer: examplePackageInstalled.installer } });
   });
 });
 
@@ -78,7 +79,7 @@ describe('applyReply', () => {
     const t = applyReply(saga, { kind: 'lead-resolved', commandId: pending(saga), lead: existingContact }, t1)!;
     expect(t.set).toMatchObject({ state: 'license_requested', step: 'create-license', lead: existingContact });
     expect(t.set.pendingCommandId).not.toBe(saga.pendingCommandId);
-    expect(t.command).toMatchObject({ topic: InternalTopic.LicenseCommands, type: CommandType.CreateLicense, id: t.set.pendingCommandId, data: { install: examplePackageInstalled, leadId: null, contactId: 'contact-1' } });
+    expect(commandEvent(saga, t.command!, t1, {})).toMatchObject({ topic: InternalTopic.LicenseCommands, type: CommandType.CreateLicense, id: t.set.pendingCommandId, data: { install: examplePackageInstalled, leadId: null, contactId: 'contact-1' } });
   });
 
   it('given a requested license, when it is created, then the saga completes with the license and sends nothing', () => {
@@ -128,7 +129,7 @@ describe('applyReply', () => {
   it('given a lead this saga created, when license creation fails, then the lead is withdrawn before the saga fails', () => {
     const saga = awaitingLicense(newLead);
     const t = applyReply(saga, failed(pending(saga)), t2)!;
-    expect(t.command).toMatchObject({ topic: InternalTopic.LeadCommands, type: CommandType.WithdrawLead, data: { leadId: 'lead-1' } });
+    expect(commandEvent(saga, t.command!, t2, {})).toMatchObject({ topic: InternalTopic.LeadCommands, type: CommandType.WithdrawLead, data: { leadId: 'lead-1' } });
     const withdrawing = persist(saga, t);
     expect(withdrawing).toMatchObject({ state: 'withdrawing_lead', failedReason: 'package withdrawn' });
     const done = persist(withdrawing, applyReply(withdrawing, { kind: 'lead-withdrawn', commandId: pending(withdrawing) }, t3));

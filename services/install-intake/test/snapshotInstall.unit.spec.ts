@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { examplePackageInstalled, type SnapshotInstallation } from '@lma/contracts';
 import { sagaIdFor } from '../src/domain/onboarding';
-import { installFromSnapshot, snapshotInstallEventId } from '../src/domain/snapshotInstall';
+import { installFromSnapshot, otherOnboardingUnderway, snapshotInstallEventId } from '../src/domain/snapshotInstall';
 
 const { installer, ...rest } = examplePackageInstalled;
 const snapshot: SnapshotInstallation = { ...rest, uninstalled: false, usedLicenses: 2 };
@@ -22,5 +22,13 @@ describe('onboarding from a snapshot installation', () => {
 
   it('derives one saga per package and org, whichever refresh starts it', () => {
     expect(sagaIdFor(snapshotInstallEventId(snapshot.packageId, snapshot.subscriberOrgId))).toBe(`onb:snapshot:${snapshot.packageId}:${snapshot.subscriberOrgId}`);
+  });
+
+  it('given another onboarding of the installation under way or done, then a refresh starts none; a failed one or its own does not count', () => {
+    const own = sagaIdFor(snapshotInstallEventId(snapshot.packageId, snapshot.subscriberOrgId));
+    expect(otherOnboardingUnderway([{ _id: 'onb:live', state: 'parked' }], own)).toBe(true);
+    expect(otherOnboardingUnderway([{ _id: 'onb:live', state: 'completed' }], own)).toBe(true);
+    expect(otherOnboardingUnderway([{ _id: 'onb:live', state: 'failed' }, { _id: own, state: 'lead_requested' }], own)).toBe(false);
+    expect(otherOnboardingUnderway([], own)).toBe(false);
   });
 });

@@ -38,3 +38,7 @@ export function describeOnboarding(s: Onboarding) {
     history: s.steps,
   };
 }
+
+/** The onboardings of one install the diagnostics list: the `limit` latest, newest first. */
+export const latestOnboardings = (sagas: readonly Onboarding[], limit: number): Onboarding[] =>
+  [...sagas].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, limit);

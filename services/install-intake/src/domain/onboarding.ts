@@ -1,6 +1,5 @@
 import {
   CommandType,
-  InternalTopic,
   type CreateLicenseV1,
   type PackageInstalledV1,
   type ParkReason,
@@ -67,8 +66,8 @@ export interface Onboarding {
   tracestate?: string;
 }
 
+/** A command of a step; its topic comes from the contracts registry (sagaEvents.ts). */
 export interface SagaCommand {
-  topic: string;
   type: string;
   id: string;
   data: ResolveLeadV1 | CreateLicenseV1 | WithdrawLeadV1;
@@ -100,21 +99,18 @@ function commandFor(saga: Pick<Onboarding, '_id' | 'install' | 'lead'>, step: St
   switch (step) {
     case 'resolve-lead':
       return {
-        topic: InternalTopic.LeadCommands,
         type: CommandType.ResolveLead,
         id: commandId,
         data: { ...ref, packageId: install.packageId, subscriberOrgId: install.subscriberOrgId, installer: install.installer, orgName: install.org.name },
       };
     case 'create-license':
       return {
-        topic: InternalTopic.LicenseCommands,
         type: CommandType.CreateLicense,
         id: commandId,
         data: { ...ref, install, leadId: saga.lead?.leadId ?? null, contactId: saga.lead?.contactId ?? null },
       };
     case 'withdraw-lead':
       return {
-        topic: InternalTopic.LeadCommands,
         type: CommandType.WithdrawLead,
         id: commandId,
         data: { ...ref, leadId: saga.lead!.leadId!, reason: 'the license could not be created' },
@@ -268,6 +264,42 @@ export function resume(saga: Onboarding, now: Date, why: string): Transition | n
   return request(saga, saga.step, now, 'resumed', why);
 }
 
+/** States in which a command is out and its reply awaited. */
+const AWAITING_REPLY: readonly SagaState[] = ['lead_requested', 'license_requested', 'withdrawing_lead'];
+const isAwaitingReply = (state: SagaState): boolean => AWAITING_REPLY.includes(state);
+/** A saga that ended: nothing more happens to it. */
+export const hasEnded = (state: SagaState): state is 'completed' | 'failed' => state === 'completed' || state === 'failed';
+
+/** How long the `sends`-th send of a command waits for its reply: twice as long each time, at most 10 minutes. */
+export const resendWaitMs = (sends: number, timeoutMs: number): number => Math.min(timeoutMs * 2 ** Math.min(Math.max(sends - 1, 0), 10), 10 * 60_000);
+
+/** The saga after a transition: the fields set, the history entries appended. */
+export function applyTransition(saga: Onboarding, t: Transition): Onboarding {
+  return { ...saga, ...t.set, steps: [...saga.steps, ...t.records] };
+}
+
+/** What fixed a cause of parking: the reasons it fixes, for one package or for every package. */
+export interface ResumeCause {
+  packageId?: string;
+  reasons: readonly ParkReason[];
+}
+
+/** Resumes a saga parked for one of the cause's reasons (and package); null for any other saga. */
+export function resumeOn(saga: Onboarding, cause: ResumeCause, now: Date, why: string): Transition | null {
+  if (saga.state !== 'parked' || !saga.parkedReason || !cause.reasons.includes(saga.parkedReason)) return null;
+  if (cause.packageId !== undefined && saga.packageId !== cause.packageId) return null;
+  return resume(saga, now, why);
+}
+
+/**
+ * The saga's timer went off: a parked saga whose retry time has come is resumed, an overdue
+ * command is re-sent (or its step failed, see onTimeout); null when nothing is due yet.
+ */
+export function onTimer(saga: Onboarding, now: Date, timeoutMs: number, maxSends: number): Transition | null {
+  if (saga.state === 'parked') return saga.parkedRetryAt && saga.parkedRetryAt.getTime() <= now.getTime() ? resume(saga, now, 'scheduled retry') : null;
+  return onTimeout(saga, now, timeoutMs, maxSends);
+}
+
 /**
  * A command whose reply never came: re-send it with the same id (receivers are idempotent), each
  * time waiting twice as long (capped), because a silent service is usually a service that is
@@ -275,9 +307,8 @@ export function resume(saga: Onboarding, now: Date, why: string): Transition | n
  * Null when nothing is overdue.
  */
 export function onTimeout(saga: Onboarding, now: Date, timeoutMs: number, maxSends: number): Transition | null {
-  const active = saga.state === 'lead_requested' || saga.state === 'license_requested' || saga.state === 'withdrawing_lead';
-  if (!active || !saga.commandSentAt || !saga.step || !saga.pendingCommandId) return null;
-  const waitMs = Math.min(timeoutMs * 2 ** Math.min(Math.max(saga.sends - 1, 0), 10), 10 * 60_000);
+  if (!isAwaitingReply(saga.state) || !saga.commandSentAt || !saga.step || !saga.pendingCommandId) return null;
+  const waitMs = resendWaitMs(saga.sends, timeoutMs);
   if (now.getTime() - saga.commandSentAt.getTime() < waitMs) return null;
   const commandId = saga.pendingCommandId;
   if (maxSends === 0 || saga.sends < maxSends) {

@@ -1,4 +1,5 @@
 import type { Installer, PackageInstalledV1, SnapshotInstallation } from '@lma/contracts';
+import type { Onboarding } from './onboarding';
 
 /**
  * A snapshot installation (a refresh found it without a license) as the install that starts its
@@ -28,3 +29,10 @@ export function installFromSnapshot(i: SnapshotInstallation): PackageInstalledV1
     org: i.org,
   };
 }
+
+/**
+ * Whether an installation has an onboarding other than `sagaId` that is under way or done (not
+ * failed): a refresh then starts none (a live install that is parked, an earlier refresh).
+ */
+export const otherOnboardingUnderway = (sagas: readonly Pick<Onboarding, '_id' | 'state'>[], sagaId: string): boolean =>
+  sagas.some((s) => s._id !== sagaId && s.state !== 'failed');

@@ -1,14 +1,15 @@
-import { InternalTopic, InvalidEventError, MarketplaceEventType, installationKey, marketplaceDataSchemas, parseData, type CloudEvent, type InboundMarketplaceType, type PackageInstalledV1, traceContext, type TraceContext } from '@lma/contracts';
-import { isDuplicateKey, type Clock } from '@lma/core';
-import { outboxOnInsert, type OutgoingEvent } from '@lma/kafka';
+import { InternalTopic, InvalidEventError, MarketplaceEventType, installationKey, marketplaceDataSchemas, parseData, type CloudEvent, type InboundMarketplaceType, type PackageInstalledV1, traceContext } from '@lma/contracts';
+import type { Clock } from '@lma/core';
+import type { OutgoingEvent } from '@lma/kafka';
+import type { Aggregates } from '@lma/store';
 import { startOnboarding } from '../domain/onboarding';
-import type { Models } from '../infra/models';
-import { commandEvent } from '../infra/sagaStore';
+import type { InboundEvent } from '../infra/models';
+import type { SagaStore } from '../infra/sagaStore';
 
 export interface IntakeDeps {
-  models: Models;
+  sagas: SagaStore;
+  inbound: Aggregates<InboundEvent>;
   clock: Clock;
-  kick: () => void;
 }
 
 const isInbound = (t: string): t is InboundMarketplaceType => Object.hasOwn(marketplaceDataSchemas, t);
@@ -28,31 +29,15 @@ export function onMarketplaceEvent(deps: IntakeDeps) {
     const trace = traceContext(event);
 
     if (event.type === MarketplaceEventType.PackageInstalled) {
-      await startSaga(deps, event.id, data as PackageInstalledV1, now, trace);
+      const { saga, command } = startOnboarding(event.id, data as PackageInstalledV1, now);
+      await deps.sagas.start(saga, command, now, trace); // the same install again: one saga only
     }
-    const accepted: OutgoingEvent = {
-      topic: InternalTopic.MarketplaceAccepted,
-      id: event.id,
-      source: event.source,
-      type: event.type,
-      time: event.time,
-      key: event.key ?? keyOf(data),
-      data,
-      ...trace };
-    try {
-      await deps.models.InboundEvent.create({
-        _id: event.id,
-        type: event.type,
-        source: event.source,
-        key: accepted.key,
-        time: event.time,
-        receivedAt: now,
-        data: JSON.stringify(data),
-        ...outboxOnInsert([accepted], now) });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err; // a redelivery: recorded and forwarded already
-    }
-    deps.kick();
+    const key = event.key ?? keyOf(data);
+    // the marketplace's own event (its id, type and source) passed on to LMA's topic: a forward,
+    // not an event of LMA's registry, so it is not built with eventOf
+    const accepted: OutgoingEvent = { topic: InternalTopic.MarketplaceAccepted, id: event.id, source: event.source, type: event.type, time: event.time, key, data, ...trace };
+    // a redelivery writes nothing: recorded and forwarded already
+    await deps.inbound.insertOnce({ _id: event.id, type: event.type, source: event.source, key, time: event.time, receivedAt: now, data: JSON.stringify(data) }, [accepted]);
   };
 }
 
@@ -61,13 +46,4 @@ function keyOf(data: Record<string, unknown>): string {
   const org = typeof data['subscriberOrgId'] === 'string' ? data['subscriberOrgId'] : undefined;
   if (pkg && org) return installationKey(pkg, org);
   return pkg ?? org ?? '';
-}
-
-async function startSaga(deps: IntakeDeps, installEventId: string, install: PackageInstalledV1, now: Date, trace: TraceContext): Promise<void> {
-  const { saga, command } = startOnboarding(installEventId, install, now);
-  try {
-    await deps.models.Onboarding.create({ ...saga, ...trace, ...outboxOnInsert([commandEvent(saga, command, now, trace)], now) });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err; // the same install again: one saga only
-  }
 }

@@ -1,16 +1,11 @@
 import { LeadResolutionParkedV1, LeadResolvedV1, LeadWithdrawnV1, LicenseCreatedReplyV1, LicenseCreationFailedV1, LicenseCreationParkedV1, ReplyType, parseData, type CloudEvent, traceContext } from '@lma/contracts';
 import type { Clock, Logger } from '@lma/core';
-import type { DocumentLocks } from '@lma/kafka';
 import { applyReply, type Reply } from '../domain/onboarding';
-import type { Models } from '../infra/models';
-import { transition, type SagaMetrics } from '../infra/sagaStore';
+import type { SagaStore } from '../infra/sagaStore';
 
 export interface ReplyDeps {
-  models: Models;
-  locks: DocumentLocks;
+  sagas: SagaStore;
   clock: Clock;
-  kick: () => void;
-  sagaMetrics?: SagaMetrics;
 }
 
 /** Turns a reply record into the saga's view of it; null for types that are not replies. */
@@ -51,7 +46,8 @@ export function onSagaReply(deps: ReplyDeps) {
   return async (event: CloudEvent<unknown>, ctx: { logger: Logger }): Promise<void> => {
     const reply = toReply(event);
     if (!reply) return;
-    const exists = await transition(deps, reply.sagaId, (saga) => applyReply(saga, reply, deps.clock.now()), deps.clock.now(), traceContext(event));
-    if (!exists) ctx.logger.debug({ saga_id: reply.sagaId, kind: reply.kind }, 'reply changed nothing (duplicate, stale or unknown saga)');
+    const now = deps.clock.now();
+    const { moved } = await deps.sagas.transition(reply.sagaId, (saga) => applyReply(saga, reply, now), now, traceContext(event));
+    if (!moved) ctx.logger.debug({ saga_id: reply.sagaId, kind: reply.kind }, 'reply changed nothing (duplicate, stale or unknown saga)');
   };
 }

@@ -1,43 +1,43 @@
 import { sleep, type Clock, type Logger } from '@lma/core';
-import type { DocumentLocks } from '@lma/kafka';
-import { onTimeout, resume } from '../domain/onboarding';
-import type { Models } from '../infra/models';
-import { transition } from '../infra/sagaStore';
+import { onTimer } from '../domain/onboarding';
+import type { SagaCounts } from '../infra/sagaCounts';
+import type { SagaStore } from '../infra/sagaStore';
 
 export interface SweeperOptions {
-  models: Models;
-  locks: DocumentLocks;
+  sagas: SagaStore;
+  counts: SagaCounts;
   clock: Clock;
-  kick: () => void;
   logger: Logger;
   intervalMs: number;
   stepTimeoutMs: number;
   maxSends: number;
 }
 
+/** Timers handled by one sweep at most. */
+const SWEEP_LIMIT = 500;
+
 /**
  * Re-sends commands whose reply never came (same command id: receivers are idempotent), fails
- * a step after `maxSends`, and retries parked sagas on their backoff. Everything it needs is in
- * the saga documents, so it catches up after downtime; with several replicas a saga may be
- * re-sent twice, which the receivers' idempotency absorbs.
+ * a step after `maxSends`, and retries parked sagas on their backoff. It reads the due timers
+ * only (one per saga not ended), loads each saga by `_id` and lets the saga decide, so a stale
+ * timer is harmless (it is realigned), and it catches up after downtime; with several replicas a
+ * command may be re-sent twice, which the receivers' idempotency absorbs. Each sweep also
+ * refreshes the saga counts the metrics show.
  */
 export function startSweeper(o: SweeperOptions): { stop(): Promise<void> } {
   let stopped = false;
   const sweep = async () => {
-    const now = o.clock.now();
-    const overdue = await o.models.Onboarding.find(
-      { state: { $in: ['lead_requested', 'license_requested', 'withdrawing_lead'] }, commandSentAt: { $lt: new Date(now.getTime() - o.stepTimeoutMs) } },
-      { _id: 1 },
-    )
-      .limit(500)
-      .lean();
-    for (const { _id } of overdue) {
-      await transition(o, _id, (saga) => onTimeout(saga, o.clock.now(), o.stepTimeoutMs, o.maxSends), o.clock.now());
+    for (const sagaId of await o.sagas.dueTimers(o.clock.now(), SWEEP_LIMIT)) {
+      if (stopped) return;
+      try {
+        const now = o.clock.now();
+        const { moved, saga } = await o.sagas.transition(sagaId, (s) => onTimer(s, now, o.stepTimeoutMs, o.maxSends), now);
+        if (!moved) await o.sagas.realignTimer(sagaId, saga);
+      } catch (err) {
+        o.logger.error({ err, saga_id: sagaId }, 'saga timer failed: will retry');
+      }
     }
-    const due = await o.models.Onboarding.find({ state: 'parked', parkedRetryAt: { $lte: now } }, { _id: 1 }).limit(500).lean();
-    for (const { _id } of due) {
-      await transition(o, _id, (saga) => resume(saga, o.clock.now(), 'scheduled retry'), o.clock.now());
-    }
+    await o.counts.refresh();
   };
   const loop = (async () => {
     while (!stopped) {

@@ -1,10 +1,13 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { outboxPaths, type OutboxFields } from '@lma/kafka';
+import { storedPaths } from '@lma/store';
 import type { Onboarding } from '../domain/onboarding';
+import type { SagaTimer } from '../domain/sagaTimers';
 
-
-/** Every accepted marketplace record, by ce_id (the unique `_id` is the de-duplication). */
-export interface InboundEvent extends OutboxFields {
+/**
+ * Every accepted marketplace record, by ce_id (the `_id` is the de-duplication), with its
+ * forward to `lma.marketplace.accepted` in its outbox. Written through the store only.
+ */
+export interface InboundEvent {
   _id: string;
   type: string;
   source: string;
@@ -14,13 +17,12 @@ export interface InboundEvent extends OutboxFields {
   data: string;
 }
 const InboundEventSchema = new Schema<InboundEvent>(
-  { _id: String, type: String, source: String, key: String, time: String, receivedAt: Date, data: String, ...outboxPaths },
+  { _id: String, type: String, source: String, key: String, time: String, receivedAt: Date, data: String, ...storedPaths },
   { versionKey: false, collection: 'inbound_events' },
 );
-InboundEventSchema.index({ key: 1, receivedAt: -1 });
 
-export type OnboardingDoc = Onboarding & OutboxFields;
-const OnboardingSchema = new Schema<OnboardingDoc>(
+/** The onboarding sagas, read and written by `_id` only, through the store (infra/sagaStore.ts). */
+const OnboardingSchema = new Schema<Onboarding>(
   {
     _id: String,
     installEventId: String,
@@ -47,27 +49,57 @@ const OnboardingSchema = new Schema<OnboardingDoc>(
     completedAt: Date,
     traceparent: String,
     tracestate: String,
-    ...outboxPaths,
+    ...storedPaths,
   },
   { versionKey: false, collection: 'onboardings', minimize: false },
 );
-OnboardingSchema.index({ installEventId: 1 });
-OnboardingSchema.index({ packageId: 1, subscriberOrgId: 1, createdAt: -1 });
-OnboardingSchema.index({ state: 1, packageId: 1, parkedReason: 1 });
-OnboardingSchema.index({ state: 1, commandSentAt: 1 });
-OnboardingSchema.index({ state: 1, parkedRetryAt: 1 });
+
+/** One timer per saga that has not ended (domain/sagaTimers.ts): the sweeper's and the resume triggers' work list. */
+const SagaTimerSchema = new Schema<SagaTimer>(
+  { _id: String, dueAt: Date, state: String, packageId: String, subscriberOrgId: String, parkedReason: String },
+  { versionKey: false, collection: 'saga_timers' },
+);
+SagaTimerSchema.index({ dueAt: 1 });
+SagaTimerSchema.index({ state: 1, packageId: 1, parkedReason: 1 });
+
+/**
+ * Collections written through the store by `_id` only, without a mongoose model:
+ * - `installation_onboardings`: per installation (`_id` = `<packageId>:<subscriberOrgId>`), the ids
+ *   of its sagas (InstallationOnboardings), written before a saga is inserted;
+ * - `handled_commands`: a refresh's start-onboardings command handled (by its ce_id), with its reply in its outbox;
+ * - `saga_counts`: the number of sagas that completed and failed (SagaTotals), for /metrics;
+ * - `migrations`: one-off data migrations done (infra/backfill.ts).
+ */
+export const Collections = {
+  installations: 'installation_onboardings',
+  handledCommands: 'handled_commands',
+  sagaCounts: 'saga_counts',
+  migrations: 'migrations',
+} as const;
+
+export interface InstallationOnboardings {
+  /** installationKey(packageId, subscriberOrgId) */
+  _id: string;
+  packageId: string;
+  subscriberOrgId: string;
+  /** In the order they were started. */
+  sagaIds: string[];
+}
 
 export interface Models {
   InboundEvent: Model<InboundEvent>;
-  Onboarding: Model<OnboardingDoc>;
+  Onboarding: Model<Onboarding>;
+  SagaTimer: Model<SagaTimer>;
 }
 
 export function registerModels(db: Connection): void {
   db.model('InboundEvent', InboundEventSchema);
   db.model('Onboarding', OnboardingSchema);
+  db.model('SagaTimer', SagaTimerSchema);
 }
 
 export const models = (db: Connection): Models => ({
   InboundEvent: db.model<InboundEvent>('InboundEvent'),
-  Onboarding: db.model<OnboardingDoc>('Onboarding'),
+  Onboarding: db.model<Onboarding>('Onboarding'),
+  SagaTimer: db.model<SagaTimer>('SagaTimer'),
 });

@@ -1,98 +1,127 @@
-import { type CloudEvent, traceContext, type TraceContext } from '@lma/contracts';
-import { InternalSource, NotificationInputTopic, NotificationInputType, installationKey, type OnboardingFailedV1, type OnboardingParkedV1, type OnboardingUnparkedV1 } from '@lma/contracts';
-import { outboxUpdate, type DocumentLocks, type OutgoingEvent } from '@lma/kafka';
-import type { Onboarding, SagaCommand, Transition } from '../domain/onboarding';
-import type { Models } from './models';
+import { installationKey, traceContext, type TraceContext } from '@lma/contracts';
+import type { Store } from '@lma/store';
+import { applyTransition, type Onboarding, type ResumeCause, type SagaCommand, type Transition } from '../domain/onboarding';
+import { commandEvent, transitionEvents } from '../domain/sagaEvents';
+import { sameTimer, timerOf, type SagaTimer } from '../domain/sagaTimers';
+import { Collections, type InstallationOnboardings, type Models } from './models';
 
 /** Observes sagas as they change (backed by Prometheus in main.ts). */
 export interface SagaMetrics {
-  /** A saga completed, `seconds` after it was created. */
-  completed(seconds: number): void;
+  /** A transition of this process was written: `before` became `after`. */
+  changed(before: Onboarding, after: Onboarding): void;
 }
 
-export function commandEvent(saga: Pick<Onboarding, 'packageId' | 'subscriberOrgId'>, c: SagaCommand, now: Date, trace: TraceContext): OutgoingEvent {
-  return {
-    topic: c.topic,
-    // a re-sent command keeps its id; a new attempt of a step gets a new one
-    id: c.id,
-    source: InternalSource.InstallIntake,
-    type: c.type,
-    time: now.toISOString(),
-    key: installationKey(saga.packageId, saga.subscriberOrgId),
-    data: c.data,
-    ...trace };
-}
-
-/** Failed, parked and un-parked sagas, published for the notification service (docs/notifications.md). */
-function onboardingFacts(saga: Onboarding, t: Transition, now: Date, trace: TraceContext): OutgoingEvent[] {
-  const fact = (id: string, type: string, data: object): OutgoingEvent => ({
-    topic: NotificationInputTopic.OnboardingEvents,
-    id,
-    source: InternalSource.InstallIntake,
-    type,
-    time: now.toISOString(),
-    key: installationKey(saga.packageId, saga.subscriberOrgId),
-    data,
-    ...trace,
-  });
-  const ref = { sagaId: saga._id, packageId: saga.packageId, subscriberOrgId: saga.subscriberOrgId };
-  const next = t.set.state;
-  const out: OutgoingEvent[] = [];
-  if (saga.state === 'parked' && next !== undefined && next !== 'parked') {
-    out.push(fact(`${saga._id}:unparked:${saga.pendingCommandId}`, NotificationInputType.OnboardingUnparked, { ...ref, state: next, at: now.toISOString() } satisfies OnboardingUnparkedV1));
-  }
-  if (next === 'failed' && saga.state !== 'failed') {
-    const reason = t.set.failedReason ?? saga.failedReason ?? 'unknown';
-    out.push(fact(`${saga._id}:failed`, NotificationInputType.OnboardingFailed, { ...ref, reason, failedAt: now.toISOString() } satisfies OnboardingFailedV1));
-  }
-  if (next === 'parked' && saga.state !== 'parked') {
-    const last = t.records[t.records.length - 1];
-    const parkedSince = (t.set.parkedSince ?? now).toISOString();
-    out.push(
-      fact(`${saga._id}:parked:${saga.pendingCommandId}`, NotificationInputType.OnboardingParked, {
-        ...ref,
-        reason: t.set.parkedReason ?? 'unknown',
-        detail: last?.detail ?? '',
-        parkedSince,
-      } satisfies OnboardingParkedV1),
-    );
-  }
-  return out;
+export interface Moved {
+  /** Whether a transition was written. */
+  moved: boolean;
+  /** The saga as written, or as last read when nothing was (null: no such saga). */
+  saga: Onboarding | null;
 }
 
 /**
- * Applies one transition to one saga: read, decide (pure), then one document write holding the
- * new state, the history entry and the command to send (embedded outbox). Under the saga's
- * lock, so a reply, a resume and the sweeper never interleave on one saga in this process.
+ * The onboarding sagas and what indexes them, all by `_id` but for the timers (infra/queries.ts):
+ * - a saga is written through the store only (one version-conditional write of the state with the
+ *   commands and facts it publishes, so a reply, a resume and the sweeper, in any replica, never
+ *   lose each other's transitions);
+ * - its timer (domain/sagaTimers.ts) is written before the saga write that needs it and deleted
+ *   after the saga ended; the sweeper realigns a timer that does not fit its saga;
+ * - its installation's key document lists its id, written before the saga is inserted (a key naming
+ *   a saga that was never inserted is ignored when read).
  */
-export async function transition(
-  deps: { models: Models; locks: DocumentLocks; kick: () => void; sagaMetrics?: SagaMetrics },
-  sagaId: string,
-  decide: (saga: Onboarding) => Transition | null,
-  now: Date,
-  trace: TraceContext = {},
-): Promise<boolean> {
-  const applied = await deps.locks.run(sagaId, async () => {
-    const saga = (await deps.models.Onboarding.findById(sagaId, { outbox: 0 }).lean()) as Onboarding | null;
-    if (!saga) return false;
-    const t = decide(saga);
-    if (!t) return false;
-    const sagaTrace = trace.traceparent ? trace : traceContext(saga as unknown as CloudEvent);
-    const events = [...(t.command ? [commandEvent(saga, t.command, now, sagaTrace)] : []), ...onboardingFacts(saga, t, now, sagaTrace)];
-    const outbox = events.length ? outboxUpdate(events, now) : undefined;
-    await deps.models.Onboarding.updateOne(
-      { _id: sagaId },
-      {
-        $set: t.set,
-        $push: { steps: { $each: t.records }, ...(outbox ? outbox.$push : {}) },
-        ...(outbox ? { $min: outbox.$min } : {}) },
-    );
-    if (t.set.state === 'completed' && saga.createdAt) {
-      const completedAt = t.set.completedAt ?? now;
-      deps.sagaMetrics?.completed((completedAt.getTime() - new Date(saga.createdAt).getTime()) / 1000);
-    }
-    return true;
-  });
-  if (applied) deps.kick();
-  return applied;
+export interface SagaStore {
+  get(sagaId: string): Promise<Onboarding | null>;
+  /** Inserts a new saga with its first command unless it exists; true if this call started it. */
+  start(saga: Onboarding, command: SagaCommand, now: Date, trace: TraceContext): Promise<boolean>;
+  /**
+   * Applies the pure `decide` to the saga and writes what it returns with its events; decided
+   * again on the fresh saga after a lost race. Nothing is written when it returns null.
+   */
+  transition(sagaId: string, decide: (saga: Onboarding) => Transition | null, now: Date, trace?: TraceContext): Promise<Moved>;
+  /** The sagas of one installation (package and subscriber org), in no particular order. */
+  ofInstallation(packageId: string, subscriberOrgId: string): Promise<Onboarding[]>;
+  /** Ids of sagas whose timer is due. */
+  dueTimers(now: Date, limit: number): Promise<string[]>;
+  /** Ids of sagas whose timer says they are parked for one of the cause's reasons (the saga decides). */
+  parkedFor(cause: ResumeCause): Promise<string[]>;
+  /** Writes the timer `saga` needs (or deletes it), after a timer went off for nothing. */
+  realignTimer(sagaId: string, saga: Onboarding | null): Promise<void>;
+}
+
+export function createSagaStore(deps: { store: Store; models: Models; stepTimeoutMs: number; metrics?: SagaMetrics }): SagaStore {
+  const sagas = deps.store.aggregates<Onboarding>(deps.models.Onboarding);
+  const installations = deps.store.aggregates<InstallationOnboardings>(Collections.installations);
+  const Timer = deps.models.SagaTimer;
+  const timerFor = (saga: Onboarding) => timerOf(saga, deps.stepTimeoutMs);
+  const putTimer = async (t: SagaTimer) => {
+    await Timer.replaceOne({ _id: t._id }, t, { upsert: true });
+  };
+  const realignTimer = async (sagaId: string, saga: Onboarding | null) => {
+    const t = saga && timerFor(saga);
+    if (t) await putTimer(t);
+    else await Timer.deleteOne({ _id: sagaId });
+  };
+
+  return {
+    get: (sagaId) => sagas.get(sagaId),
+
+    async start(saga, command, now, trace) {
+      const key = installationKey(saga.packageId, saga.subscriberOrgId);
+      const first = { _id: key, packageId: saga.packageId, subscriberOrgId: saga.subscriberOrgId, sagaIds: [saga._id] };
+      // the installation's first saga takes its key in one insert; a later one (a reinstall) is added to it
+      if (!(await deps.store.claimKey(installations.name, first))) {
+        await installations.update(key, (cur) => (cur?.sagaIds.includes(saga._id) ? null : { state: { ...first, sagaIds: [...(cur?.sagaIds ?? []), saga._id] } }));
+      }
+      const timer = timerFor(saga);
+      // only if absent: the saga of a redelivered install may be elsewhere by now
+      const timerTaken = timer ? await deps.store.claimKey(Timer.collection.collectionName, { ...timer }) : false;
+      const started = await sagas.insertOnce({ ...saga, ...traceContext(trace) }, [commandEvent(saga, command, now, trace)]);
+      if (!started && timerTaken) await realignTimer(saga._id, await sagas.get(saga._id));
+      return started;
+    },
+
+    async transition(sagaId, decide, now, trace = {}) {
+      const current = await sagas.get(sagaId);
+      const predicted = current && decide(current);
+      if (!current || !predicted) return { moved: false, saga: current };
+      // the timer the transition needs, before the write that needs it
+      const expected = timerFor(applyTransition(current, predicted));
+      if (expected) await putTimer(expected);
+      const r = await sagas.update<Onboarding>(sagaId, (saga) => {
+        const t = saga && decide(saga);
+        if (!saga || !t) return null;
+        const sagaTrace = trace.traceparent ? trace : traceContext(saga);
+        return { state: applyTransition(saga, t), events: transitionEvents(saga, t, now, sagaTrace), result: saga };
+      });
+      if (!r.written || !r.state || !r.result) {
+        // another writer moved it first and nothing was left to do: fit the timer to what it wrote
+        if (expected) await realignTimer(sagaId, r.state);
+        return { moved: false, saga: r.state };
+      }
+      const timer = timerFor(r.state);
+      if (!timer) await Timer.deleteOne({ _id: sagaId });
+      else if (!expected || !sameTimer(timer, expected)) await putTimer(timer);
+      deps.metrics?.changed(r.result, r.state);
+      return { moved: true, saga: r.state };
+    },
+
+    async ofInstallation(packageId, subscriberOrgId) {
+      const key = await installations.get(installationKey(packageId, subscriberOrgId));
+      const found = await Promise.all((key?.sagaIds ?? []).map((id) => sagas.get(id)));
+      // a key written before an insert that never happened names no saga: ignored
+      return found.filter((s): s is Onboarding => s !== null && s.packageId === packageId && s.subscriberOrgId === subscriberOrgId);
+    },
+
+    async dueTimers(now, limit) {
+      const due = await Timer.find({ dueAt: { $lte: now } }, { _id: 1 }).limit(limit).lean();
+      return due.map((t) => t._id);
+    },
+
+    async parkedFor(cause) {
+      const filter = { state: 'parked', ...(cause.packageId !== undefined ? { packageId: cause.packageId } : {}), parkedReason: { $in: [...cause.reasons] } };
+      const parked = await Timer.find(filter, { _id: 1 }).limit(10_000).lean();
+      return parked.map((t) => t._id);
+    },
+
+    realignTimer,
+  };
 }

@@ -1,0 +1,20 @@
+import type { DeclaredQuery } from '@lma/store';
+
+/**
+ * Every query of install-intake other than by `_id` (libs/store/src/queries.ts). Everything else
+ * (sagas, inbound events, installation keys, handled commands, counts) is read by `_id` only.
+ */
+export const installIntakeQueries: readonly DeclaredQuery[] = [
+  {
+    collection: 'saga_timers',
+    fields: ['dueAt'],
+    index: { dueAt: 1 },
+    bound: 'one timer per saga that has not ended (deleted when it completes or fails): the sweeper reads the due ones, at most 500 a sweep',
+  },
+  {
+    collection: 'saga_timers',
+    fields: ['state', 'packageId', 'parkedReason'],
+    index: { state: 1, packageId: 1, parkedReason: 1 },
+    bound: 'the same timers of sagas not ended: parked sagas of a package or reason (resume triggers), and counts of pending sagas by state for /metrics, once a sweep',
+  },
+];
