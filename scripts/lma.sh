@@ -3,9 +3,9 @@
 #
 #   lma.sh run    install, build, start Kafka + FerretDB + all five services, feed a demo
 #   lma.sh stop   stop the services and the local infrastructure this script started
-#   lma.sh test   install, build, lint, type-check, unit tests, then integration tests
-#                 against the real broker and database (started here unless
-#                 KAFKA_BROKERS / MONGODB_URI name existing ones)
+#   lma.sh test   install, build, lint, type-check, validate the Kubernetes manifests, unit
+#                 tests, then integration tests against the real broker and database
+#                 (started here unless KAFKA_BROKERS / MONGODB_URI name existing ones)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -164,6 +164,8 @@ cmd_test() {
   log "lint and type-check"
   npx eslint .
   npx tsc -p tsconfig.json
+  log "Kubernetes manifests: every overlay rendered and checked against the bundled schemas"
+  bash deploy/k8s/validate.sh
   local started_infra=0
   if [[ -z "${KAFKA_BROKERS:-}" || -z "${MONGODB_URI:-}" ]]; then
     if [[ "$(bash deploy/local/infra.sh status)" != *"kafka: running"*"ferretdb: running"* ]]; then started_infra=1; fi

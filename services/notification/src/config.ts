@@ -1,9 +1,14 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { BaseConfig, intSetting, loadConfig, port } from '@lma/core';
 
-export const NotificationConfig = BaseConfig.extend({
+const Settings = BaseConfig.extend({
   PORT: port(4004),
-  /** SMTP relay for email alerts (credentials are never logged). */
+  /**
+   * SMTP relay for email alerts (credentials are never logged). The defaults suit a local mail
+   * catcher; in production TLS, credentials, the sender and the link base are required
+   * (productionProblems).
+   */
   SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   SMTP_PORT: port(1025),
   /** `tls`: TLS from the first byte (port 465); `starttls`: upgrade required; `none`: plain (local mail catchers only). */
@@ -38,6 +43,50 @@ export const NotificationConfig = BaseConfig.extend({
   NOTIFY_EXPIRY_CATCHUP_DAYS: intSetting(3, 0, 365),
   /** License and lead events older than this raise no alert (a new consumer replaying history stays quiet). */
   NOTIFY_EVENT_MAX_AGE_HOURS: intSetting(72, 1, 87_600),
+});
+
+/** Loopback, or a name reserved for examples and local use (RFC 2606, RFC 6761, mDNS). */
+function localOrPlaceholder(host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  if (isIP(h)) return /^127\.|^0\.0\.0\.0$|^::1?$/.test(h);
+  return /(^|\.)(localhost|local|test|example|invalid)$/.test(h) || /(^|\.)example\.(com|net|org)$/.test(h);
+}
+
+/** Where a reader of an alert, or a receiving mail server, must get to: a public name (with a dot). */
+const unreachable = (host: string) => localOrPlaceholder(host) || (!isIP(host) && !host.includes('.'));
+
+/** The domain of `addr@domain` or `Name <addr@domain>`, or undefined when it is neither. */
+function senderDomain(from: string): string | undefined {
+  const address = /<([^<>\s]+)>\s*$/.exec(from)?.[1] ?? from.trim();
+  return /^[^@\s<>]+@([^@\s<>]+)$/.exec(address)?.[1];
+}
+
+/**
+ * What a production deployment may not leave at its local default or a placeholder: mail and
+ * credentials in clear (SMTP_TLS=none), a relay without credentials, a sender or Message-ID
+ * domain on localhost, .local or example.com (refused or spam-filtered by receivers), links to
+ * 127.0.0.1 (dead for whoever reads the alert) or over plain http.
+ */
+function productionProblems(c: z.infer<typeof Settings>): { field: string; reason: string }[] {
+  if (c.NODE_ENV !== 'production') return [];
+  const problems: { field: string; reason: string }[] = [];
+  const required = 'is required in production';
+  if (c.SMTP_TLS === 'none') problems.push({ field: 'SMTP_TLS', reason: 'must be starttls or tls in production (with none, mail and credentials cross the network in clear)' });
+  if (localOrPlaceholder(c.SMTP_HOST)) problems.push({ field: 'SMTP_HOST', reason: `must name the SMTP relay in production, not ${c.SMTP_HOST}` });
+  if (!c.SMTP_USER) problems.push({ field: 'SMTP_USER', reason: `${required} (the relay's credentials, from a Secret)` });
+  if (!c.SMTP_PASSWORD) problems.push({ field: 'SMTP_PASSWORD', reason: `${required} (the relay's credentials, from a Secret)` });
+  if (unreachable(c.NOTIFY_MESSAGE_ID_DOMAIN)) problems.push({ field: 'NOTIFY_MESSAGE_ID_DOMAIN', reason: `must be a domain of yours in production (usually the sender's), not ${c.NOTIFY_MESSAGE_ID_DOMAIN}` });
+  const domain = senderDomain(c.SMTP_FROM);
+  if (!domain || unreachable(domain)) problems.push({ field: 'SMTP_FROM', reason: `must be a sender address on your own domain in production ("LMA <lma@vendor.com>"), not ${c.SMTP_FROM}` });
+  const link = new URL(c.NOTIFY_LINK_BASE_URL);
+  if (link.protocol !== 'https:' || unreachable(link.hostname.replace(/^\[(.*)\]$/, '$1'))) {
+    problems.push({ field: 'NOTIFY_LINK_BASE_URL', reason: `must be the https address readers of an alert reach (the console or the API gateway) in production, not ${c.NOTIFY_LINK_BASE_URL}` });
+  }
+  return problems;
+}
+
+export const NotificationConfig = Settings.superRefine((c, ctx) => {
+  for (const p of productionProblems(c)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [p.field], message: p.reason });
 });
 export type NotificationConfig = z.infer<typeof NotificationConfig>;
 
