@@ -21,6 +21,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           globalSetup: ['test/integration/global-setup.ts'],
+          // every service process the tests start refuses a query that is not by _id or declared
+          env: { LMA_QUERY_GUARD: 'strict' },
           include: ['test/integration/**/*.int.spec.ts', 'services/*/test/**/*.int.spec.ts', 'libs/*/test/**/*.int.spec.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -3,7 +3,6 @@ import { ZodError } from 'zod';
 import { context, trace, type Context, type Span } from '@opentelemetry/api';
 import { InvalidEventError, KNOWN_EVENT_TYPES, decodeCloudEvent, dlqTopic, headerString, type CloudEvent } from '@lma/contracts';
 import { LmaError, isTransient, sleep, type Logger } from '@lma/core';
-import type { Inbox } from './inbox';
 import { topicNames, type TopicNames } from './client';
 import { createOffsetWatermark, groupByKey, runKeyGroups } from './keyed-batch';
 import { fetchConsumerLag, type PartitionLag } from './lag';
@@ -60,8 +59,6 @@ export interface ConsumerOptions {
   topics: string[];
   logger: Logger;
   handle: EventHandler;
-  /** Records handled ce_ids so a redelivered event is skipped (handlers stay idempotent too). */
-  inbox?: Inbox;
   /** Attempts for errors that are neither transient nor known-permanent, before dead-lettering. */
   maxAttempts?: number;
   backoff?: { initialMs: number; maxMs: number };
@@ -137,7 +134,7 @@ const AUTO_COMMIT_INTERVAL_MS = 500;
  * `<topic>.dlq` with the original key, value and headers plus the reason.
  */
 export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsumer> {
-  const { kafka, groupId, topics, logger, handle, inbox, metrics } = opts;
+  const { kafka, groupId, topics, logger, handle, metrics } = opts;
   const maxAttempts = opts.maxAttempts ?? 5;
   const concurrency = opts.concurrency ?? 16;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`consumer ${groupId}: concurrency must be a whole number of at least 1, not ${concurrency}`);
@@ -252,17 +249,11 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     // without it, the record's own trace context is the next best thing
     const traced = Object.keys(traceIdsOf(ctx)).length > 0 && trace.getActiveSpan() !== undefined;
     const eventLog = log.child({ event_id: event.id, event_type: event.type, event_key: event.key, topic, ...(traced ? {} : traceIds(event.traceparent)) });
-    if (inbox && (await inbox.seen(event.id))) {
-      eventLog.debug('already processed: skipped');
-      metrics?.processed(labels);
-      return;
-    }
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
         await handle(event, { topic, partition, offset: message.offset, attempt, logger: eventLog, heartbeat });
         metrics?.handlerDuration(labels, (performance.now() - started) / 1000);
-        if (inbox) await inbox.record(event.id);
         metrics?.processed(labels);
         eventLog.info({ duration_ms: Math.round((performance.now() - started) * 10) / 10, attempt }, 'event handled');
         return;

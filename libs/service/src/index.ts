@@ -11,7 +11,6 @@ import {
   createLogger,
   ensureIndexes,
   every,
-  hasAtomicConditions,
   listen,
   onShutdown,
   pingMongo,
@@ -22,19 +21,15 @@ import {
 } from '@lma/core';
 import {
   createKafka,
-  createOutboxRelay,
-  outboxHintPlugin,
-  DocumentLocks,
   createPublisher,
   ensureTopics,
   startConsumer,
   topicNames,
   type ConsumerOptions,
-  type OutboxRelay,
   type Publisher,
   type RunningConsumer,
 } from '@lma/kafka';
-import { Store, createOutboxRelay as createStoreRelay, queryGuardPlugin, type DeclaredQuery, type OutboxRelay as StoreRelay, type QueryGuardMode } from '@lma/store';
+import { Store, createOutboxRelay, queryGuardPlugin, type DeclaredQuery, type OutboxRelay, type QueryGuardMode } from '@lma/store';
 import { createBrokerAdmin, type BrokerAdmin } from './broker';
 import { createRuntimeMetrics, type RuntimeMetrics } from './metrics';
 
@@ -51,13 +46,10 @@ export interface Runtime {
   db: Connection;
   kafka: Kafka;
   publisher: Publisher;
-  relay: OutboxRelay;
   /** The write side: every aggregate is written through it (libs/store). */
   store: Store;
-  /** Publishes what the store's writes carry. */
-  storeRelay: StoreRelay;
-  /** Held around every update of a document that has an outbox (see DocumentLocks). */
-  locks: DocumentLocks;
+  /** Publishes the events the store's writes carry. */
+  relay: OutboxRelay;
   consumers: RunningConsumer[];
   /** The process's Prometheus registry, served on GET /metrics; services add their own metrics. */
   metrics: Registry;
@@ -85,9 +77,6 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { name, config } = opts;
   const logger = createLogger(name, config.LOG_LEVEL);
   const db = await connectMongo(config.MONGODB_URI, `${config.MONGODB_DB_PREFIX}_${name.replace(/-/g, '_')}`, logger);
-  // writes with pending events hint the relay (created below) so it publishes them at once
-  const hints: { relay?: OutboxRelay } = {};
-  db.plugin(outboxHintPlugin({ hint: (collection, id) => hints.relay?.hint(collection, id) }));
   db.plugin(queryGuardPlugin(opts.queries ?? [], (process.env['LMA_QUERY_GUARD'] as QueryGuardMode | undefined) ?? 'warn', logger));
   opts.models(db);
   await ensureIndexes(db);
@@ -100,22 +89,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     names,
   );
   const publisher = await createPublisher(kafka, names);
-  const locks = new DocumentLocks();
-  const ferret = !(await hasAtomicConditions(db));
-  const relay = createOutboxRelay({
-    idOnlyFilters: ferret,
-    locks,
-    models: Object.values(db.models).filter((m) => m.schema.path('outbox') !== undefined),
-    publisher,
-    logger,
-    scanMs: config.OUTBOX_SCAN_MS,
-  });
-  hints.relay = relay;
-  if (ferret) logger.warn('FerretDB detected: a test database; single-document conditions are applied under per-process locks');
-  relay.start();
   const store = await Store.open(db, { logger });
-  const storeRelay = createStoreRelay({ store, publisher, logger, scanMs: config.OUTBOX_SCAN_MS });
-  storeRelay.start();
+  const relay = createOutboxRelay({ store, publisher, logger, scanMs: config.OUTBOX_SCAN_MS });
+  relay.start();
   const consumers: RunningConsumer[] = [];
   const stopHooks: (() => Promise<void>)[] = [];
   let server: Server | undefined;
@@ -131,7 +107,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // the producer's flag stays up when the broker dies, so the broker is asked as well
     { name: 'kafka', check: async () => publisher.connected() && (await broker.reachable()) },
     { name: 'consumers', check: () => consumers.every((c) => c.isRunning()) },
-    { name: 'outbox', check: () => relay.healthy() && storeRelay.healthy() },
+    { name: 'outbox', check: () => relay.healthy() },
   ];
 
   const runtime: Runtime = {
@@ -141,10 +117,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     db,
     kafka,
     publisher,
-    relay,
     store,
-    storeRelay,
-    locks,
+    relay,
     consumers,
     metrics: metrics.registry,
     groupId,
@@ -181,7 +155,6 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await Promise.all(consumers.map((c) => c.stop()));
       await Promise.all(stopHooks.map((s) => s()));
       await relay.stop();
-      await storeRelay.stop();
       if (server) await closeServer(server);
       await broker.stop();
       await admin.stop();

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ConsumerMetrics, OutboxRelay, PartitionLag } from '@lma/kafka';
+import type { ConsumerMetrics, PartitionLag } from '@lma/kafka';
+import type { OutboxRelay } from '@lma/store';
 
 /**
  * One Prometheus registry per process: default Node.js metrics, the consumers' record counters,
@@ -64,7 +65,7 @@ export function createRuntimeMetrics(relay: OutboxRelay): RuntimeMetrics {
     help: 'Documents with events not yet published, as of the outbox relay\'s last scan.',
     registers: [registry],
     async collect() {
-      this.set((await relay.backlog()).documents);
+      this.set(relay.backlog().documents);
     },
   });
   new Gauge({
@@ -72,7 +73,7 @@ export function createRuntimeMetrics(relay: OutboxRelay): RuntimeMetrics {
     help: 'Age of the oldest unpublished outbox entry at the relay\'s last scan (0 when none).',
     registers: [registry],
     async collect() {
-      this.set((await relay.backlog()).oldestAgeMs / 1000);
+      this.set(relay.backlog().oldestAgeMs / 1000);
     },
   });
   return {

@@ -22,8 +22,8 @@ describe('declared queries of the lead service', () => {
     for (const q of LEAD_QUERIES) {
       const model = byCollection.get(q.collection);
       expect(model, q.collection).toBeDefined();
-      const indexes = model!.schema.indexes().map(([keys]) => keys as Record<string, unknown>);
-      expect(same(q.index, { _id: 1 }) || indexes.some((keys) => same(keys, q.index)), `${q.collection} ${JSON.stringify(q.index)}`).toBe(true);
+      const indexes = model!.schema.indexes().map((ix: unknown[]) => ix[0] as Record<string, unknown>);
+      expect(same(q.index, { _id: 1 }) || indexes.some((keys: Record<string, unknown>) => same(keys, q.index)), `${q.collection} ${JSON.stringify(q.index)}`).toBe(true);
     }
   });
 

@@ -23,8 +23,8 @@ describe('declared queries of the license service', () => {
     for (const q of licenseQueries) {
       const model = byCollection.get(q.collection);
       expect(model, q.collection).toBeDefined();
-      const indexes = model!.schema.indexes().map(([keys]) => keys as Record<string, unknown>);
-      expect(indexes.some((keys) => same(keys, q.index)), `${q.collection} ${JSON.stringify(q.index)}`).toBe(true);
+      const indexes = model!.schema.indexes().map((ix: unknown[]) => ix[0] as Record<string, unknown>);
+      expect(indexes.some((keys: Record<string, unknown>) => same(keys, q.index)), `${q.collection} ${JSON.stringify(q.index)}`).toBe(true);
     }
   });
 
