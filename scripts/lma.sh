@@ -167,7 +167,8 @@ cmd_test() {
   log "Kubernetes manifests: every overlay rendered and checked against the bundled schemas"
   bash deploy/k8s/validate.sh
   local started_infra=0
-  if [[ -z "${KAFKA_BROKERS:-}" || -z "${MONGODB_URI:-}" ]]; then
+  # with LMA_TEST_INFRA=containers the integration project starts its own (global-setup.ts)
+  if [[ "${LMA_TEST_INFRA:-local}" != containers && ( -z "${KAFKA_BROKERS:-}" || -z "${MONGODB_URI:-}" ) ]]; then
     if [[ "$(bash deploy/local/infra.sh status)" != *"kafka: running"*"ferretdb: running"* ]]; then started_infra=1; fi
     log "local Kafka and FerretDB for the integration tests"
     bash deploy/local/infra.sh up
