@@ -1,12 +1,13 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InternalTopic, LICENSE_EVENTS_TOPIC, LeadEventType, LicenseEventType, NotificationInputTopic, NotificationInputType, type LicenseV1 } from '@lma/contracts';
 import { setClockOffset } from '@lma/core';
 import { eventually, freePort, ids } from '@lma/testing';
-import { verifySignature } from '../../services/notification/src/domain/signature';
 import { Harness } from './harness';
 import { TestSmtp, newLicense, quickNotificationEnv } from './notification-fixtures';
 
@@ -110,6 +111,29 @@ describe('rules', () => {
     // reading needs notification-rules:read, changing needs :edit
     expect((await h.http('notification', 'POST', '/v1/notification-rules', {}, ['notification-rules:read'])).status).toBe(403);
     expect((await h.http('notification', 'GET', '/v1/notification-rules?limit=abc', undefined, ['notification-rules:read'])).status).toBe(400);
+  });
+
+  it('refuses a webhook secret that is not a Standard Webhooks secret, naming it', async () => {
+    const valid = `whsec_${randomBytes(32).toString('base64')}`;
+    const r = await h.http(
+      'notification',
+      'POST',
+      '/v1/notification-rules',
+      {
+        kind: 'license-uninstalled',
+        name: 'bad secrets',
+        recipients: { webhooks: [{ id: 'crm', url: 'https://crm.partner.example/lma', secrets: ['crm-secret-0123456789abcdef', `whsec_${randomBytes(16).toString('base64')}`, valid] }] },
+        subject: 'x',
+        body: 'y',
+      },
+      ['notification-rules:edit'],
+    );
+    expect(r.status).toBe(400);
+    const byField = Object.fromEntries(((r.body['errors'] as { field: string; reason: string }[]) ?? []).map((e) => [e.field, e.reason]));
+    expect(byField).toEqual({
+      'body.recipients.webhooks.0.secrets.0': expect.stringContaining('must be whsec_ followed by the base64 of a random key'),
+      'body.recipients.webhooks.0.secrets.1': expect.stringContaining('must hold a key of 24 to 64 bytes'),
+    });
   });
 
   it('changes a rule and switches it off; a change is validated like a new rule', async () => {
@@ -256,24 +280,38 @@ describe('uninstall, suspension and webhooks', () => {
     expect(mails.filter((m) => m.subject === `smtp-restart ${lic.licenseName}`)).toHaveLength(1);
   });
 
-  it('signs webhooks verifiably and delivers once after the receiver comes back', async () => {
-    const secret = 'whsec-0123456789abcdef';
-    const received: { headers: IncomingMessage['headers']; body: string }[] = [];
+  it('signs webhooks as Standard Webhooks: a receiver verifies them with standardwebhooks and rejects a tampered body; delivered once after the receiver comes back', async () => {
+    const oldSecret = `whsec_${randomBytes(32).toString('base64')}`;
+    const newSecret = `whsec_${randomBytes(32).toString('base64')}`;
+    // a receiver that has already switched to the new secret of a rotation
+    const receiver = new Webhook(newSecret);
+    type Arrival = { headers: Record<string, string>; body: string };
+    const attempts: Arrival[] = [];
+    const received: Arrival[] = [];
     let refuse = 3;
     const server: Server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString('utf8')));
       req.on('end', () => {
+        const arrival = { headers: req.headers as Record<string, string>, body };
+        try {
+          receiver.verify(body, arrival.headers);
+        } catch (err) {
+          res.writeHead(401).end(String(err));
+          return;
+        }
+        attempts.push(arrival);
         if (refuse > 0) {
           refuse--;
           res.writeHead(503).end('down for maintenance');
           return;
         }
-        received.push({ headers: req.headers, body });
+        received.push(arrival);
         res.writeHead(204).end();
       });
     });
     const port = await freePort();
+    const url = `http://127.0.0.1:${port}/hooks/lma`;
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     try {
       const pkg = ids.packageId();
@@ -281,7 +319,7 @@ describe('uninstall, suspension and webhooks', () => {
         kind: 'license-suspended',
         name: 'Suspensions to the CRM',
         packageId: pkg,
-        recipients: { webhooks: [{ id: 'crm', url: `http://127.0.0.1:${port}/hooks/lma`, secrets: ['whsec-old-0123456789', secret] }] },
+        recipients: { webhooks: [{ id: 'crm', url, secrets: [newSecret, oldSecret] }] },
         subject: '{{licenseName}} suspended',
         body: '{{company}} {{licenseName}} is {{status}}',
       });
@@ -292,12 +330,14 @@ describe('uninstall, suspension and webhooks', () => {
       await publishLicense(LicenseEventType.StatusChanged, lic, { id: eventId });
       await eventually('the webhook delivery', () => received.length === 1, 20_000);
       const hook = received[0]!;
-      const ts = String(hook.headers['lma-timestamp']);
-      const signature = String(hook.headers['lma-signature']);
-      expect(signature.split(',')).toHaveLength(2);
-      // the receiver's check, as docs/notifications.md shows it
-      expect(verifySignature(signature, ts, hook.body, secret, serviceNow())).toBe(true);
-      expect(verifySignature(signature, ts, hook.body.replace('Suspended', 'Active'), secret, serviceNow())).toBe(false);
+      // one signature per secret, so a receiver still on the old secret verifies too
+      expect(hook.headers['webhook-signature']!.split(' ')).toHaveLength(2);
+      expect(new Webhook(oldSecret).verify(hook.body, hook.headers)).toEqual(JSON.parse(hook.body));
+      expect(Math.abs(Number(hook.headers['webhook-timestamp']) - serviceNow().getTime() / 1000)).toBeLessThan(60);
+      const signed = { 'content-type': 'application/json', ...Object.fromEntries(['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((k) => [k, hook.headers[k]!])) };
+      const tampered = await fetch(url, { method: 'POST', headers: signed, body: hook.body.replace('Suspended', 'Active') });
+      expect(tampered.status).toBe(401);
+      expect(await tampered.text()).toContain('No matching signature found');
       const payload = JSON.parse(hook.body) as { kind: string; subject: string; data: { licenseId: string } };
       expect(payload.kind).toBe('license-suspended');
       expect(payload.subject).toBe(`${lic.licenseName} suspended`);
@@ -306,7 +346,8 @@ describe('uninstall, suspension and webhooks', () => {
         const all = await notificationsOf({ ruleId: rule.ruleId });
         return all.length === 1 && all[0]!['status'] === 'sent' && all;
       });
-      expect(hook.headers['lma-delivery-id']).toBe(n!._id);
+      // every retry carries the notification's id, so a receiver can drop a repeat
+      expect(attempts.map((a) => a.headers['webhook-id'])).toEqual([n!._id, n!._id, n!._id, n!._id]);
       const log = n!['log'] as { outcome: string; error: string | null }[];
       expect(log.map((l) => l.outcome)).toEqual(['failed', 'failed', 'failed', 'sent']);
       expect(log[0]!.error).toContain('HTTP 503');

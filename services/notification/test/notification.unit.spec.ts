@@ -1,8 +1,9 @@
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { afterFailure, backoffMs, messageId } from '../src/domain/delivery';
+import { afterFailure, backoffMs, messageId, webhookMessageId } from '../src/domain/delivery';
 import { stretchStart } from '../src/domain/licenseState';
 import { notificationId, validateRule, type Recipients } from '../src/domain/rules';
-import { signatureHeader, signPayload, verifySignature } from '../src/domain/signature';
+import { signatureHeader } from '../src/domain/signature';
 import { daysLeft, dueStage, stageDueAt } from '../src/domain/stages';
 import { placeholders, render, validateTemplate } from '../src/domain/templates';
 
@@ -45,25 +46,41 @@ describe('expiry stages', () => {
   });
 });
 
-describe('webhook signature', () => {
+describe('webhook signature (Standard Webhooks)', () => {
   const body = JSON.stringify({ id: 'n_1', kind: 'license-uninstalled' });
-  it('signs timestamp.body with HMAC-SHA256 and verifies with any active secret', () => {
-    const now = new Date('2026-05-01T12:00:00Z');
-    const ts = String(now.getTime() / 1000);
-    const header = signatureHeader(['old-secret-0123456789', 'new-secret-0123456789'], ts, body);
-    expect(header).toMatch(/^v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
-    expect(header.split(',')[1]).toBe(`v1=${signPayload('new-secret-0123456789', ts, body)}`);
-    expect(verifySignature(header, ts, body, 'old-secret-0123456789', now)).toBe(true);
-    expect(verifySignature(header, ts, body, 'new-secret-0123456789', now)).toBe(true);
+  const oldSecret = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
+  const newSecret = `whsec_${Buffer.alloc(24, 2).toString('base64')}`;
+  const nowSeconds = () => String(Math.floor(Date.now() / 1000));
+  const headersOf = (secrets: string[], id: string, ts: string) => ({ 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': signatureHeader(secrets, id, ts, body) });
+
+  it('signs id.timestamp.body once per active secret, and a standardwebhooks receiver on either secret accepts it', () => {
+    const headers = headersOf([oldSecret, newSecret], 'n_1', nowSeconds());
+    expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}= v1,[A-Za-z0-9+/]{43}=$/);
+    expect(new Webhook(oldSecret).verify(body, headers)).toEqual(JSON.parse(body));
+    expect(new Webhook(newSecret).verify(body, headers)).toEqual(JSON.parse(body));
+    expect(() => new Webhook(`whsec_${Buffer.alloc(32, 3).toString('base64')}`).verify(body, headers)).toThrow(WebhookVerificationError);
   });
 
-  it('rejects a changed body, a wrong secret and a stale timestamp', () => {
-    const now = new Date('2026-05-01T12:00:00Z');
-    const ts = String(now.getTime() / 1000);
-    const header = signatureHeader(['secret-0123456789abcdef'], ts, body);
-    expect(verifySignature(header, ts, body.replace('n_1', 'n_2'), 'secret-0123456789abcdef', now)).toBe(false);
-    expect(verifySignature(header, ts, body, 'other-0123456789abcdef', now)).toBe(false);
-    expect(verifySignature(header, ts, body, 'secret-0123456789abcdef', new Date(now.getTime() + 301_000))).toBe(false);
+  it('is rejected for a changed body, another webhook-id or a stale timestamp', () => {
+    const receiver = new Webhook(newSecret);
+    const ts = nowSeconds();
+    const headers = headersOf([newSecret], 'n_1', ts);
+    expect(() => receiver.verify(body.replace('n_1', 'n_2'), headers)).toThrow(WebhookVerificationError);
+    expect(() => receiver.verify(body, { ...headers, 'webhook-id': 'n_2' })).toThrow(WebhookVerificationError);
+    const stale = String(Number(ts) - 301);
+    expect(() => receiver.verify(body, headersOf([newSecret], 'n_1', stale))).toThrow(/too old/);
+  });
+
+  it('signs with a secret saved before the whsec_ form as the key whsec_<base64 of that secret>', () => {
+    const saved = 'whsec-2025-crm-0123456789';
+    const headers = headersOf([saved], 'n_1', nowSeconds());
+    expect(new Webhook(`whsec_${Buffer.from(saved).toString('base64')}`).verify(body, headers)).toEqual(JSON.parse(body));
+    expect(new Webhook(saved, { format: 'raw' }).verify(body, headers)).toEqual(JSON.parse(body));
+  });
+
+  it('keeps webhook-id across the retries of a round and changes it for a manual resend', () => {
+    expect(webhookMessageId('n_ab', 0)).toBe('n_ab');
+    expect(webhookMessageId('n_ab', 2)).toBe('n_ab.r2');
   });
 });
 

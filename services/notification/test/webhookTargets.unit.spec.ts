@@ -40,7 +40,7 @@ describe('webhook targets (server-side request forgery)', () => {
     afterAll(async () => {
       await new Promise<void>((r) => server.close(() => r()));
     });
-    const hook = (url: string): Webhook => ({ url, secrets: ['secret-0123456789abcdef'], deliveryId: 'n_1', event: 'license-uninstalled', body: '{}', timestamp: '1' });
+    const hook = (url: string): Webhook => ({ url, secrets: [`whsec_${Buffer.alloc(32, 7).toString('base64')}`], id: 'n_1', body: '{}', timestamp: '1' });
 
     it('refuses, before connecting, an internal address given as such or as a name that resolves to one', async () => {
       const send = createWebhookSender({ timeoutMs: 2000, allowPrivate: false });

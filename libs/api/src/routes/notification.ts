@@ -14,6 +14,22 @@ const TeamMemberRef = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a 
 const Template = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 const WebhookId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 lowercase letters, digits, _ or -');
 
+/** `whsec_` and the base64 (standard alphabet, padded) of the HMAC key: the Standard Webhooks secret form. */
+export const WEBHOOK_SECRET_FORM = /^whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const WEBHOOK_KEY_BYTES = { min: 24, max: 64 };
+
+/** The key's length in bytes: the Standard Webhooks specification recommends 24 to 64. */
+const keyBytes = (secret: string): number => Buffer.from(secret.slice('whsec_'.length), 'base64').length;
+
+const WebhookSecret = z
+  .string()
+  .regex(WEBHOOK_SECRET_FORM, 'must be whsec_ followed by the base64 of a random key (Standard Webhooks), e.g. whsec_ and the output of `openssl rand -base64 32`')
+  // a secret not in that form has its reason already
+  .refine(
+    (s) => !WEBHOOK_SECRET_FORM.test(s) || (keyBytes(s) >= WEBHOOK_KEY_BYTES.min && keyBytes(s) <= WEBHOOK_KEY_BYTES.max),
+    `must hold a key of ${WEBHOOK_KEY_BYTES.min} to ${WEBHOOK_KEY_BYTES.max} bytes after whsec_, e.g. whsec_ and the output of \`openssl rand -base64 32\``,
+  );
+
 const WebhookEndpointInput = z.object({
   id: WebhookId,
   url: z
@@ -22,10 +38,12 @@ const WebhookEndpointInput = z.object({
     .max(2000)
     .refine((u) => /^https?:\/\//.test(u), 'must be an http or https URL'),
   secrets: z
-    .array(z.string().min(16, 'must be at least 16 characters').max(256))
+    .array(WebhookSecret)
     .min(1, 'must hold at least one secret')
     .max(3, 'at most 3 secrets (the current one and those being rotated out)')
-    .describe('Every secret signs each delivery (one v1= signature each), so a rotation needs no downtime: add the new one, switch the receiver, drop the old one.'),
+    .describe(
+      'Standard Webhooks secrets (whsec_<base64 key>). Every secret signs each delivery (one v1,<signature> each in webhook-signature), so a rotation needs no downtime: add the new one, switch the receiver, drop the old one.',
+    ),
 });
 
 export const RecipientsInput = z.object({

@@ -20,6 +20,9 @@ export function afterFailure(attempt: number, now: Date, p: RetryPolicy): { stat
 export const messageId = (notificationId: string, round: number, domain: string): string =>
   round === 0 ? `<${notificationId}@${domain}>` : `<${notificationId}.r${round}@${domain}>`;
 
+/** The `webhook-id` of a notification's webhook delivery: the same on every retry of a round; a manual resend is a new message. */
+export const webhookMessageId = (notificationId: string, round: number): string => (round === 0 ? notificationId : `${notificationId}.r${round}`);
+
 export interface DeliveryAttempt {
   round: number;
   attempt: number;

@@ -1,36 +1,26 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { WEBHOOK_SECRET_FORM } from '@lma/api';
 
-/** Headers of a webhook delivery (docs/notifications.md, "Verifying a webhook"). */
+/** Headers of a webhook delivery, as Standard Webhooks names them (docs/notifications.md, "Verifying a webhook"). */
 export const WebhookHeader = {
-  Timestamp: 'LMA-Timestamp',
-  Signature: 'LMA-Signature',
-  /** The notification id: the same on every retry, so a receiver can drop a repeat. */
-  DeliveryId: 'LMA-Delivery-Id',
-  Event: 'LMA-Event',
+  /** The notification's id, the same on every retry of a round, so a receiver can drop a repeat. */
+  Id: 'webhook-id',
+  Timestamp: 'webhook-timestamp',
+  Signature: 'webhook-signature',
 } as const;
 
-/** HMAC-SHA256 (hex) of `<timestamp>.<body>` with one secret. */
-export const signPayload = (secret: string, timestamp: string, body: string): string =>
-  createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-
-/** `v1=<hex>[,v1=<hex>]`: one signature per active secret, so a receiver on the old or the new secret verifies during a rotation. */
-export const signatureHeader = (secrets: string[], timestamp: string, body: string): string =>
-  secrets.map((s) => `v1=${signPayload(s, timestamp, body)}`).join(',');
-
 /**
- * What a receiver does: recompute the HMAC with its secret and compare it (in constant time) with
- * each `v1` signature; reject timestamps too far from its clock (replays).
+ * The HMAC key of a secret: the base64 after `whsec_`. A secret saved before that form was
+ * required signs with its own UTF-8 bytes, which is the key a receiver gets from
+ * `whsec_<base64 of the old secret>`, so it keeps working until it is rotated out.
  */
-export function verifySignature(header: string, timestamp: string, body: string, secret: string, now: Date, toleranceSeconds = 300): boolean {
-  const ts = Number(timestamp);
-  if (!Number.isInteger(ts) || Math.abs(now.getTime() / 1000 - ts) > toleranceSeconds) return false;
-  const expected = Buffer.from(signPayload(secret, timestamp, body), 'hex');
-  return header
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p) => p.startsWith('v1='))
-    .some((p) => {
-      const got = Buffer.from(p.slice(3), 'hex');
-      return got.length === expected.length && timingSafeEqual(got, expected);
-    });
-}
+export const signingKey = (secret: string): Buffer =>
+  WEBHOOK_SECRET_FORM.test(secret) ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret, 'utf8');
+
+/** `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">` with one secret. */
+export const sign = (secret: string, id: string, timestamp: string, body: string): string =>
+  `v1,${createHmac('sha256', signingKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+
+/** One signature per active secret, space-separated, so a receiver on the old or the new secret verifies during a rotation. */
+export const signatureHeader = (secrets: string[], id: string, timestamp: string, body: string): string =>
+  secrets.map((s) => sign(s, id, timestamp, body)).join(' ');

@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '@lma/core';
-import { claimAttempt, messageId, pendingVerdict, recordAttempt, type Channel, type PendingDelivery, type RetryPolicy } from '../domain/delivery';
+import { claimAttempt, messageId, pendingVerdict, recordAttempt, webhookMessageId, type Channel, type PendingDelivery, type RetryPolicy } from '../domain/delivery';
 import type { Rule, RuleKind } from '../domain/rules';
 import type { Aggregates, Models, Notification } from '../infra/models';
 import type { Email, SendResult, Webhook } from '../infra/senders';
@@ -121,7 +121,7 @@ export function startDeliverer(deps: DelivererDeps): { kick(): void; stop(): Pro
     const endpoint = rule?.recipients.webhooks.find((w) => w.id === n.webhookId);
     if (!endpoint) throw new Error(`webhook ${n.webhookId} is no longer part of rule ${n.ruleId}`);
     const timestamp = String(Math.floor(deps.clock.now().getTime() / 1000));
-    return await deps.sendWebhook({ url: endpoint.url, secrets: endpoint.secrets, deliveryId: n._id, event: n.kind, body: JSON.stringify(n.payload), timestamp });
+    return await deps.sendWebhook({ url: endpoint.url, secrets: endpoint.secrets, id: webhookMessageId(n._id, n.round), body: JSON.stringify(n.payload), timestamp });
   }
 
   async function drain(): Promise<void> {

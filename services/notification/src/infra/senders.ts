@@ -54,9 +54,10 @@ export function createEmailSender(s: EmailSettings): (mail: Email) => Promise<Se
 export interface Webhook {
   url: string;
   secrets: string[];
-  deliveryId: string;
-  event: string;
+  /** `webhook-id`: stable across the retries of a delivery. */
+  id: string;
   body: string;
+  /** Unix seconds. */
   timestamp: string;
 }
 
@@ -78,7 +79,7 @@ function checkedLookup(hostname: string, options: { family?: number; all?: boole
 export class WebhookTargetRefused extends Error {}
 
 /**
- * Sends signed POSTs: any 2xx is delivered, anything else (or no answer in time) an error to
+ * Sends POSTs signed as Standard Webhooks (domain/signature.ts): any 2xx is delivered, anything else (or no answer in time) an error to
  * retry. Unless `allowPrivate`, a webhook whose host is, or resolves to, an internal address is
  * refused before anything is sent (server-side request forgery: domain/webhookTargets.ts).
  */
@@ -95,10 +96,9 @@ export function createWebhookSender(opts: { timeoutMs: number; allowPrivate: boo
       headers: {
         'content-type': 'application/json',
         'user-agent': 'lma-notification/1',
+        [WebhookHeader.Id]: w.id,
         [WebhookHeader.Timestamp]: w.timestamp,
-        [WebhookHeader.Signature]: signatureHeader(w.secrets, w.timestamp, w.body),
-        [WebhookHeader.DeliveryId]: w.deliveryId,
-        [WebhookHeader.Event]: w.event,
+        [WebhookHeader.Signature]: signatureHeader(w.secrets, w.id, w.timestamp, w.body),
       },
       body: w.body,
       headersTimeout: opts.timeoutMs,
