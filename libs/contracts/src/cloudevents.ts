@@ -10,6 +10,8 @@ export interface CloudEvent<T = unknown> {
   source: string;
   type: string;
   time: string;
+  /** URI of the schema of `data` (`ce_dataschema`): set on every event LMA publishes, optional on inbound ones. */
+  dataschema?: string;
   data: T;
   /** Kafka record key. */
   key: string | null;
@@ -64,6 +66,7 @@ export function encodeCloudEvent(e: CloudEvent): EncodedRecord {
     ce_time: e.time,
     'content-type': 'application/json',
   };
+  if (e.dataschema) headers['ce_dataschema'] = e.dataschema;
   if (e.traceparent) headers['traceparent'] = e.traceparent;
   if (e.tracestate) headers['tracestate'] = e.tracestate;
   return { key: e.key, value: JSON.stringify(e.data), headers };
@@ -96,14 +99,22 @@ export function decodeCloudEvent(record: RawRecord): CloudEvent<unknown> {
     throw new InvalidEventError('value', `is not valid JSON (${(err as Error).message})`);
   }
   const key = record.key === null ? null : Buffer.isBuffer(record.key) ? record.key.toString('utf8') : record.key;
+  const dataschema = optionalHeader(h, 'ce_dataschema');
   const traceparent = headerString(h, 'traceparent');
   const tracestate = headerString(h, 'tracestate');
-  return { id, source, type, time, data, key, ...(traceparent ? { traceparent } : {}), ...(tracestate ? { tracestate } : {}) };
+  return { id, source, type, time, ...(dataschema ? { dataschema } : {}), data, key, ...(traceparent ? { traceparent } : {}), ...(tracestate ? { tracestate } : {}) };
 }
 
 function requiredHeader(h: Record<string, HeaderValue> | undefined, name: string): string {
+  const v = optionalHeader(h, name);
+  if (v === undefined) throw new InvalidEventError(`header ${name}`, 'is missing');
+  return v;
+}
+
+/** A header that may be absent (CONTRACT.md does not ask the marketplace for it); empty counts as absent. */
+function optionalHeader(h: Record<string, HeaderValue> | undefined, name: string): string | undefined {
   const v = headerString(h, name);
-  if (v === undefined || v.trim() === '') throw new InvalidEventError(`header ${name}`, 'is missing');
+  if (v === undefined || v.trim() === '') return undefined;
   if (v.length > 512) throw new InvalidEventError(`header ${name}`, 'is longer than 512 characters');
   return v;
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { PackageInstalledV1 } from './marketplace';
-import { notificationInputSchemas } from './notification-inputs';
 
 /**
  * Internal topics and messages: LMA's own design, not part of the external contract.
@@ -116,21 +115,5 @@ export type LicenseCreationParkedV1 = z.infer<typeof LicenseCreationParkedV1>;
 
 export const LicenseCreationFailedV1 = SagaRef.extend({ reason: z.string() });
 export type LicenseCreationFailedV1 = z.infer<typeof LicenseCreationFailedV1>;
-
-export const internalSchemas = {
-  [CommandType.CreateLicense]: { version: 1, topic: InternalTopic.LicenseCommands, schema: CreateLicenseV1 },
-  [ReplyType.LicenseCreated]: { version: 1, topic: InternalTopic.SagaReplies, schema: LicenseCreatedReplyV1 },
-  [ReplyType.LicenseCreationParked]: { version: 1, topic: InternalTopic.SagaReplies, schema: LicenseCreationParkedV1 },
-  [ReplyType.LicenseCreationFailed]: { version: 1, topic: InternalTopic.SagaReplies, schema: LicenseCreationFailedV1 },
-  [CommandType.ResolveLead]: { version: 1, topic: InternalTopic.LeadCommands, schema: ResolveLeadV1 },
-  [CommandType.WithdrawLead]: { version: 1, topic: InternalTopic.LeadCommands, schema: WithdrawLeadV1 },
-  [ReplyType.LeadResolved]: { version: 1, topic: InternalTopic.SagaReplies, schema: LeadResolvedV1 },
-  [ReplyType.LeadResolutionParked]: { version: 1, topic: InternalTopic.SagaReplies, schema: LeadResolutionParkedV1 },
-  [ReplyType.LeadWithdrawn]: { version: 1, topic: InternalTopic.SagaReplies, schema: LeadWithdrawnV1 },
-  [LeadEventType.LeadRoutingChanged]: { version: 1, topic: InternalTopic.LeadEvents, schema: LeadRoutingChangedV1 },
-  [LeadEventType.TeamMemberChanged]: { version: 1, topic: InternalTopic.LeadEvents, schema: TeamMemberChangedV1 },
-  [LeadEventType.LeadConverted]: { version: 1, topic: InternalTopic.LeadEvents, schema: LeadConvertedV1 },
-  ...notificationInputSchemas,
-} as const;
 
 export const dlqTopic = (topic: string): string => `${topic}.dlq`;

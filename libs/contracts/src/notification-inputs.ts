@@ -42,10 +42,3 @@ export const OnboardingParkedV1 = SagaFact.extend({ reason: z.string(), detail: 
 export type OnboardingParkedV1 = z.infer<typeof OnboardingParkedV1>;
 export const OnboardingUnparkedV1 = SagaFact.extend({ state: z.string(), at: z.string() });
 export type OnboardingUnparkedV1 = z.infer<typeof OnboardingUnparkedV1>;
-
-export const notificationInputSchemas = {
-  [NotificationInputType.LeadCreated]: { version: 1, topic: 'lma.lead.events', schema: LeadCreatedV1 },
-  [NotificationInputType.OnboardingFailed]: { version: 1, topic: NotificationInputTopic.OnboardingEvents, schema: OnboardingFailedV1 },
-  [NotificationInputType.OnboardingParked]: { version: 1, topic: NotificationInputTopic.OnboardingEvents, schema: OnboardingParkedV1 },
-  [NotificationInputType.OnboardingUnparked]: { version: 1, topic: NotificationInputTopic.OnboardingEvents, schema: OnboardingUnparkedV1 },
-} as const;

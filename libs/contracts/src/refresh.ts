@@ -88,12 +88,3 @@ export const OnboardingsStartedV1 = JobRef.extend({
   existing: z.array(SubscriberOrgId),
 });
 export type OnboardingsStartedV1 = z.infer<typeof OnboardingsStartedV1>;
-
-export const refreshInternalSchemas = {
-  [RefreshCommandType.ReconcileLicenses]: { version: 1, topic: RefreshTopic.LicenseReconcile, schema: ReconcileLicensesV1 },
-  [RefreshCommandType.ReportUnseenLicenses]: { version: 1, topic: RefreshTopic.LicenseReconcile, schema: ReportUnseenLicensesV1 },
-  [RefreshCommandType.StartOnboardings]: { version: 1, topic: RefreshTopic.OnboardingCommands, schema: StartOnboardingsV1 },
-  [RefreshReplyType.LicensesReconciled]: { version: 1, topic: RefreshTopic.RefreshReplies, schema: LicensesReconciledV1 },
-  [RefreshReplyType.UnseenLicensesReported]: { version: 1, topic: RefreshTopic.RefreshReplies, schema: UnseenLicensesReportedV1 },
-  [RefreshReplyType.OnboardingsStarted]: { version: 1, topic: RefreshTopic.RefreshReplies, schema: OnboardingsStartedV1 },
-} as const;

@@ -94,6 +94,20 @@ describe('encodeCloudEvent / decodeCloudEvent', () => {
     expect(decodeCloudEvent(r)).not.toHaveProperty('traceparent');
   });
 
+  it('given an event with a dataschema, when encoded and decoded, then it travels as ce_dataschema', () => {
+    const dataschema = 'urn:lma:schema:marketplace.package.installed:v1';
+    const r = encodeCloudEvent({ ...installed, dataschema });
+    expect(r.headers['ce_dataschema']).toBe(dataschema);
+    expect(decodeCloudEvent(r)).toEqual({ ...installed, dataschema });
+  });
+
+  it('given a record without ce_dataschema (the marketplace need not send it), when decoded, then it is accepted without one', () => {
+    const r = encodeCloudEvent(installed);
+    expect(r.headers).not.toHaveProperty('ce_dataschema');
+    expect(decodeCloudEvent(r)).not.toHaveProperty('dataschema');
+    expect(decodeCloudEvent(record({ headers: { ce_dataschema: ' ' } }))).not.toHaveProperty('dataschema');
+  });
+
   it('given an event without a key, when encoded and decoded, then the key stays null', () => {
     expect(decodeCloudEvent(encodeCloudEvent({ ...installed, key: null })).key).toBeNull();
   });

@@ -74,8 +74,8 @@ export async function createPublisher(kafka: Kafka, names: TopicNames = topicNam
         const span = startProducerSpan(e.topic, parent, messagingAttributes({ operation: 'send', destination: topic, key: e.key, messageId: e.id }));
         span.setAttribute('lma.event.type', e.type);
         spans.push(span);
-        const { id, source, type, time, data, key } = e;
-        const record = encodeCloudEvent({ id, source, type, time, data: e.encodedData === undefined ? data : null, key, ...traceContextOf(trace.setSpan(parent, span), e) });
+        const { id, source, type, time, dataschema, data, key } = e;
+        const record = encodeCloudEvent({ id, source, type, time, dataschema, data: e.encodedData === undefined ? data : null, key, ...traceContextOf(trace.setSpan(parent, span), e) });
         records.push({ topic, record: e.encodedData === undefined ? record : { ...record, value: e.encodedData } });
       }
       try {

@@ -14,6 +14,7 @@ export interface OutboxItem {
   source: string;
   time: string;
   key: string | null;
+  dataschema?: string;
   /** JSON text of `data`: stored verbatim so BSON never reorders or rewrites it. */
   data: string;
   traceparent?: string;
@@ -36,6 +37,7 @@ export function toOutboxItem(e: OutgoingEvent, v: number): OutboxItem {
     source: e.source,
     time: e.time,
     key: e.key,
+    ...(e.dataschema ? { dataschema: e.dataschema } : {}),
     data: e.encodedData ?? JSON.stringify(e.data),
     ...(tc.traceparent ? { traceparent: tc.traceparent } : {}),
     ...(tc.tracestate ? { tracestate: tc.tracestate } : {}),
@@ -50,6 +52,7 @@ export function fromOutboxItem(i: OutboxItem): OutgoingEvent {
     source: i.source,
     time: i.time,
     key: i.key,
+    ...(i.dataschema ? { dataschema: i.dataschema } : {}),
     data: undefined,
     // stored as JSON already: published as stored, never parsed and written again
     encodedData: i.data,

@@ -50,4 +50,10 @@ describe('outbox trace context', () => {
     expect(out.encodedData).toBe('{"licenseId":"L1","seats":5}');
     expect(out).toMatchObject({ id: 'e-1', topic: 'lma.license.events', key: 'p:o', type: 'lma.license.created' });
   });
+
+  it('given an event with a dataschema, when stored and read back, then it is published with it', () => {
+    const dataschema = 'urn:lma:schema:lma.license.created:v1';
+    expect(fromOutboxItem(toOutboxItem({ ...event, dataschema }, 1)).dataschema).toBe(dataschema);
+    expect(fromOutboxItem(toOutboxItem(event, 1))).not.toHaveProperty('dataschema');
+  });
 });

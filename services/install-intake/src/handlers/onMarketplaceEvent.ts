@@ -33,9 +33,10 @@ export function onMarketplaceEvent(deps: IntakeDeps) {
       await deps.sagas.start(saga, command, now, trace); // the same install again: one saga only
     }
     const key = event.key ?? keyOf(data);
-    // the marketplace's own event (its id, type and source) passed on to LMA's topic: a forward,
-    // not an event of LMA's registry, so it is not built with eventOf
-    const accepted: OutgoingEvent = { topic: InternalTopic.MarketplaceAccepted, id: event.id, source: event.source, type: event.type, time: event.time, key, data, ...trace };
+    // the marketplace's own event (its id, type, source and dataschema) passed on to LMA's topic:
+    // a forward (the type's second route in the registry), not an event LMA builds with eventOf
+    const { id, source, type, time, dataschema } = event;
+    const accepted: OutgoingEvent = { topic: InternalTopic.MarketplaceAccepted, id, source, type, time, ...(dataschema ? { dataschema } : {}), key, data, ...trace };
     // a redelivery writes nothing: recorded and forwarded already
     await deps.inbound.insertOnce({ _id: event.id, type: event.type, source: event.source, key, time: event.time, receivedAt: now, data: JSON.stringify(data) }, [accepted]);
   };
