@@ -111,7 +111,7 @@ function requiredHeader(h: Record<string, HeaderValue> | undefined, name: string
   return v;
 }
 
-/** A header that may be absent (CONTRACT.md does not ask the marketplace for it); empty counts as absent. */
+/** A header that may be absent (the contract, docs/events.md, does not ask the marketplace for it); empty counts as absent. */
 function optionalHeader(h: Record<string, HeaderValue> | undefined, name: string): string | undefined {
   const v = headerString(h, name);
   if (v === undefined || v.trim() === '') return undefined;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Identifier formats fixed by the marketplace (CONTRACT.md, "Wire format"). */
+/** Identifier formats fixed by the marketplace (docs/events.md, "Wire format"). */
 export const PackageId = z.string().regex(/^033[A-Za-z0-9]{15}$/, 'must be 18 alphanumeric characters starting with 033');
 export const PackageVersionId = z.string().regex(/^04t[A-Za-z0-9]{15}$/, 'must be 18 alphanumeric characters starting with 04t');
 export const DeveloperOrgId = z.string().regex(/^00D[A-Za-z0-9]{15}$/, 'must be 18 alphanumeric characters starting with 00D');

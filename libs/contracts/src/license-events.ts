@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CalendarDate, PackageId, PackageVersionId, SubscriberOrgId, Timestamp, VersionNumber } from './ids';
 
-/** Outbound topic consumed by systems outside LMA (CONTRACT.md, "Outbound"). */
+/** Outbound topic consumed by systems outside LMA (docs/events.md, "Outbound"). */
 export const LICENSE_EVENTS_TOPIC = 'lma.license.events';
 export const LICENSE_EVENTS_SOURCE = 'lma/license';
 

@@ -10,7 +10,7 @@ import {
   VersionNumber,
 } from './ids';
 
-/** Inbound topic and event types published by the marketplace (CONTRACT.md). */
+/** Inbound topic and event types published by the marketplace (docs/events.md, "Inbound"). */
 export const MARKETPLACE_EVENTS_TOPIC = 'marketplace.events';
 export const MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC = 'marketplace.snapshot-requests';
 

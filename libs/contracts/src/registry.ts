@@ -58,7 +58,7 @@ export type LmaService = (typeof LMA_SERVICES)[number];
 export interface RecordKey {
   format: string;
   description: string;
-  /** Where the contract fixes the format (CONTRACT.md, "Wire format"). */
+  /** Where the contract fixes the format (docs/events.md, "Wire format"). */
   pattern?: string;
 }
 
@@ -119,11 +119,11 @@ export const LICENSE_EVENTS_TOPIC_CONFIG = {
 const topic = (name: string, description: string, config: Record<string, string> = {}): [string, TopicDefinition] => [name, { topic: name, description, config }];
 
 export const TOPICS: ReadonlyMap<string, TopicDefinition> = new Map([
-  topic(MARKETPLACE_EVENTS_TOPIC, 'Package and install events published by the marketplace (CONTRACT.md, inbound), and its answers to snapshot requests.'),
+  topic(MARKETPLACE_EVENTS_TOPIC, 'Package and install events published by the marketplace (docs/events.md, inbound), and its answers to snapshot requests.'),
   topic(MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC, "LMA's requests for the installations of a package (a refresh)."),
   topic(
     LICENSE_EVENTS_TOPIC,
-    'One event per change of a license, with the whole license after the change and its revision (CONTRACT.md, outbound). Compacted by license: read from the beginning, it holds the latest state of every license.',
+    'One event per change of a license, with the whole license after the change and its revision (docs/events.md, outbound). Compacted by license: read from the beginning, it holds the latest state of every license.',
     LICENSE_EVENTS_TOPIC_CONFIG,
   ),
   topic(InternalTopic.MarketplaceAccepted, 'Marketplace events install-intake validated and de-duplicated, passed on with the same ce_id and data.'),

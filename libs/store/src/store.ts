@@ -118,10 +118,11 @@ const withoutStoredFields = <S>(doc: Document): S => {
 };
 
 /**
- * The write side of one service's database (DESIGN.md, "Consistency without multi-document
- * transactions"): every aggregate is loaded by `_id`, changed by a pure decision and written
- * back in one revision-conditional document write together with its events (the embedded
- * outbox), which the relay then publishes. Every strategy specific to a database lives here.
+ * The write side of one service's database (docs/architecture.md, "Consistency without
+ * multi-document transactions"): every aggregate is loaded by `_id`, changed by a pure
+ * decision and written back in one revision-conditional document write together with its
+ * events (the embedded outbox), which the relay then publishes. Every strategy specific to a
+ * database lives here.
  */
 export class Store {
   readonly claims: Collection<ClaimDoc>;

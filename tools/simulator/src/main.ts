@@ -9,7 +9,7 @@ import { Marketplace } from './marketplace';
 import { SimState } from './state';
 import { startTraffic } from './traffic';
 
-const HELP = `lma-simulator: a marketplace speaking CONTRACT.md on Kafka
+const HELP = `lma-simulator: a marketplace speaking the contract of docs/events.md on Kafka
 
   --rate <n>             events per second of marketplace traffic (0: none)        [SIM_RATE, 0]
   --packages <n>         packages the traffic spreads over                         [SIM_PACKAGES, 1]

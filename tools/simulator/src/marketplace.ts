@@ -44,7 +44,7 @@ export interface Stats {
   drifted: number;
 }
 
-/** The simulated marketplace: changes its state and publishes what CONTRACT.md says it publishes. */
+/** The simulated marketplace: changes its state and publishes what the contract says it publishes (docs/events.md). */
 export class Marketplace {
   nextFaults: Faults | null = null;
   readonly stats: Stats = { events: 0, snapshotRequests: 0, pagesSent: 0, pagesDropped: 0, pagesDuplicated: 0, drifted: 0 };

@@ -1,9 +1,10 @@
 /**
- * Key documents (DESIGN.md, "Cost that does not grow with history"): where a rule looks something
- * up by a value other than an id (an open lead by email and company, a contact by email, a team
- * member by email, the licenses of a lead), a document whose `_id` is that value names the
- * aggregates. It is written before the aggregate it points at, and whoever reads it checks it
- * against that aggregate: a key that points at something that no longer matches is stale.
+ * Key documents (docs/architecture.md, "Cost that does not grow with history"): where a rule
+ * looks something up by a value other than an id (an open lead by email and company, a contact
+ * by email, a team member by email, the licenses of a lead), a document whose `_id` is that value
+ * names the aggregates. It is written before the aggregate it points at, and whoever reads it
+ * checks it against that aggregate: a key that points at something that no longer matches is
+ * stale.
  */
 
 /** A value at most one aggregate holds at a time (an open lead's email and company, a team member's email). */

@@ -1,9 +1,9 @@
 /**
- * Key documents (DESIGN.md, "Cost that does not grow with history"): the licenses of a subscriber
- * org (an org change applies to each) and of a lead (a conversion links each) are found by one
- * `_id` read of a document listing them, not by a query on the licenses. A license is added to
- * them before it is inserted; whoever reads them checks each license it names (one that does not
- * exist, or belongs to another lead, is skipped).
+ * Key documents (docs/architecture.md, "Cost that does not grow with history"): the licenses of
+ * a subscriber org (an org change applies to each) and of a lead (a conversion links each) are
+ * found by one `_id` read of a document listing them, not by a query on the licenses. A license
+ * is added to them before it is inserted; whoever reads them checks each license it names (one
+ * that does not exist, or belongs to another lead, is skipped).
  */
 export interface KeySet {
   _id: string;
