@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
 import type { Logger } from '@lma/core';
 
 export interface KafkaOptions {
@@ -46,12 +46,16 @@ export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka 
 export interface TopicSpec {
   topic: string;
   numPartitions?: number;
+  /** Topic configuration entries (`cleanup.policy`, ...); anything not named is the broker's default. */
+  config?: Readonly<Record<string, string>>;
 }
 
 /**
- * Creates missing topics (and their dead-letter topics); existing ones are left as they are.
- * Right after creation the broker may briefly answer that it does not host a partition yet, and
- * several services may create the same topic at once: both are retried, not fatal.
+ * Creates missing topics (and their dead-letter topics) with their configuration, and brings the
+ * configuration of existing ones to what is declared (a topic created before a setting was
+ * declared gets it on the next start); their partitions are left as they are. Right after
+ * creation the broker may briefly answer that it does not host a partition yet, and several
+ * services may create the same topic at once: both are retried, not fatal.
  */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], defaultPartitions = 6, names: TopicNames = topicNames()): Promise<void> {
   specs = specs.map((s) => ({ ...s, topic: names.physical(s.topic) }));
@@ -65,7 +69,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], defaultPart
         if (missing.length) {
           await admin.createTopics({
             waitForLeaders: true,
-            topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.numPartitions ?? defaultPartitions, replicationFactor: -1 })),
+            topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.numPartitions ?? defaultPartitions, replicationFactor: -1, configEntries: entriesOf(s.config) })),
           });
         }
         // a topic just created (here or by another process) can be listed before every broker
@@ -73,6 +77,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], defaultPart
         const meta = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
         const leaderless = meta.topics.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
         if (leaderless.length) throw new Error(`topics without leaders yet: ${leaderless.map((t) => t.name).join(', ')}`);
+        await alignConfigs(admin, specs.filter((s) => existing.has(s.topic) && entriesOf(s.config).length));
         return;
       } catch (err) {
         // each attempt lists the topics again, so one created meanwhile is simply skipped
@@ -83,4 +88,25 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], defaultPart
   } finally {
     await admin.disconnect();
   }
+}
+
+const entriesOf = (config: TopicSpec['config']) => Object.entries(config ?? {}).map(([name, value]) => ({ name, value }));
+
+/**
+ * Sets the declared entries on topics whose configuration differs. AlterConfigs replaces every
+ * setting of a topic, so the ones set on it by someone else (an operator's `retention.bytes`) are
+ * sent again as they are.
+ */
+async function alignConfigs(admin: Admin, specs: TopicSpec[]): Promise<void> {
+  if (!specs.length) return;
+  const described = await admin.describeConfigs({ includeSynonyms: false, resources: specs.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic })) });
+  const resources = specs.flatMap((s) => {
+    const entries = described.resources.find((r) => r.resourceName === s.topic)?.configEntries ?? [];
+    const current = new Map(entries.map((e) => [e.configName, e]));
+    const declared = entriesOf(s.config);
+    if (declared.every((d) => current.get(d.name)?.configValue === d.value)) return [];
+    const kept = entries.filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && !(e.configName in s.config!)).map((e) => ({ name: e.configName, value: e.configValue }));
+    return [{ type: ConfigResourceTypes.TOPIC, name: s.topic, configEntries: [...kept, ...declared] }];
+  });
+  if (resources.length) await admin.alterConfigs({ validateOnly: false, resources });
 }

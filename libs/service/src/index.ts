@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { Connection } from 'mongoose';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { dlqTopic } from '@lma/contracts';
+import { dlqTopic, topicConfigOf } from '@lma/contracts';
 import {
   closeServer,
   connectMongo,
@@ -67,7 +67,7 @@ export interface RuntimeOptions {
   config: BaseConfig & { PORT: number };
   /** Registers the service's mongoose models on the connection before indexes are created. */
   models: (db: Connection) => void;
-  /** Topics this service produces to or consumes from; each gets a `.dlq` sibling. */
+  /** Topics this service produces to or consumes from; each gets a `.dlq` sibling. Created with their configuration from the contracts registry. */
   topics: string[];
   /** Every query other than by `_id` the service makes (checked per LMA_QUERY_GUARD: strict, warn, off). */
   queries?: readonly DeclaredQuery[];
@@ -84,7 +84,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const names = topicNames(config.KAFKA_TOPIC_PREFIX);
   await ensureTopics(
     kafka,
-    [...new Set(opts.topics.flatMap((t) => [t, dlqTopic(t)]))].map((topic) => ({ topic })),
+    [...new Set(opts.topics.flatMap((t) => [t, dlqTopic(t)]))].map((topic) => ({ topic, config: topicConfigOf(topic) })),
     config.KAFKA_TOPIC_PARTITIONS,
     names,
   );
