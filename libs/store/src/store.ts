@@ -141,7 +141,7 @@ export class Store {
   ) {
     this.claims = db.collection<ClaimDoc>(CLAIMS_COLLECTION);
     this.maxAttempts = opts.maxAttempts ?? 12;
-    this.claimLeaseMs = opts.claimLeaseMs ?? 30_000;
+    this.claimLeaseMs = opts.claimLeaseMs ?? 10_000;
   }
 
   static async open(conn: Connection, opts: StoreOptions): Promise<Store> {
