@@ -2,6 +2,8 @@ export * from './permissions';
 export * from './route';
 export * from './pagination';
 export * from './openapi';
+export * from './asyncapi';
+export * from './asyncapiPage';
 export * from './routes/install-intake';
 export * from './routes/gateway';
 export * from './routes/refresh';
