@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { LmaError, ValidationError, httpStatusOf, type FieldError } from './errors';
+import { LmaError, PROBLEM_TYPES, UnauthenticatedError, ValidationError, problemTypeUri, type AuthChallenge, type FieldError, type ProblemType } from './errors';
 import type { Logger } from './logger';
 
 export type ReadinessCheck = { name: string; check: () => Promise<boolean> | boolean };
@@ -32,50 +32,55 @@ export function createBaseApp(readiness: ReadinessCheck[]): Express {
   return app;
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
 /** The content type of every problem document (what express writes for `type('application/problem+json')`). */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
-/** An application/problem+json document (RFC 9457) in LMA's format. */
-export function problemDocument(status: number, detail: string, instance: string | undefined, errors: FieldError[] = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { type: `https://lma.dev/problems/${status}`, title: TITLES[status] ?? 'Error', status, detail, instance, ...(errors.length ? { errors } : {}), ...extra };
+/** An application/problem+json document (RFC 9457) of one kind of problem (PROBLEM_TYPES). */
+export function problemDocument(problem: ProblemType, detail: string, instance: string | undefined, errors: FieldError[] = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const { status, title } = PROBLEM_TYPES[problem];
+  return { type: problemTypeUri(problem), title, status, detail, instance, ...(errors.length ? { errors } : {}), ...extra };
 }
 
+const quoted = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
+
 /**
- * The answer to an error: an LmaError's status, message, field errors and extras (a 429 with its
- * Retry-After), a JSON body the body parser refused (400, 413...), anything else a 500 without
- * internals. Shared by every HTTP front (express services, the gateway, the license check fast path).
+ * `WWW-Authenticate` of a 401 (RFC 9110 11.6.1): one challenge per accepted scheme, the refused
+ * one with `error="invalid_token"` (RFC 6750 3.1) and why.
+ */
+export function wwwAuthenticate(challenge: AuthChallenge, detail: string): string {
+  return challenge.schemes
+    .map((scheme) => `${scheme} realm="lma"${scheme === challenge.refused ? `, error="invalid_token", error_description=${quoted(detail)}` : ''}`)
+    .join(', ');
+}
+
+/** body-parser's refusals (express services), by status. */
+const BODY_PARSER_PROBLEMS: Record<number, ProblemType> = { 400: 'validation', 413: 'payload-too-large', 415: 'unsupported-media-type' };
+
+/**
+ * The answer to an error: an LmaError's problem type, message, field errors and extras (a 429
+ * with its Retry-After, a 401 with its WWW-Authenticate), a JSON body the body parser refused
+ * (400, 413, 415), anything else a 500 without internals. Shared by every HTTP front (express
+ * services, the gateway, the license check fast path).
  */
 export function problemOf(err: unknown, instance: string | undefined): { status: number; body: Record<string, unknown>; headers: Record<string, string> } {
   if (err instanceof LmaError) {
-    const status = httpStatusOf[err.kind];
+    const body = problemDocument(err.problem, err.message, instance, err.errors, err.extra);
     const retryAfter = err.extra['retryAfterSeconds'];
-    const headers: Record<string, string> = status === 429 && typeof retryAfter === 'number' ? { 'Retry-After': String(retryAfter) } : {};
-    return { status, body: problemDocument(status, err.message, instance, err.errors, err.extra), headers };
+    const headers: Record<string, string> = {};
+    if (typeof retryAfter === 'number') headers['Retry-After'] = String(retryAfter);
+    if (err instanceof UnauthenticatedError) headers['WWW-Authenticate'] = wwwAuthenticate(err.challenge, err.message);
+    return { status: body['status'] as number, body, headers };
   }
-  if (isBodyParserError(err)) {
+  const problem = isBodyParserError(err) ? BODY_PARSER_PROBLEMS[err.status] : undefined;
+  if (isBodyParserError(err) && problem) {
     const invalid = err.type === 'entity.parse.failed';
     return {
       status: err.status,
-      body: problemDocument(err.status, invalid ? 'The request body is not valid JSON' : err.message, instance, invalid ? [{ field: 'body', reason: 'is not valid JSON' }] : []),
+      body: problemDocument(problem, invalid ? 'The request body is not valid JSON' : err.message, instance, invalid ? [{ field: 'body', reason: 'is not valid JSON' }] : []),
       headers: {},
     };
   }
-  return { status: 500, body: problemDocument(500, 'An unexpected error occurred', instance), headers: {} };
+  return { status: 500, body: problemDocument('internal-error', 'An unexpected error occurred', instance), headers: {} };
 }
 
 /** Writes every error as application/problem+json; unknown errors are 500 without internals. */

@@ -56,8 +56,8 @@ export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: Server
     const path = q < 0 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';
     const m = match(method, path);
-    if (m.kind === 'not-found') throw new HttpProblem(404, `No API operation at ${method} ${API_PREFIX}${path}; see ${API_PREFIX}/openapi.json`);
-    if (m.kind === 'method-not-allowed') throw new HttpProblem(405, `${API_PREFIX}${path} allows ${m.allow.join(', ')}`, { allow: m.allow.join(', ') });
+    if (m.kind === 'not-found') throw new HttpProblem('unknown-operation', `No API operation at ${method} ${API_PREFIX}${path}; see ${API_PREFIX}/openapi.json`);
+    if (m.kind === 'method-not-allowed') throw new HttpProblem('method-not-allowed', `${API_PREFIX}${path} allows ${m.allow.join(', ')}`, { allow: m.allow.join(', ') });
     if (m.kind === 'bad-path') throw new ValidationError([{ field: `path.${m.param}`, reason: 'is not valid URL encoding' }]);
     const route = m.route;
 

@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps) {
       const now = deps.clock.now();
       const { moved, saga } = await deps.sagas.transition(sagaId, (s) => resume(s, now, `retried by ${principal.subject}`), now);
       if (!saga) throw new NotFoundError(`Onboarding ${sagaId}`);
-      if (!moved) throw new ConflictError(`Onboarding ${sagaId} is ${saga.state}; only a parked onboarding can be retried`);
+      if (!moved) throw new ConflictError('onboarding-not-parked', `Onboarding ${sagaId} is ${saga.state}; only a parked onboarding can be retried`);
       return describeOnboarding(saga);
     });
   };

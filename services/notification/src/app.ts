@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps) {
       };
       await check(rule);
       // a random 48-bit suffix: taken already means something is badly wrong
-      if (!(await rules.insertOnce(rule))) throw new ConflictError(`Notification rule ${rule._id} exists already`);
+      if (!(await rules.insertOnce(rule))) throw new ConflictError('already-exists', `Notification rule ${rule._id} exists already`);
       res.setHeader('Location', `/api/v1/notification-rules/${rule._id}`);
       return ruleView(rule);
     });
@@ -105,7 +105,7 @@ export function createApp(deps: AppDeps) {
     const replace = async (current: Rule, next: Rule): Promise<void> => {
       const r = await rules.update(current._id, (stored) => replaceRule(stored, current.revision, next));
       if (r.result === 'missing') throw new NotFoundError(`Notification rule ${current._id}`);
-      if (r.result === 'changed-meanwhile') throw new ConflictError(`Notification rule ${current._id} changed meanwhile; reload and retry`);
+      if (r.result === 'changed-meanwhile') throw new ConflictError('revision-conflict', `Notification rule ${current._id} changed meanwhile; reload and retry`);
     };
 
     mountRoute(app, getNotificationRule, async ({ params }) => ruleView(await liveRule(params.ruleId)));
@@ -166,14 +166,14 @@ export function createApp(deps: AppDeps) {
       const n = await notifications.get(params.notificationId);
       if (!n) throw new NotFoundError(`Notification ${params.notificationId}`);
       const refused = resend(n, principal.subject, deps.clock.now()).result;
-      if (refused === 'still-pending') throw new ConflictError(`Notification ${n._id} is still being delivered`);
-      if (refused === 'no-recipient') throw new ConflictError(`Notification ${n._id} has no recipient address`);
+      if (refused === 'still-pending') throw new ConflictError('notification-not-resendable', `Notification ${n._id} is still being delivered`);
+      if (refused === 'no-recipient') throw new ConflictError('notification-not-resendable', `Notification ${n._id} has no recipient address`);
       const now = deps.clock.now();
       // a new round: its attempts are claimed anew and (email) get a new Message-ID, as it is meant to arrive again
       await scheduleDelivery(deps, n._id, n.round + 1, now);
       const r = await notifications.update(n._id, (current) => resend(current, principal.subject, now));
       if (r.result === 'missing') throw new NotFoundError(`Notification ${n._id}`);
-      if (r.result !== 'resent' || !r.state) throw new ConflictError(`Notification ${n._id} is being delivered again already`);
+      if (r.result !== 'resent' || !r.state) throw new ConflictError('notification-not-resendable', `Notification ${n._id} is being delivered again already`);
       deps.kick();
       return notificationView(r.state);
     });

@@ -1,4 +1,4 @@
-import { UnauthenticatedError, signJwt, verifyJwt, type AuthOptions, type Principal } from '@lma/core';
+import { UnauthenticatedError, signJwt, verifyJwt, type AuthOptions, type AuthScheme, type Principal } from '@lma/core';
 import { parseApiKey, secretMatches } from '../domain/apiKeys';
 import type { CachedApiKey } from '../infra/apiKeyStore';
 
@@ -16,6 +16,10 @@ interface Entry {
   until: number;
 }
 const MAX_ENTRIES = 50_000;
+
+/** What a 401 challenges the caller with: either scheme, the refused one named (WWW-Authenticate). */
+const SCHEMES: AuthScheme[] = ['Bearer', 'ApiKey'];
+const refused = (scheme: AuthScheme, message: string, cause?: unknown) => new UnauthenticatedError(message, { schemes: SCHEMES, refused: scheme }, cause);
 
 /**
  * Authenticates `Authorization: Bearer <JWT>`, `Authorization: ApiKey <key>` or `X-API-Key`.
@@ -45,17 +49,22 @@ export function createAuthenticator(deps: {
     const t = now();
     const hit = bearers.get(token);
     if (hit && hit.until > t) return hit.caller;
-    const principal = verifyJwt(token, { ...deps.jwt, now });
+    let principal: Principal;
+    try {
+      principal = verifyJwt(token, { ...deps.jwt, now });
+    } catch (err) {
+      throw err instanceof UnauthenticatedError ? refused('Bearer', err.message, err) : err;
+    }
     const exp = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number }).exp * 1000;
     return remember(bearers, token, { principal, id: `user:${principal.subject}`, forwardToken: forward(principal) }, Math.min(exp, t + reuseMs));
   }
 
   async function apiKey(key: string): Promise<Caller> {
     const parsed = parseApiKey(key);
-    if (!parsed) throw new UnauthenticatedError('The API key is malformed');
+    if (!parsed) throw refused('ApiKey', 'The API key is malformed');
     const stored = await deps.lookupKey(parsed.keyId);
-    if (!stored || !secretMatches(parsed.secret, stored.secretHash)) throw new UnauthenticatedError('The API key is invalid');
-    if (stored.revoked) throw new UnauthenticatedError('The API key has been revoked');
+    if (!stored || !secretMatches(parsed.secret, stored.secretHash)) throw refused('ApiKey', 'The API key is invalid');
+    if (stored.revoked) throw refused('ApiKey', 'The API key has been revoked');
     const t = now();
     const hit = keys.get(parsed.keyId);
     // the cached forward token is only re-used for the same stored key state (permissions)
@@ -71,11 +80,11 @@ export function createAuthenticator(deps: {
       const value = space > 0 ? auth.slice(space + 1).trim() : '';
       if (scheme === 'bearer') return bearer(value);
       if (scheme === 'apikey') return await apiKey(value);
-      throw new UnauthenticatedError('Unsupported authorization scheme: use Bearer <JWT> or ApiKey <key>');
+      throw new UnauthenticatedError('Unsupported authorization scheme: use Bearer <JWT> or ApiKey <key>', { schemes: SCHEMES });
     }
     const key = headers['x-api-key'];
     if (typeof key === 'string' && key) return await apiKey(key.trim());
-    throw new UnauthenticatedError('A bearer token or an API key is required');
+    throw new UnauthenticatedError('A bearer token or an API key is required', { schemes: SCHEMES });
   };
 }
 export type Authenticator = ReturnType<typeof createAuthenticator>;

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PROBLEM_CONTENT_TYPE, ValidationError, problemDocument, problemOf, type Logger } from '@lma/core';
+import { PROBLEM_CONTENT_TYPE, ValidationError, problemDocument, problemOf, type Logger, type ProblemType } from '@lma/core';
 
 /** The 64 kB body limit of every service, enforced before anything is parsed or forwarded. */
 export const BODY_LIMIT = 64 * 1024;
 
+/** A problem only the gateway answers (no operation at a path, a body too large), with its headers. */
 export class HttpProblem extends Error {
   constructor(
-    readonly status: number,
+    readonly problem: ProblemType,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
@@ -22,14 +23,17 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, con
 
 /** Every error as application/problem+json, as @lma/core's problemMiddleware writes it. */
 export function sendProblem(req: IncomingMessage, res: ServerResponse, err: unknown, logger: Logger): void {
-  const p = err instanceof HttpProblem ? { status: err.status, body: problemDocument(err.status, err.message, req.url), headers: err.headers } : problemOf(err, req.url);
+  const p = err instanceof HttpProblem ? { body: problemDocument(err.problem, err.message, req.url), headers: err.headers } : problemOf(err, req.url);
+  const status = p.body['status'] as number;
   for (const [k, v] of Object.entries(p.headers)) res.setHeader(k, v);
-  if (p.status >= 500) logger.error({ err, path: req.url?.split('?')[0] }, 'request failed');
+  if (status >= 500) logger.error({ err, path: req.url?.split('?')[0] }, 'request failed');
   if (res.headersSent) return void res.destroy();
-  sendJson(res, p.status, p.body, PROBLEM_CONTENT_TYPE);
+  sendJson(res, status, p.body, PROBLEM_CONTENT_TYPE);
 }
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+/** application/json or a JSON-based type (`application/<x>+json`), as the services' body parser takes them. */
+export const isJsonType = (type: string | undefined): boolean => type !== undefined && JSON_TYPE.test(type);
 
 /**
  * The JSON body (undefined without one or for another content type), at most BODY_LIMIT bytes
@@ -42,9 +46,9 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
 /** As readJsonBody, with the text it was parsed from (forwarded as it came: no re-serialising). */
 export async function readJson(req: IncomingMessage): Promise<{ value: unknown; text: string } | undefined> {
   const length = Number(req.headers['content-length'] ?? 0);
-  if (length > BODY_LIMIT) throw new HttpProblem(413, 'The request body is larger than 64 kB');
+  if (length > BODY_LIMIT) throw new HttpProblem('payload-too-large', 'The request body is larger than 64 kB');
   const type = req.headers['content-type'];
-  if (!type || !JSON_TYPE.test(type) || (length === 0 && req.headers['transfer-encoding'] === undefined)) {
+  if (!isJsonType(type) || (length === 0 && req.headers['transfer-encoding'] === undefined)) {
     req.resume();
     return undefined;
   }
@@ -57,7 +61,7 @@ export async function readJson(req: IncomingMessage): Promise<{ value: unknown; 
       if (size <= BODY_LIMIT) return void parts.push(chunk);
       req.off('data', onData);
       req.resume(); // discard the rest
-      reject(new HttpProblem(413, 'The request body is larger than 64 kB'));
+      reject(new HttpProblem('payload-too-large', 'The request body is larger than 64 kB'));
     };
     req.on('data', onData);
     req.once('end', () => resolve(parts));

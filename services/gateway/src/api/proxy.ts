@@ -5,7 +5,7 @@ import type { ApiService } from '@lma/api';
 import { LmaError } from '@lma/core';
 
 /** Response headers passed back to the caller; everything else stays between gateway and service. */
-const RELAYED = ['content-type', 'retry-after', 'location', 'etag', 'cache-control'] as const;
+const RELAYED = ['content-type', 'retry-after', 'location', 'etag', 'cache-control', 'www-authenticate'] as const;
 
 export type UpstreamService = Exclude<ApiService, 'gateway'>;
 

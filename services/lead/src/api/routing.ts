@@ -24,7 +24,7 @@ export function mountRouting(app: Express, deps: ApiDeps): void {
     if (!leadManagerId) return;
     const rejection = leadManagerRejection(await deps.data.teamMembers.get(leadManagerId));
     if (rejection) {
-      throw new UnprocessableError(`Team member ${leadManagerId} cannot be a lead manager: the id ${rejection.message}`, [
+      throw new UnprocessableError('invalid-lead-manager', `Team member ${leadManagerId} cannot be a lead manager: the id ${rejection.message}`, [
         { field: rejection.field, reason: rejection.message },
       ]);
     }

@@ -34,7 +34,7 @@ const audited = (m: TeamMember) => {
  */
 export function mountTeamMembers(app: Express, deps: ApiDeps): void {
   const members = deps.data.teamMembers;
-  const emailTaken = (email: string, owner: string) => new ConflictError(`Email ${email} is already used by team member ${owner}`);
+  const emailTaken = (email: string, owner: string) => new ConflictError('already-exists', `Email ${email} is already used by team member ${owner}`);
   const profile = (m: TeamMember) => ({ name: m.name, email: m.email, roles: m.roles });
 
   mountRoute(app, leadApi.createTeamMember, async ({ body, principal }, req, res) => {
@@ -52,7 +52,7 @@ export function mountTeamMembers(app: Express, deps: ApiDeps): void {
     };
     const event = teamMemberChanged(member._id, member.active, member.revision, now, traceOfHeaders(req.headers), profile(member));
     // both checked first so that a refused creation never overwrites the audit of the member that exists
-    const idTaken = () => new ConflictError(`Team member ${member._id} already exists`);
+    const idTaken = () => new ConflictError('already-exists', `Team member ${member._id} already exists`);
     if (await members.get(member._id)) throw idTaken();
     const owner = await claimTeamEmail(deps.data, member.email, member._id, now);
     if (owner) throw emailTaken(member.email, owner);

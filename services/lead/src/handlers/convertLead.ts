@@ -24,7 +24,7 @@ export interface ConvertLeadRequest {
 
 /** 409 with the reason; a converted lead names its account and contact. */
 const refused = (lead: Lead, reason: string) =>
-  new ConflictError(reason, lead.status === 'Converted' ? { accountId: lead.convertedAccountId, contactId: lead.convertedContactId } : undefined);
+  new ConflictError('lead-not-open', reason, lead.status === 'Converted' ? { accountId: lead.convertedAccountId, contactId: lead.convertedContactId } : undefined);
 
 /**
  * Converts an open lead into a contact and an account (existing or new), marks it Converted and
@@ -43,7 +43,7 @@ export async function convertLead(deps: ConvertLeadDeps, req: ConvertLeadRequest
   let target: ConversionTarget = { kind: 'new-account', name: req.accountName };
   if (req.accountId !== undefined) {
     const account = await data.accounts.get(req.accountId);
-    if (!account) throw new UnprocessableError(`Account ${req.accountId} does not exist`, [{ field: 'body.accountId', reason: 'names no account' }]);
+    if (!account) throw new UnprocessableError('unknown-account', `Account ${req.accountId} does not exist`, [{ field: 'body.accountId', reason: 'names no account' }]);
     target = { kind: 'existing-account', account };
   }
   const plan = planConversion(lead, target, now);

@@ -203,6 +203,6 @@ export function decideChange(l: License, c: Exclude<LicenseChange, { kind: 'user
 /** Refuses changes (the Modify License API) to a deleted or uninstalled license, or while its org is locked. */
 export function assertModifiable(l: Pick<License, 'licenseName' | 'status' | 'orgLocked' | 'deletedAt' | '_id'>): void {
   if (l.deletedAt) throw new NotFoundError(`License ${l.licenseName ?? l._id}`);
-  if (l.status === 'Uninstalled') throw new ConflictError("Uninstalled licenses can't be modified");
-  if (l.orgLocked) throw new ConflictError('the subscriber org is locked');
+  if (l.status === 'Uninstalled') throw new ConflictError('license-not-modifiable', "Uninstalled licenses can't be modified");
+  if (l.orgLocked) throw new ConflictError('license-not-modifiable', 'the subscriber org is locked');
 }

@@ -30,7 +30,7 @@ export const hasBeenActive = (l: Pick<License, 'status' | 'everActive'>): boolea
 export function decideModify(l: License, m: LicenseModification, today: string, changedBy: string): Decision | null {
   assertModifiable(l);
   if (m.revision !== undefined && m.revision !== l.revision) {
-    throw new ConflictError(`License ${l.licenseName ?? l._id} is at revision ${l.revision}, not ${m.revision}`, { revision: l.revision });
+    throw new ConflictError('revision-conflict', `License ${l.licenseName ?? l._id} is at revision ${l.revision}, not ${m.revision}`, { revision: l.revision });
   }
   const set: Partial<License> = {};
   if (m.expiresOn !== undefined && m.expiresOn !== l.expiresOn) set.expiresOn = m.expiresOn;
@@ -41,14 +41,14 @@ export function decideModify(l: License, m: LicenseModification, today: string, 
   const status = set.status ?? l.status;
   const expiresOn = set.expiresOn !== undefined ? set.expiresOn : l.expiresOn;
   if (set.status === 'Trial' && hasBeenActive(l)) {
-    throw new UnprocessableError('A license that has been Active can never go back to Trial', [
+    throw new UnprocessableError('license-rule-violated', 'A license that has been Active can never go back to Trial', [
       { field: 'body.status', reason: 'cannot be Trial: the license has been Active' },
     ]);
   }
   if (status === 'Trial' && (set.status !== undefined || set.expiresOn !== undefined)) {
     const latest = addDays(today, TRIAL_MAX_DAYS);
     if (expiresOn === null || expiresOn > latest) {
-      throw new UnprocessableError(`A Trial license must expire within ${TRIAL_MAX_DAYS} days`, [
+      throw new UnprocessableError('license-rule-violated', `A Trial license must expire within ${TRIAL_MAX_DAYS} days`, [
         { field: 'body.expiresOn', reason: `must be a date on or before ${latest} (a Trial lasts at most ${TRIAL_MAX_DAYS} days)` },
       ]);
     }

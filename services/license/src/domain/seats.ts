@@ -119,7 +119,7 @@ export function decideSeatByHand(
   if ((current?.assigned === true) === assign) return { changed: false };
   const used = l.usedLicenses ?? 0;
   if (assign && l.seats !== null && used >= l.seats) {
-    throw new ConflictError(`All ${l.seats} seats of license ${l.licenseName} are taken (${used} in use): revoke a seat or raise the seats first`, {
+    throw new ConflictError('no-seat-available', `All ${l.seats} seats of license ${l.licenseName} are taken (${used} in use): revoke a seat or raise the seats first`, {
       seats: l.seats,
       usedLicenses: used,
     });

@@ -10,6 +10,7 @@ import { RETRY_CLAIMS, type Aggregates, type Models } from './models';
 export class RefreshRefusedError extends LmaError {
   constructor(retryAfterSeconds: number, nextAvailableAt: Date) {
     super('rate_limited', `This package was refreshed less than 7 days ago; the next refresh is available at ${nextAvailableAt.toISOString()}`, {
+      problem: 'refresh-allowance-used',
       extra: { retryAfterSeconds, nextAvailableAt: nextAvailableAt.toISOString() },
     });
   }
@@ -109,9 +110,9 @@ export async function acceptRefresh(deps: JobDeps, packageId: string, requestedB
 export async function acceptRetry(deps: JobDeps, jobId: string, requestedBy: string, now: Date, trace: TraceContext): Promise<RefreshJob | null> {
   const of = await deps.aggregates.jobs.get(jobId);
   if (!of) return null;
-  if (of.state !== 'incomplete') throw new ConflictError(`Only an incomplete refresh can be retried; ${jobId} is ${of.state}`);
+  if (of.state !== 'incomplete') throw new ConflictError('refresh-not-retryable', `Only an incomplete refresh can be retried; ${jobId} is ${of.state}`);
   if (!(await deps.store.claimKey(RETRY_CLAIMS, { _id: `retry:${jobId}`, claimedAt: now, holder: randomUUID() }))) {
-    throw new ConflictError(`${jobId} has been retried already${of.retriedBy ? ` (${of.retriedBy})` : ''}`);
+    throw new ConflictError('refresh-not-retryable', `${jobId} has been retried already${of.retriedBy ? ` (${of.retriedBy})` : ''}`);
   }
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const record = await packageRecord(deps, of.packageId);
