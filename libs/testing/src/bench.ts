@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { infraEnv, uniquePrefix, type InfraEnv } from './infra';
+import { eventually } from './kafka';
 import { TestMongo, type Db } from './mongo';
 import { ServiceProcess, type ServiceName } from './services';
 
@@ -63,6 +64,32 @@ export class BenchStack {
       const s = await new ServiceProcess(name, { ...this.env, ...extraEnv }).start();
       this.started.push(s);
       out.push(s);
+    }
+    return out;
+  }
+
+  /**
+   * Like `start`, for services that may need longer than ServiceProcess's minute to get ready
+   * (indexes built over a large seeded database). Each one counts as started before it is ready,
+   * so `stop` stops it even when it never gets there. Returns each service with its time to ready.
+   */
+  async startWithin(names: ServiceName[], readyTimeoutMs: number, extraEnv: Record<string, string> = {}): Promise<{ service: ServiceProcess; readySeconds: number }[]> {
+    const out: { service: ServiceProcess; readySeconds: number }[] = [];
+    for (const name of names) {
+      const s = new ServiceProcess(name, { ...this.env, ...extraEnv });
+      this.started.push(s);
+      const t0 = performance.now();
+      try {
+        await s.start();
+      } catch (err) {
+        if (s.exitCode !== null) throw err;
+        const left = readyTimeoutMs - (performance.now() - t0);
+        await eventually(`${name} to be ready within ${readyTimeoutMs} ms`, async () => {
+          if (s.exitCode !== null) throw new Error(`${name} exited with ${s.exitCode}:\n${s.logs.slice(-20).join('\n')}`);
+          return (await fetch(`${s.url}/readyz`).catch(() => undefined))?.status === 200;
+        }, Math.max(0, left), 500);
+      }
+      out.push({ service: s, readySeconds: (performance.now() - t0) / 1000 });
     }
     return out;
   }
