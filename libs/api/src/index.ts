@@ -2,6 +2,7 @@ export * from './permissions';
 export * from './route';
 export * from './pagination';
 export * from './openapi';
+export * from './schemas';
 export * from './asyncapi';
 export * from './asyncapiPage';
 export * from './routes/install-intake';

@@ -1,6 +1,6 @@
 import type { Express, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import { ValidationError, requirePermission, type Principal } from '@lma/core';
+import { PreconditionFailedError, UnsupportedMediaTypeError, ValidationError, requirePermission, type Principal, type ProblemType } from '@lma/core';
 import type { Permission } from './permissions';
 
 /** The processes behind the one public API (`/api/v1`). */
@@ -34,6 +34,15 @@ export interface ApiRoute {
   query?: AnyObject;
   body?: z.ZodTypeAny;
   responses: Record<number, ResponseSpec>;
+  /**
+   * Kinds of problem the operation's own rules answer (a 409, 422...), beside those the gateway
+   * and the declaration imply for every operation (openapi.ts).
+   */
+  problems?: ProblemType[];
+  /** The resource has a revision: the success answer carries `ETag: "<revision>"`, the answer's `revision`. */
+  etag?: boolean;
+  /** `If-Match` with the resource's ETag makes the change conditional: 412 unless it is current. */
+  ifMatch?: boolean;
   /** Rate-limit bucket; `check` for the license check hot path (its own, larger budget). */
   rateLimit?: 'default' | 'check';
 }
@@ -47,12 +56,51 @@ export const expressPath = (path: string): string => path.replace(/\{([A-Za-z0-9
 export const successStatus = (route: ApiRoute): number =>
   Number(Object.keys(route.responses).find((s) => Number(s) >= 200 && Number(s) < 300) ?? 200);
 
+/** The strong entity tag of a resource at a revision. */
+export const etagOf = (revision: number): string => `"${revision}"`;
+
+/**
+ * An `If-Match` condition (RFC 9110 13.1.1) as a check of a resource's current revision: true
+ * for `*`, or when one of the listed entity tags is the resource's ETag by strong comparison
+ * (a weak tag never matches); false for anything else, a malformed value included. No header:
+ * no condition.
+ */
+export function ifMatchCondition(header: string | undefined): (revision: number) => boolean {
+  if (header === undefined) return () => true;
+  const value = header.trim();
+  if (value === '*') return () => true;
+  const tags: string[] = [];
+  const rest = value.replace(/(W\/)?"[\x21\x23-\x7e\x80-\xff]*"/g, (tag: string) => {
+    tags.push(tag);
+    return '';
+  });
+  if (/[^,\s]/.test(rest)) return () => false;
+  return (revision) => tags.includes(etagOf(revision));
+}
+
+/**
+ * Throws 412 unless the request's `If-Match` holds for the resource at `revision` (any revision
+ * when the request has none). Call it on the state a change is decided on, after the resource was
+ * found (a missing one is 404 whatever the condition), so a change that lost a race is checked
+ * again on the state that won.
+ */
+export type Precondition = (revision: number) => void;
+
+export function preconditionOf(header: string | undefined): Precondition {
+  const holds = ifMatchCondition(header);
+  return (revision) => {
+    if (!holds(revision)) throw new PreconditionFailedError(`If-Match ${header} does not match the current ETag ${etagOf(revision)}`, { revision });
+  };
+}
+
 type Infer<S> = S extends z.ZodTypeAny ? z.output<S> : undefined;
 export interface RouteInput<R extends ApiRoute> {
   params: Infer<R['params']>;
   query: Infer<R['query']>;
   body: Infer<R['body']>;
   principal: Principal;
+  /** The request's `If-Match` (routes with `ifMatch`; otherwise it holds for any revision). */
+  precondition: Precondition;
 }
 
 /** zod's kind of a schema; by name, as `instanceof` fails across zod's CommonJS and ESM builds. */
@@ -126,10 +174,15 @@ export function parseRoute<R extends ApiRoute>(route: R, req: { params: unknown;
   return { params, query, body } as Omit<RouteInput<R>, 'principal'>;
 }
 
+const JSON_BODY = ['application/json', 'application/*+json'];
+/** Whether a request carries a body (RFC 9112 6.3), whatever its type. */
+export const hasBody = (headers: { 'content-length'?: string | undefined; 'transfer-encoding'?: string | undefined }): boolean =>
+  headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+
 /**
  * Mounts a service's handler for a route at `/v1` + path, behind the route's permission and
  * validation. The handler's result is sent as JSON with the route's success status (unless the
- * handler already answered).
+ * handler already answered), with its revision as ETag where the route declares one.
  */
 export function mountRoute<R extends ApiRoute>(
   app: Express | Router,
@@ -138,10 +191,14 @@ export function mountRoute<R extends ApiRoute>(
 ): void {
   const guards: RequestHandler[] = route.permission === 'authenticated' ? [] : [requirePermission(route.permission)];
   const handle: RequestHandler = async (req: Request, res: Response) => {
+    if (route.body && hasBody(req.headers) && !req.is(JSON_BODY)) throw new UnsupportedMediaTypeError(req.headers['content-type']);
     const input = parseRoute(route, req);
-    const result = await handler({ ...input, principal: req.principal! }, req, res);
+    const precondition = preconditionOf(route.ifMatch ? req.header('if-match') : undefined);
+    const result = await handler({ ...input, principal: req.principal!, precondition }, req, res);
     if (res.headersSent) return;
     const status = successStatus(route);
+    const revision = (result as { revision?: unknown } | undefined)?.revision;
+    if (route.etag && typeof revision === 'number') res.setHeader('ETag', etagOf(revision));
     if (status === 204 || result === undefined) res.status(status).end();
     else res.status(status).json(result);
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ValidationError } from '@lma/core';
-import { defineRoute, parseRoute } from '../src';
+import { PreconditionFailedError, ValidationError } from '@lma/core';
+import { defineRoute, ifMatchCondition, parseRoute, preconditionOf } from '../src';
 
 const route = defineRoute({
   operationId: 'updateThing',
@@ -57,5 +57,31 @@ describe('parseRoute', () => {
     expect(errorsOf({ body: { name: 'toolong' } })).toEqual([{ field: 'body.name', reason: expect.stringMatching(/at most 5/) }]);
     expect(errorsOf({ body: {} })).toEqual([{ field: 'body.name', reason: 'is required' }]);
     expect(errorsOf({ body: [{ name: 'a' }] }).map((e) => e.field)).toEqual(['body']);
+  });
+});
+
+describe('If-Match', () => {
+  it('holds for the ETag of the current revision, among others, or for *; nothing to check without the header', () => {
+    expect(ifMatchCondition('"7"')(7)).toBe(true);
+    expect(ifMatchCondition(' "5", "7" ')(7)).toBe(true);
+    expect(ifMatchCondition('*')(7)).toBe(true);
+    expect(ifMatchCondition(undefined)(7)).toBe(true);
+  });
+
+  it('fails for another revision, a weak tag (strong comparison), or a malformed value', () => {
+    for (const header of ['"6"', 'W/"7"', '7', '"7', 'W/"207-abc"', '"7" junk', '']) expect(ifMatchCondition(header)(7), header).toBe(false);
+  });
+
+  it('is a 412 naming the current revision when it fails', () => {
+    const check = preconditionOf('"6"');
+    expect(() => check(6)).not.toThrow();
+    let err: unknown;
+    try {
+      check(7);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PreconditionFailedError);
+    expect(err).toMatchObject({ problem: 'precondition-failed', message: 'If-Match "6" does not match the current ETag "7"', extra: { revision: 7 } });
   });
 });

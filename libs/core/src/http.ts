@@ -10,6 +10,9 @@ export type ReadinessCheck = { name: string; check: () => Promise<boolean> | boo
 export function createBaseApp(readiness: ReadinessCheck[]): Express {
   const app = express();
   app.disable('x-powered-by');
+  // an ETag is the revision of a resource, set by the routes of resources that have one (@lma/api);
+  // express's weak hash of every body would contradict it
+  app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '64kb', strict: true, type: ['application/json', 'application/*+json'] }));
   app.get('/healthz', (_req, res) => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { createApiKey, getApiKey, getApiKeyAudit, getOpenApi, listApiKeys, parseRoute, revokeApiKey, successStatus, type ApiRoute, type OpenApiDocument } from '@lma/api';
-import { ForbiddenError, RateLimitedError, ValidationError, hasPermission, type Logger, type Principal } from '@lma/core';
+import { createApiKey, getApiKey, getApiKeyAudit, getOpenApi, hasBody, listApiKeys, parseRoute, revokeApiKey, successStatus, type ApiRoute, type OpenApiDocument } from '@lma/api';
+import { ForbiddenError, RateLimitedError, UnsupportedMediaTypeError, ValidationError, hasPermission, type Logger, type Principal } from '@lma/core';
 import type { Authenticator } from './api/authenticate';
-import { HttpProblem, readJson, sendJson, sendProblem } from './api/http';
+import { HttpProblem, isJsonType, readJson, sendJson, sendProblem } from './api/http';
 import type { Proxy } from './api/proxy';
 import type { RateLimiter } from './domain/rateLimiter';
 import { compileRoutes } from './domain/routeTable';
@@ -64,6 +64,10 @@ export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: Server
     const taken = deps.limiter.take(caller.id, route.rateLimit === 'check' ? 'check' : 'default');
     if (!taken.ok) throw new RateLimitedError(taken.retryAfterSeconds, `Rate limit exceeded; retry in ${taken.retryAfterSeconds} s`);
     if (route.permission !== 'authenticated' && !hasPermission(caller.principal, route.permission)) throw new ForbiddenError(route.permission);
+    if (route.body && hasBody(req.headers) && !isJsonType(req.headers['content-type'])) {
+      req.resume(); // discarded, so the connection stays usable
+      throw new UnsupportedMediaTypeError(req.headers['content-type']);
+    }
     const json = await readJson(req);
     const body = json?.value;
     const input = parseRoute(route, { params: m.params, query: q < 0 ? {} : parseQuery(url.slice(q + 1)), body });

@@ -38,8 +38,13 @@ describe('registeredPackage', () => {
   it('given a package changed by its partner, when registered again, then the marketplace fields follow and the partner fields stay', () => {
     const p = { ...registeredPackage(null, registration, 'evt-1', now, null)!, leadManagerId: 'lm-1', defaultLicense: { status: 'Active' as const, lengthDays: null, seats: null } };
     const again = registeredPackage(p, { ...registration, packageName: 'Engines 2', defaultLicense: { status: 'Trial', lengthDays: 5, seats: 1 } }, 'evt-2', now, null)!;
-    expect(again).toMatchObject({ packageName: 'Engines 2', leadManagerId: 'lm-1', defaultLicense: { status: 'Active', lengthDays: null, seats: null } });
+    expect(again).toMatchObject({ packageName: 'Engines 2', leadManagerId: 'lm-1', defaultLicense: { status: 'Active', lengthDays: null, seats: null }, revision: 1 });
     expect(registeredPackage(again, registration, 'evt-2', now, null)).toBeNull();
+  });
+
+  it('given a registered package, when a newer version arrives, then it is the latest in the next revision (its ETag changes)', () => {
+    const p = registeredPackage(null, registration, 'evt-1', now, null)!;
+    expect(withLatestVersion(p, latest)).toMatchObject({ latestVersionId: 'v2', latestVersionNumber: '2.0.0', revision: 1 });
   });
 
   it('given the package has the latest version, when it is offered again, then nothing changes', () => {
@@ -50,7 +55,7 @@ describe('registeredPackage', () => {
 
   it('given a lead manager, when routing changes, then the package mirrors it; the same one again changes nothing', () => {
     const p = registeredPackage(null, registration, 'evt-1', now, null)!;
-    expect(withLeadManager(p, 'lm-2')?.leadManagerId).toBe('lm-2');
+    expect(withLeadManager(p, 'lm-2')).toMatchObject({ leadManagerId: 'lm-2', revision: 1 });
     expect(withLeadManager(p, null)).toBeNull();
     expect(withLeadManager(null, 'lm-2')).toBeNull();
   });

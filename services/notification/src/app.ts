@@ -14,6 +14,7 @@ import {
   pageFrom,
   resendNotification,
   updateNotificationRule,
+  type Precondition,
 } from '@lma/api';
 import { ConflictError, NotFoundError, ValidationError, authenticate, type AuthOptions, type Clock } from '@lma/core';
 import type { Store } from '@lma/store';
@@ -101,23 +102,32 @@ export function createApp(deps: AppDeps) {
       return rule;
     };
 
-    /** Writes `next` over the revision it was decided on: a concurrent change of the same rule wins, the caller reloads and retries. */
-    const replace = async (current: Rule, next: Rule): Promise<void> => {
+    /**
+     * Writes `next` over the revision it was decided on: a concurrent change of the same rule wins,
+     * and the caller reloads and retries (412 when the caller's If-Match named the revision that lost).
+     */
+    const replace = async (current: Rule, next: Rule, precondition: Precondition): Promise<void> => {
       const r = await rules.update(current._id, (stored) => replaceRule(stored, current.revision, next));
       if (r.result === 'missing') throw new NotFoundError(`Notification rule ${current._id}`);
-      if (r.result === 'changed-meanwhile') throw new ConflictError('revision-conflict', `Notification rule ${current._id} changed meanwhile; reload and retry`);
+      if (r.result === 'changed-meanwhile') {
+        if (r.state) precondition(r.state.revision);
+        throw new ConflictError('revision-conflict', `Notification rule ${current._id} changed meanwhile; reload and retry`);
+      }
     };
 
     mountRoute(app, getNotificationRule, async ({ params }) => ruleView(await liveRule(params.ruleId)));
 
-    mountRoute(app, deleteNotificationRule, async ({ params, principal }) => {
+    mountRoute(app, deleteNotificationRule, async ({ params, principal, precondition }) => {
       const current = await liveRule(params.ruleId);
+      precondition(current.revision);
       const now = deps.clock.now();
-      await replace(current, { ...current, enabled: false, deletedAt: now, deletedBy: principal.subject, revision: current.revision + 1, updatedAt: now, updatedBy: principal.subject });
+      const deleted = { ...current, enabled: false, deletedAt: now, deletedBy: principal.subject, revision: current.revision + 1, updatedAt: now, updatedBy: principal.subject };
+      await replace(current, deleted, precondition);
     });
 
-    mountRoute(app, updateNotificationRule, async ({ params, body, principal }) => {
+    mountRoute(app, updateNotificationRule, async ({ params, body, principal, precondition }) => {
       const current = await liveRule(params.ruleId);
+      precondition(current.revision);
       if (current.kind !== 'license-expiring' && body.stages !== undefined) throw new ValidationError([{ field: 'body.stages', reason: 'only license-expiring rules have stages' }]);
       const now = deps.clock.now();
       const next: Rule = {
@@ -134,7 +144,7 @@ export function createApp(deps: AppDeps) {
         updatedBy: principal.subject,
       };
       await check(next);
-      await replace(current, next);
+      await replace(current, next, precondition);
       return ruleView(next);
     });
 

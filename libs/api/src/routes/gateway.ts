@@ -28,6 +28,9 @@ export const ApiKeyAuditEntry = z.object({
   after: ApiKeyState,
 });
 
+/** A new key: the only answer that holds its secret. */
+export const NewApiKeyView = ApiKeyView.extend({ key: z.string().describe('`lma_<keyId>_<secret>`; only its hash is stored, so it is shown only now') });
+
 export const getOpenApi = defineRoute({
   operationId: 'getOpenApi',
   method: 'get',
@@ -56,7 +59,7 @@ export const createApiKey = defineRoute({
       .max(ALL_PERMISSIONS.length)
       .refine((p) => new Set(p).size === p.length, 'must not repeat a permission'),
   }),
-  responses: { 201: { description: 'The key, with its secret (shown only now)', schema: ApiKeyView.extend({ key: z.string() }) } },
+  responses: { 201: { description: 'The key, with its secret (shown only now)', schema: NewApiKeyView } },
 });
 
 export const listApiKeys = defineRoute({
@@ -80,6 +83,7 @@ export const getApiKey = defineRoute({
   summary: 'One API key (never its secret)',
   tags: ['API keys'],
   params: z.object({ keyId: ApiKeyId }),
+  problems: ['not-found'],
   responses: { 200: { description: 'The key', schema: ApiKeyView } },
 });
 
@@ -94,6 +98,7 @@ export const revokeApiKey = defineRoute({
     'Idempotent. The key is refused (401) at once by the gateway replica that revoked it and by the others within API_KEY_CACHE_TTL_MS (10 s by default).',
   tags: ['API keys'],
   params: z.object({ keyId: ApiKeyId }),
+  problems: ['not-found'],
   responses: { 200: { description: 'The revoked key', schema: ApiKeyView } },
 });
 
@@ -106,6 +111,7 @@ export const getApiKeyAudit = defineRoute({
   summary: 'Every change to one API key: who, when, before and after',
   tags: ['API keys'],
   params: z.object({ keyId: ApiKeyId }),
+  problems: ['not-found'],
   responses: { 200: { description: 'The changes, oldest first', schema: z.object({ items: z.array(ApiKeyAuditEntry) }) } },
 });
 

@@ -61,6 +61,7 @@ export const listOnboardings = defineRoute({
   description: 'Answers "why is there no license for this install?". At most the 20 latest; 404 when the install started none.',
   tags: ['Onboarding'],
   query: z.object({ packageId: PackageId, subscriberOrgId: SubscriberOrgId }),
+  problems: ['not-found'],
   responses: { 200: { description: 'The onboardings', schema: z.object({ items: z.array(OnboardingView) }) } },
 });
 
@@ -74,6 +75,7 @@ export const getOnboardingByEvent = defineRoute({
   description: '404 says whether the event was accepted without starting an onboarding, or never accepted (dead-lettered).',
   tags: ['Onboarding'],
   params: z.object({ eventId: EventId }),
+  problems: ['not-found'],
   responses: { 200: { description: 'The onboarding', schema: OnboardingView } },
 });
 
@@ -86,6 +88,7 @@ export const getOnboarding = defineRoute({
   summary: 'One onboarding',
   tags: ['Onboarding'],
   params: z.object({ sagaId: SagaId }),
+  problems: ['not-found'],
   responses: { 200: { description: 'The onboarding', schema: OnboardingView } },
 });
 
@@ -99,6 +102,7 @@ export const retryOnboarding = defineRoute({
   description: 'Only a parked onboarding can be retried (409 otherwise).',
   tags: ['Onboarding'],
   params: z.object({ sagaId: SagaId }),
+  problems: ['not-found', 'onboarding-not-parked'],
   responses: { 202: { description: 'Resumed; the onboarding as it stands', schema: OnboardingView } },
 });
 

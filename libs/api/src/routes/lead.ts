@@ -47,6 +47,7 @@ export const TeamMemberView = z.object({
   roles: z.array(TeamRole),
   permissions: z.array(z.string()).describe('What the member may do: given explicitly, or derived from the roles (see permissionsFromRoles)'),
   permissionsFromRoles: z.boolean().describe('true when no explicit permissions were given and they follow the roles'),
+  revision: z.number().int().describe('Grows with every change of the member (its ETag is `"<revision>"`)'),
   createdAt: Iso,
   updatedAt: Iso,
 });
@@ -60,6 +61,8 @@ export const createTeamMember = defineRoute({
   summary: 'Add a team member',
   description: 'Without `permissions`, the member gets the permissions of their roles. 409 when the id or the email is taken.',
   tags: ['Team'],
+  problems: ['already-exists'],
+  etag: true,
   body: z.object({
     id: TeamMemberId.optional(),
     name: Name,
@@ -78,9 +81,14 @@ export const updateTeamMember = defineRoute({
   service: 'lead',
   permission: Permission.Admin,
   summary: 'Change a team member (name, email, activity, roles, permissions)',
-  description: '`permissions: null` makes the permissions follow the roles again.',
+  description:
+    '`permissions: null` makes the permissions follow the roles again. 409 when the new email is taken. ' +
+    '`If-Match` with the ETag of the member makes the change conditional (412 when the member has changed).',
   tags: ['Team'],
   params: z.object({ teamMemberId: TeamMemberId }),
+  problems: ['not-found', 'already-exists'],
+  etag: true,
+  ifMatch: true,
   body: z
     .object({ name: Name.optional(), email: Email.optional(), active: z.boolean().optional(), roles: Roles.optional(), permissions: PermissionList.nullable().optional() })
     .strict()
@@ -109,6 +117,8 @@ export const getTeamMember = defineRoute({
   summary: 'One team member',
   tags: ['Team'],
   params: z.object({ teamMemberId: TeamMemberId }),
+  problems: ['not-found'],
+  etag: true,
   responses: { 200: { description: 'The member', schema: TeamMemberView } },
 });
 
@@ -118,13 +128,15 @@ export const LeadRoutingView = z.object({
   packageId: z.string(),
   leadManagerId: z.string().nullable().describe('Owner of the package\'s new leads; null: LMA'),
   contactMatching: z.boolean(),
+  revision: z.number().int().describe('Grows with every change of the routing, 0 until the first (its ETag is `"<revision>"`)'),
   updatedAt: Iso.nullable(),
 });
 
 const LEAD_MANAGER_RULES =
   'The lead manager must be an active team member with access to licenses (`licenses:read` or `admin` among their permissions); ' +
   'otherwise 422 naming why (`names no team member`, `names an inactive team member`, `names a team member without access to licenses`). ' +
-  'A change publishes `lma.lead.routing-changed`: onboardings parked on the lead manager resume, and new leads get the new owner.';
+  'A change publishes `lma.lead.routing-changed`: onboardings parked on the lead manager resume, and new leads get the new owner. ' +
+  '`If-Match` with the ETag of the lead routing makes the change conditional (412 when the routing has changed).';
 
 export const setLeadManager = defineRoute({
   operationId: 'setLeadManager',
@@ -136,6 +148,9 @@ export const setLeadManager = defineRoute({
   description: `${LEAD_MANAGER_RULES} \`null\` makes LMA the owner of new leads.`,
   tags: ['Lead routing'],
   params: z.object({ packageId: PackageId }),
+  problems: ['invalid-lead-manager'],
+  etag: true,
+  ifMatch: true,
   body: z.object({ leadManagerId: TeamMemberId.nullable() }),
   responses: { 200: { description: 'The routing after the change', schema: LeadRoutingView } },
 });
@@ -150,6 +165,9 @@ export const putLeadRouting = defineRoute({
   description: LEAD_MANAGER_RULES,
   tags: ['Lead routing'],
   params: z.object({ packageId: PackageId }),
+  problems: ['invalid-lead-manager'],
+  etag: true,
+  ifMatch: true,
   body: z
     .object({ leadManagerId: TeamMemberId.nullable().optional(), contactMatching: z.boolean().optional() })
     .strict()
@@ -166,6 +184,7 @@ export const getLeadRouting = defineRoute({
   summary: "A package's lead routing",
   tags: ['Lead routing'],
   params: z.object({ packageId: PackageId }),
+  etag: true,
   responses: { 200: { description: 'The routing', schema: LeadRoutingView } },
 });
 
@@ -253,8 +272,11 @@ export const getLead = defineRoute({
   summary: 'One lead with its licenses',
   tags: ['Leads'],
   params: z.object({ leadId: LeadId }),
+  problems: ['not-found'],
   responses: { 200: { description: 'The lead', schema: LeadView } },
 });
+
+export const LeadConversionView = z.object({ leadId: z.string(), accountId: z.string(), contactId: z.string(), convertedAt: Iso });
 
 export const convertLead = defineRoute({
   operationId: 'convertLead',
@@ -263,18 +285,18 @@ export const convertLead = defineRoute({
   service: 'lead',
   permission: Permission.LeadsEdit,
   summary: 'Convert an open lead into a contact, in a new or an existing account',
-  description: 'Its licenses are then linked to the account and the contact (`lma.lead.converted`). 409 when the lead is not Open.',
+  description:
+    'Its licenses are then linked to the account and the contact (`lma.lead.converted`). 409 when the lead is not Open, 422 when `accountId` names no account.',
   tags: ['Leads'],
   params: z.object({ leadId: LeadId }),
+  problems: ['not-found', 'lead-not-open', 'unknown-account'],
   body: z
     .object({ accountId: AccountId.optional(), accountName: z.string().trim().min(1, 'must not be empty').max(255).optional() })
     .strict()
     .refine((b) => !(b.accountId && b.accountName), 'give accountId (an existing account) or accountName (a new one), not both')
     .optional()
     .transform((b) => b ?? {}),
-  responses: {
-    200: { description: 'Converted', schema: z.object({ leadId: z.string(), accountId: z.string(), contactId: z.string(), convertedAt: Iso }) },
-  },
+  responses: { 200: { description: 'Converted', schema: LeadConversionView } },
 });
 
 export const listAccounts = defineRoute({
@@ -298,6 +320,7 @@ export const getAccount = defineRoute({
   summary: 'One account with its licenses',
   tags: ['Accounts'],
   params: z.object({ accountId: AccountId }),
+  problems: ['not-found'],
   responses: { 200: { description: 'The account', schema: AccountView } },
 });
 
@@ -322,6 +345,7 @@ export const getContact = defineRoute({
   summary: 'One contact with its licenses',
   tags: ['Contacts'],
   params: z.object({ contactId: ContactId }),
+  problems: ['not-found'],
   responses: { 200: { description: 'The contact', schema: ContactView } },
 });
 

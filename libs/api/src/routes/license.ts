@@ -50,8 +50,11 @@ export const getLicense = defineRoute({
   service: 'license',
   permission: Permission.LicensesRead,
   summary: 'Read a license',
+  description: 'The ETag is the license revision (`"<revision>"`): send it as `If-Match` to make a change conditional.',
   tags: Tags,
   params: LicensePath,
+  problems: ['not-found'],
+  etag: true,
   responses: { 200: { description: 'The license', schema: LicenseView } },
 });
 
@@ -65,10 +68,14 @@ export const modifyLicense = defineRoute({
   description:
     'The only way to change a license by hand. A Trial must expire within 90 days; a license that has been Active never goes back to Trial (422). ' +
     'Uninstalled licenses and licenses of a locked org cannot be modified (409). Seats may go below the seats in use. ' +
-    'Optional optimistic concurrency: `revision` in the body or `If-Match: "<revision>"` (409 on mismatch). ' +
+    'Optional optimistic concurrency: `If-Match` with the ETag of the license (`"<revision>"`) makes the change conditional (412 when the license has moved on); ' +
+    '`revision` in the body does the same with a 409. ' +
     'Each accepted change publishes one lma.license.modified or lma.license.status-changed event; a change to the same values publishes nothing.',
   tags: Tags,
   params: LicensePath,
+  problems: ['not-found', 'license-not-modifiable', 'revision-conflict', 'license-rule-violated'],
+  etag: true,
+  ifMatch: true,
   body: z.object({
     reason: Reason,
     expiresOn: CalendarDate.nullable().optional().describe('null: does not expire'),
@@ -99,6 +106,7 @@ export const listLicenseAudit = defineRoute({
   summary: 'Changes of a license: who, when, why, values before and after (newest first)',
   tags: Tags,
   params: LicensePath,
+  problems: ['not-found'],
   query: z.object({ ...PageQuery }),
   responses: { 200: { description: 'A page of audit entries', schema: pageOf(AuditEntryView) } },
 });
@@ -119,6 +127,7 @@ export const listSeats = defineRoute({
   summary: 'Users holding a seat of a license (by user id)',
   tags: Tags,
   params: LicensePath,
+  problems: ['not-found'],
   query: z.object({ ...PageQuery }),
   responses: { 200: { description: 'A page of seat holders', schema: pageOf(SeatView) } },
 });
@@ -133,6 +142,7 @@ export const assignSeat = defineRoute({
   description: '409 when every seat is taken (unless site license), the license is uninstalled or its org locked. Assigning again changes nothing.',
   tags: Tags,
   params: SeatPath,
+  problems: ['not-found', 'license-not-modifiable', 'no-seat-available'],
   body: SeatBody,
   responses: { 200: { description: 'The seat and the license', schema: SeatChangeView } },
 });
@@ -146,6 +156,7 @@ export const revokeSeat = defineRoute({
   summary: "Take a user's seat back (needs licenses:read and licenses:edit); revoking again changes nothing",
   tags: Tags,
   params: SeatPath,
+  problems: ['not-found', 'license-not-modifiable'],
   body: SeatBody,
   responses: { 200: { description: 'The seat and the license', schema: SeatChangeView } },
 });
@@ -163,6 +174,8 @@ export const CheckAnswerView = z.object({
   siteLicense: z.boolean().nullable(),
   revision: z.number().int().nullable(),
 });
+
+export const CheckResultsView = z.object({ results: z.array(CheckAnswerView) });
 
 export const checkLicense = defineRoute({
   operationId: 'checkLicense',
@@ -187,7 +200,7 @@ export const checkLicenses = defineRoute({
   summary: `Many license checks in one request (at most ${CHECK_BATCH_MAX})`,
   tags: Tags,
   body: z.object({ checks: z.array(CheckInput).min(1).max(CHECK_BATCH_MAX) }),
-  responses: { 200: { description: 'One answer per check, in order', schema: z.object({ results: z.array(CheckAnswerView) }) } },
+  responses: { 200: { description: 'One answer per check, in order', schema: CheckResultsView } },
   rateLimit: 'check',
 });
 
@@ -206,7 +219,7 @@ export const PackageView = z.object({
   latestVersionId: z.string().nullable(),
   latestVersionNumber: z.string().nullable(),
   latestReleasedAt: z.string().nullable(),
-  revision: z.number().int(),
+  revision: z.number().int().describe('Grows with every change of the package as shown here (its ETag is `"<revision>"`)'),
 });
 export const PackageVersionView = z.object({
   packageVersionId: z.string(),
@@ -239,6 +252,8 @@ export const getPackage = defineRoute({
   summary: 'Read a package',
   tags: PackageTags,
   params: PackagePath,
+  problems: ['not-found'],
+  etag: true,
   responses: { 200: { description: 'The package', schema: PackageView } },
 });
 
@@ -249,9 +264,13 @@ export const updatePackage = defineRoute({
   service: 'license',
   permission: Permission.PackagesEdit,
   summary: "Change a package's default license values (every other field is the marketplace's, read-only)",
-  description: 'New licenses get these defaults; existing licenses do not change. Audited.',
+  description:
+    'New licenses get these defaults; existing licenses do not change. Audited. `If-Match` with the ETag of the package makes the change conditional (412 when the package has changed).',
   tags: PackageTags,
   params: PackagePath,
+  problems: ['not-found'],
+  etag: true,
+  ifMatch: true,
   body: z.object({
     reason: Reason,
     defaultLicense: DefaultLicense.partial().optional(),
@@ -282,6 +301,7 @@ export const getPackageVersion = defineRoute({
   summary: 'Read a package version (read-only)',
   tags: PackageTags,
   params: z.object({ packageVersionId: PackageVersionId }),
+  problems: ['not-found'],
   responses: { 200: { description: 'The version', schema: PackageVersionView } },
 });
 

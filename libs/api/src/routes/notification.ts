@@ -157,6 +157,8 @@ export const createNotificationRule = defineRoute({
     'Unknown template placeholders, team members not in the directory and stages out of 1..365 or repeated are 400s naming the field. ' +
     'Webhook secrets are write-only.',
   tags: ['Notifications'],
+  problems: ['already-exists'],
+  etag: true,
   body: CreateNotificationRuleBody,
   responses: { 201: { description: 'The rule', schema: NotificationRuleView } },
 });
@@ -182,6 +184,8 @@ export const getNotificationRule = defineRoute({
   summary: 'One notification rule',
   tags: ['Notifications'],
   params: RuleParams,
+  problems: ['not-found'],
+  etag: true,
   responses: { 200: { description: 'The rule', schema: NotificationRuleView } },
 });
 
@@ -192,9 +196,14 @@ export const updateNotificationRule = defineRoute({
   service: 'notification',
   permission: Permission.NotificationRulesEdit,
   summary: 'Change a notification rule (switch it off with enabled: false)',
-  description: 'The whole rule is validated again after the change. Replacing webhooks replaces their secrets (rotation: send both secrets, later only the new one).',
+  description:
+    'The whole rule is validated again after the change. Replacing webhooks replaces their secrets (rotation: send both secrets, later only the new one). ' +
+    '`If-Match` with the ETag of the rule makes the change conditional (412 when the rule has changed); without it, a change made meanwhile is a 409.',
   tags: ['Notifications'],
   params: RuleParams,
+  problems: ['not-found', 'revision-conflict'],
+  etag: true,
+  ifMatch: true,
   body: PatchNotificationRuleBody,
   responses: { 200: { description: 'The rule', schema: NotificationRuleView } },
 });
@@ -208,9 +217,11 @@ export const deleteNotificationRule = defineRoute({
   summary: 'Delete a notification rule',
   description:
     'The rule raises no more notifications and is no longer listed or readable (404). Notifications it already raised keep their history, ' +
-    'and those still being delivered are delivered. Who deleted it and when are kept.',
+    'and those still being delivered are delivered. Who deleted it and when are kept. `If-Match` with the ETag of the rule deletes it only as it was then (412 otherwise).',
   tags: ['Notifications'],
   params: RuleParams,
+  problems: ['not-found', 'revision-conflict'],
+  ifMatch: true,
   responses: { 204: { description: 'Deleted' } },
 });
 
@@ -241,6 +252,7 @@ export const getNotification = defineRoute({
   summary: 'One notification and its delivery log',
   tags: ['Notifications'],
   params: NotificationParams,
+  problems: ['not-found'],
   responses: { 200: { description: 'The notification', schema: NotificationView } },
 });
 
@@ -251,9 +263,10 @@ export const resendNotification = defineRoute({
   service: 'notification',
   permission: Permission.NotificationRulesEdit,
   summary: 'Send a notification again (audited: who and when)',
-  description: 'Starts a new delivery round with fresh retries; 409 while one is still pending.',
+  description: 'Starts a new delivery round with fresh retries; 409 while one is still pending or when it has no recipient address.',
   tags: ['Notifications'],
   params: NotificationParams,
+  problems: ['not-found', 'notification-not-resendable'],
   responses: { 202: { description: 'Accepted: the notification, pending', schema: NotificationView } },
 });
 

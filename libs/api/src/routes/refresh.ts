@@ -75,6 +75,7 @@ export const requestRefresh = defineRoute({
     'Asks the marketplace for every installation of the package, creates missing licenses through the onboarding saga and corrects drifted ones.',
   tags: ['Refresh'],
   params: PackageParams,
+  problems: ['refresh-allowance-used'],
   responses: { 202: { description: 'Accepted: the job', schema: RefreshJobView } },
 });
 
@@ -112,6 +113,7 @@ export const getRefreshJob = defineRoute({
   summary: 'One refresh job: progress while it runs, summary after',
   tags: ['Refresh'],
   params: JobParams,
+  problems: ['not-found'],
   responses: { 200: { description: 'The job', schema: RefreshJobView } },
 });
 
@@ -125,6 +127,7 @@ export const retryRefreshJob = defineRoute({
   description: 'Only an incomplete job, and only once (409 otherwise). The new job asks the marketplace again; corrections already made are not repeated.',
   tags: ['Refresh'],
   params: JobParams,
+  problems: ['not-found', 'refresh-not-retryable'],
   responses: { 202: { description: 'Accepted: the new job', schema: RefreshJobView } },
 });
 

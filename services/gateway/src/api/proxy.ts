@@ -58,6 +58,9 @@ export function createProxy(opts: { urls: Record<UpstreamService, string>; timeo
       if (typeof tracestate === 'string') headers['tracestate'] = tracestate;
     }
     if (r.body !== undefined) headers['content-type'] = 'application/json';
+    // the precondition of a conditional change, evaluated by the service that holds the revision
+    const ifMatch = r.headers['if-match'];
+    if (typeof ifMatch === 'string') headers['if-match'] = ifMatch;
     try {
       const answer = await pools[r.service].request({ method: r.method as 'GET', path: `/v1${r.url}`, headers, body: r.body ?? null });
       const body = Buffer.from(await answer.body.arrayBuffer());

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { leadApi, mountRoute } from '@lma/api';
+import { leadApi, mountRoute, type Precondition } from '@lma/api';
 import type { TraceContext } from '@lma/contracts';
 import { UnprocessableError } from '@lma/core';
 import { auditEntryId } from '../domain/audit';
@@ -8,10 +8,13 @@ import { recordAudit } from '../infra/audit';
 import { routingChanged, traceOfHeaders } from '../infra/events';
 import type { ApiDeps } from './deps';
 
-const view = (packageId: string, s: Routing & { updatedAt?: Date | null }) => ({
+type Stored = Routing & { revision?: number; updatedAt?: Date | null };
+
+const view = (packageId: string, s: Stored) => ({
   packageId,
   leadManagerId: s.leadManagerId,
   contactMatching: s.contactMatching,
+  revision: s.revision ?? 0,
   updatedAt: s.updatedAt ?? null,
 });
 
@@ -36,9 +39,10 @@ export function mountRouting(app: Express, deps: ApiDeps): void {
    * decided on: a change written meanwhile (another request, another replica) makes it decide
    * and audit again on top of that one.
    */
-  async function change(packageId: string, requested: Partial<Routing>, who: string, trace: TraceContext): Promise<Routing & { updatedAt?: Date | null }> {
+  async function change(packageId: string, requested: Partial<Routing>, who: string, trace: TraceContext, precondition: Precondition): Promise<Stored> {
     for (;;) {
       const current = await settings.get(packageId);
+      precondition(current?.revision ?? 0);
       const before = current ?? DEFAULT_ROUTING;
       const { next, changed } = applyRoutingChange(before, requested);
       if (!changed) return before;
@@ -62,21 +66,21 @@ export function mountRouting(app: Express, deps: ApiDeps): void {
     }
   }
 
-  const apply = async (packageId: string, requested: Partial<Routing>, who: string, headers: Record<string, string | string[] | undefined>) => {
+  const apply = async (packageId: string, requested: Partial<Routing>, who: string, headers: Record<string, string | string[] | undefined>, precondition: Precondition) => {
     await checkLeadManager(requested.leadManagerId);
-    return view(packageId, await change(packageId, requested, who, traceOfHeaders(headers)));
+    return view(packageId, await change(packageId, requested, who, traceOfHeaders(headers), precondition));
   };
 
-  mountRoute(app, leadApi.setLeadManager, async ({ params, body, principal }, req) =>
-    apply(params.packageId, { leadManagerId: body.leadManagerId }, principal.subject, req.headers),
+  mountRoute(app, leadApi.setLeadManager, async ({ params, body, principal, precondition }, req) =>
+    apply(params.packageId, { leadManagerId: body.leadManagerId }, principal.subject, req.headers, precondition),
   );
 
-  mountRoute(app, leadApi.putLeadRouting, async ({ params, body, principal }, req) => {
+  mountRoute(app, leadApi.putLeadRouting, async ({ params, body, principal, precondition }, req) => {
     const requested: Partial<Routing> = {
       ...(body.leadManagerId !== undefined ? { leadManagerId: body.leadManagerId } : {}),
       ...(body.contactMatching !== undefined ? { contactMatching: body.contactMatching } : {}),
     };
-    return apply(params.packageId, requested, principal.subject, req.headers);
+    return apply(params.packageId, requested, principal.subject, req.headers, precondition);
   });
 
   mountRoute(app, leadApi.getLeadRouting, async ({ params }) => view(params.packageId, (await settings.get(params.packageId)) ?? DEFAULT_ROUTING));

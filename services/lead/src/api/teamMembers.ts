@@ -19,11 +19,12 @@ export const teamMemberView = (m: TeamMember) => ({
   roles: m.roles,
   permissions: effectivePermissions(m),
   permissionsFromRoles: !m.permissions,
+  revision: m.revision,
   createdAt: m.createdAt,
   updatedAt: m.updatedAt,
 });
 const audited = (m: TeamMember) => {
-  const { createdAt: _c, updatedAt: _u, ...rest } = teamMemberView(m);
+  const { createdAt: _c, updatedAt: _u, revision: _r, ...rest } = teamMemberView(m);
   return rest;
 };
 
@@ -76,13 +77,14 @@ export function mountTeamMembers(app: Express, deps: ApiDeps): void {
    * The patch, audited just before its write, which is conditional on the revision it was decided
    * on: a change written meanwhile makes it decide, check and audit again on top of that one.
    */
-  mountRoute(app, leadApi.updateTeamMember, async ({ params, body, principal }, req) => {
+  mountRoute(app, leadApi.updateTeamMember, async ({ params, body, principal, precondition }, req) => {
     const id = params.teamMemberId;
     const trace = traceOfHeaders(req.headers);
     for (;;) {
       const now = deps.clock.now();
       const current = await members.get(id);
       if (!current) throw new NotFoundError(`Team member ${id}`);
+      precondition(current.revision);
       // every change is published (with name, email and roles): the notification service keeps its directory from it
       const { next, changed } = applyTeamMemberPatch(current, body, now);
       if (!changed) return teamMemberView(current);

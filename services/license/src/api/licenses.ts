@@ -12,14 +12,6 @@ import { today, type ApiDeps } from './deps';
 const HIDDEN = { outbox: 0, _v: 0, appliedEventIds: 0, createdFor: 0, seatWrite: 0, lastAudit: 0 } as const;
 type SortField = 'licenseName' | 'expiresOn' | 'installDate' | 'updatedAt';
 
-/** `If-Match: "3"` (or 3): the revision the caller's change is based on. */
-function ifMatchRevision(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const m = /^(?:W\/)?"?(\d{1,12})"?$/.exec(header.trim());
-  if (!m) throw new ValidationError([{ field: 'header.if-match', reason: 'must be the license revision, e.g. "3"' }]);
-  return Number(m[1]);
-}
-
 /**
  * Keyset condition after a cursor on a field that may be null (expiresOn) or a Date (updatedAt):
  * MongoDB sorts null first ascending and last descending, and `$gt`/`$lt` never match null.
@@ -66,14 +58,16 @@ export function mountLicenses(app: Express, deps: ApiDeps): void {
 
   mountRoute(app, licenseApi.getLicense, async ({ params }) => licenseView(await existingLicense(deps.data, params.licenseId)));
 
-  mountRoute(app, licenseApi.modifyLicense, async ({ params, body, principal }, req) => {
+  mountRoute(app, licenseApi.modifyLicense, async ({ params, body, principal, precondition }, req) => {
     requireRead(principal);
-    const ifMatch = ifMatchRevision(req.header('if-match'));
     const now = deps.clock.now();
     const w = await writeLicense(
       deps,
       params.licenseId,
-      decideOn((l) => decideModify(l, { ...body, revision: body.revision ?? ifMatch }, today(deps.clock), principal.subject)),
+      decideOn((l) => {
+        precondition(namedLicense(params.licenseId, l).revision);
+        return decideModify(l, body, today(deps.clock), principal.subject);
+      }),
       { appliedId: null, now, trace: traceOfHeaders(req.headers) },
     );
     return licenseView(namedLicense(params.licenseId, w.outcome === ABSENT ? null : w.license));

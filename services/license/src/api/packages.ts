@@ -54,7 +54,7 @@ export function mountPackages(app: Express, deps: ApiDeps): void {
    * audit entry it carries, copied to package_audit right after; a change that would replace an
    * entry not copied yet (a crash in between) copies it first.
    */
-  mountRoute(app, licenseApi.updatePackage, async ({ params, body, principal }) => {
+  mountRoute(app, licenseApi.updatePackage, async ({ params, body, principal, precondition }) => {
     const now = deps.clock.now();
     const settled = new Set<string>();
     const settle = async (entry: PackageAuditEntry) => {
@@ -64,6 +64,7 @@ export function mountPackages(app: Express, deps: ApiDeps): void {
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       const r = await deps.data.packages.update<'unsettled'>(params.packageId, (current) => {
         if (!current) throw new NotFoundError(`Package ${params.packageId}`);
+        precondition(current.revision ?? 0);
         const state = decideDefaultsChange(current, body, principal.subject, now);
         if (!state) return null;
         return current.lastAudit && !settled.has(current.lastAudit._id) ? { result: 'unsettled' } : { state };

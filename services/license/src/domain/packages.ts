@@ -17,7 +17,10 @@ export interface Package {
   latestReleasedAt: string | null;
   registrationEventId: string;
   updatedAt: Date;
-  /** Changes of the default license values by hand (PATCH /packages/{packageId}); absent = 0. */
+  /**
+   * Changes of the package as the API shows it (its ETag): registrations after the first, the
+   * latest version, the lead manager and the default license values by hand; absent = 0.
+   */
   revision?: number;
   /** The audit entry of the latest such change, stored in package_audit right after the package (as a license's, domain/audit.ts). */
   lastAudit?: PackageAuditEntry | null;
@@ -45,10 +48,12 @@ export interface PackageAuditEntry {
   after: Record<string, unknown>;
 }
 
+const nextRevision = (p: Package): number => (p.revision ?? 0) + 1;
+
 /** The package with `latest` as its latest version; null when it has it already. */
 export function withLatestVersion(p: Package, latest: LatestVersion | null): Package | null {
   if (!latest || p.latestVersionId === latest.packageVersionId) return null;
-  return { ...p, latestVersionId: latest.packageVersionId, latestVersionNumber: latest.versionNumber, latestReleasedAt: latest.releasedAt };
+  return { ...p, latestVersionId: latest.packageVersionId, latestVersionNumber: latest.versionNumber, latestReleasedAt: latest.releasedAt, revision: nextRevision(p) };
 }
 
 /**
@@ -84,8 +89,10 @@ export function registeredPackage(current: Package | null, d: PackageRegisteredV
     registeredAt: d.registeredAt,
     registrationEventId: eventId,
     updatedAt: now,
+    revision: current ? nextRevision(current) : 0,
   };
-  return withLatestVersion(p, latest) ?? p;
+  const withLatest = withLatestVersion(p, latest);
+  return withLatest ? { ...withLatest, revision: p.revision } : p;
 }
 
 /** What a partner may change on a package (PATCH /packages/{packageId}), with a reason. */
@@ -108,7 +115,7 @@ export function decideDefaultsChange(p: Package, change: DefaultsChange, changed
   };
   const changed = Object.keys(after).filter((k) => JSON.stringify(after[k as keyof typeof after]) !== JSON.stringify(before[k]));
   if (changed.length === 0) return null;
-  const revision = (p.revision ?? 0) + 1;
+  const revision = nextRevision(p);
   const lastAudit: PackageAuditEntry = {
     _id: `${p._id}:${revision}`,
     packageId: p._id,
@@ -124,5 +131,5 @@ export function decideDefaultsChange(p: Package, change: DefaultsChange, changed
 
 /** The lead manager the lead service routes the package's leads to (mirrored for the partner); null when unchanged. */
 export function withLeadManager(p: Package | null, leadManagerId: string | null): Package | null {
-  return p && p.leadManagerId !== leadManagerId ? { ...p, leadManagerId } : null;
+  return p && p.leadManagerId !== leadManagerId ? { ...p, leadManagerId, revision: nextRevision(p) } : null;
 }
