@@ -196,10 +196,12 @@ describe('authentication', () => {
     }
   });
 
-  it('serves /healthz and /readyz without credentials, and nothing else', async () => {
+  it('serves /healthz, /readyz and the public documents (AsyncAPI, event schemas) without credentials, and nothing else', async () => {
     const base = h.service('gateway').url;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect((await call('get', '/asyncapi.json', { auth: null })).status).toBe(200);
+    expect((await call('get', '/schemas/lma.license.created/v1', { auth: null })).status).toBe(200);
     isProblem(await call('get', '/openapi.json', { auth: null }), 401);
   });
 
@@ -308,7 +310,7 @@ describe('every route of allRoutes()', () => {
   it('without the permission: 403 naming it', async () => {
     for (const r of routes) {
       const a = await call(r.method, somePath(r), { auth: bearer([], `nobody-${r.operationId}@example.com`) });
-      if (r.permission === 'authenticated') {
+      if (r.permission === 'authenticated' || r.permission === 'public') {
         expect(a.status, r.operationId).not.toBe(403);
         continue;
       }

@@ -152,8 +152,9 @@ const IfMatch = {
  * those its declaration implies (permission, JSON body, If-Match, a service behind it) and its own.
  */
 export function problemsOf(route: ApiRoute): ProblemType[] {
-  const all: ProblemType[] = ['validation', 'unauthenticated', 'payload-too-large', 'rate-limited'];
-  if (route.permission !== 'authenticated') all.push('permission-denied');
+  const all: ProblemType[] = ['validation', 'payload-too-large', 'rate-limited'];
+  if (route.permission !== 'public') all.push('unauthenticated');
+  if (route.permission !== 'authenticated' && route.permission !== 'public') all.push('permission-denied');
   if (route.body) all.push('unsupported-media-type');
   if (route.ifMatch) all.push('precondition-failed');
   if (route.service !== 'gateway') all.push('service-unavailable');
@@ -210,7 +211,8 @@ function operation(schemas: SchemaCatalog, route: ApiRoute): Record<string, unkn
     responses[status] = { description: spec.description, ...etag, ...(spec.schema ? { content: { 'application/json': { schema: schemas.output(spec.schema) } } } : {}) };
   }
   Object.assign(responses, problemResponses(route), { default: { $ref: `#/components/responses/${responseName('internal-error')}` } });
-  const permission = route.permission === 'authenticated' ? 'Any authenticated caller.' : `Requires the \`${route.permission}\` permission (or \`admin\`).`;
+  const permission =
+    route.permission === 'public' ? 'Public: no credentials needed.' : route.permission === 'authenticated' ? 'Any authenticated caller.' : `Requires the \`${route.permission}\` permission (or \`admin\`).`;
   const params = [...parameters(schemas, route.params, 'path'), ...parameters(schemas, route.query, 'query'), ...(route.ifMatch ? [{ $ref: '#/components/parameters/IfMatch' }] : [])];
   let requestBody: Record<string, unknown> | undefined;
   if (route.body) {
@@ -225,6 +227,7 @@ function operation(schemas: SchemaCatalog, route: ApiRoute): Record<string, unkn
     tags: route.tags,
     'x-permission': route.permission,
     'x-service': route.service,
+    ...(route.permission === 'public' ? { security: [] } : {}),
     ...(route.rateLimit === 'check' ? { 'x-rate-limit': 'check' } : {}),
     ...(params.length ? { parameters: params } : {}),
     ...(requestBody ? { requestBody } : {}),

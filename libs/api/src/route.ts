@@ -25,8 +25,11 @@ export interface ApiRoute {
   /** OpenAPI style, relative to `/api/v1`: `/licenses/{licenseId}`. The service serves `/v1` + path. */
   path: string;
   service: ApiService;
-  /** Required permission; `authenticated` means any valid caller. */
-  permission: Permission | 'authenticated';
+  /**
+   * Required permission; `authenticated` means any valid caller, `public` no credentials at all
+   * (documents the gateway serves to anyone: the AsyncAPI document and the event schemas).
+   */
+  permission: Permission | 'authenticated' | 'public';
   summary: string;
   description?: string;
   tags: string[];
@@ -189,7 +192,7 @@ export function mountRoute<R extends ApiRoute>(
   route: R,
   handler: (input: RouteInput<R>, req: Request, res: Response) => unknown,
 ): void {
-  const guards: RequestHandler[] = route.permission === 'authenticated' ? [] : [requirePermission(route.permission)];
+  const guards: RequestHandler[] = route.permission === 'authenticated' || route.permission === 'public' ? [] : [requirePermission(route.permission)];
   const handle: RequestHandler = async (req: Request, res: Response) => {
     if (route.body && hasBody(req.headers) && !req.is(JSON_BODY)) throw new UnsupportedMediaTypeError(req.headers['content-type']);
     const input = parseRoute(route, req);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { createApiKey, getApiKey, getApiKeyAudit, getOpenApi, hasBody, listApiKeys, parseRoute, revokeApiKey, successStatus, type ApiRoute, type OpenApiDocument } from '@lma/api';
-import { ForbiddenError, RateLimitedError, UnsupportedMediaTypeError, ValidationError, hasPermission, type Logger, type Principal } from '@lma/core';
-import type { Authenticator } from './api/authenticate';
+import { createApiKey, eventSchema, getApiKey, getApiKeyAudit, getAsyncApi, getEventSchema, getOpenApi, hasBody, listApiKeys, parseRoute, revokeApiKey, successStatus, type ApiRoute, type AsyncApiDocument, type OpenApiDocument } from '@lma/api';
+import { ForbiddenError, NotFoundError, RateLimitedError, UnsupportedMediaTypeError, ValidationError, hasPermission, type Logger, type Principal } from '@lma/core';
+import type { Authenticator, Caller } from './api/authenticate';
 import { HttpProblem, isJsonType, readJson, sendJson, sendProblem } from './api/http';
 import type { Proxy } from './api/proxy';
 import type { RateLimiter } from './domain/rateLimiter';
@@ -15,6 +15,7 @@ export const API_PREFIX = '/api/v1';
 export interface GatewayDeps {
   routes: readonly ApiRoute[];
   openapi: OpenApiDocument;
+  asyncapi: AsyncApiDocument;
   authenticate: Authenticator;
   limiter: RateLimiter;
   proxy: Proxy;
@@ -28,6 +29,9 @@ type Input = ReturnType<typeof parseRoute>;
 type Handler = (input: Input, principal: Principal) => Promise<unknown> | unknown;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The caller of a public operation: no credentials asked for, rate-limited by its address. */
+const anonymous = (req: IncomingMessage): Caller => ({ principal: { subject: 'anonymous', permissions: new Set() }, id: `ip:${req.socket.remoteAddress ?? ''}`, forwardToken: '' });
+
 /**
  * `/api/v1/*`: authenticate, rate-limit, authorise, validate with the route declaration, then
  * answer (gateway routes) or forward to the owning service's `/v1/*`. A plain node:http handler
@@ -37,6 +41,13 @@ export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: Server
   const match = compileRoutes(deps.routes);
   const local: Record<string, Handler> = {
     [getOpenApi.operationId]: () => deps.openapi,
+    [getAsyncApi.operationId]: () => deps.asyncapi,
+    [getEventSchema.operationId]: ({ params }) => {
+      const { eventType, version } = params as { eventType: string; version: string };
+      const schema = eventSchema(eventType, version);
+      if (!schema) throw new NotFoundError(`Schema of ${eventType} ${version}`);
+      return schema;
+    },
     [createApiKey.operationId]: ({ body }, p) => deps.keys.create(body as { name: string; permissions: string[] }, p.subject),
     [listApiKeys.operationId]: ({ query }) => {
       const q = query as { limit: number; cursor?: string };
@@ -51,11 +62,11 @@ export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: Server
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: string, requestId: string): Promise<string> {
-    const caller = await deps.authenticate(req.headers);
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';
     const m = match(method, path);
+    const caller = m.kind === 'route' && m.route.permission === 'public' ? anonymous(req) : await deps.authenticate(req.headers);
     if (m.kind === 'not-found') throw new HttpProblem('unknown-operation', `No API operation at ${method} ${API_PREFIX}${path}; see ${API_PREFIX}/openapi.json`);
     if (m.kind === 'method-not-allowed') throw new HttpProblem('method-not-allowed', `${API_PREFIX}${path} allows ${m.allow.join(', ')}`, { allow: m.allow.join(', ') });
     if (m.kind === 'bad-path') throw new ValidationError([{ field: `path.${m.param}`, reason: 'is not valid URL encoding' }]);
@@ -63,7 +74,7 @@ export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: Server
 
     const taken = deps.limiter.take(caller.id, route.rateLimit === 'check' ? 'check' : 'default');
     if (!taken.ok) throw new RateLimitedError(taken.retryAfterSeconds, `Rate limit exceeded; retry in ${taken.retryAfterSeconds} s`);
-    if (route.permission !== 'authenticated' && !hasPermission(caller.principal, route.permission)) throw new ForbiddenError(route.permission);
+    if (route.permission !== 'authenticated' && route.permission !== 'public' && !hasPermission(caller.principal, route.permission)) throw new ForbiddenError(route.permission);
     if (route.body && hasBody(req.headers) && !isJsonType(req.headers['content-type'])) {
       req.resume(); // discarded, so the connection stays usable
       throw new UnsupportedMediaTypeError(req.headers['content-type']);

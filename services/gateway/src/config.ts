@@ -20,6 +20,8 @@ export const GatewayConfig = BaseConfig.pick({
   MONGODB_DB_PREFIX: true,
   AUTH_JWT_ISSUER: true,
   SHUTDOWN_TIMEOUT_MS: true,
+  // no Kafka client: the AsyncAPI document states the partitions the services create topics with
+  KAFKA_TOPIC_PARTITIONS: true,
 }).extend({
   PORT: port(4000),
   /** Verifies callers' tokens and signs the short-lived tokens forwarded to the services. */

@@ -1,4 +1,4 @@
-import { allRoutes, openApiDocument } from '@lma/api';
+import { allRoutes, asyncApiDocument, openApiDocument } from '@lma/api';
 import { createServer } from 'node:http';
 import { closeServer, connectMongo, createBaseApp, createLogger, ensureIndexes, onShutdown, pingMongo, problemMiddleware, systemClock } from '@lma/core';
 import { runMain } from '@lma/service';
@@ -63,6 +63,7 @@ runMain('gateway', async () => {
   const api = createApp({
     routes,
     openapi: openApiDocument(routes),
+    asyncapi: asyncApiDocument({ partitions: config.KAFKA_TOPIC_PARTITIONS }),
     authenticate: createAuthenticator({
       jwt: { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER },
       forwardTtlSeconds: config.FORWARD_TOKEN_TTL_SECONDS,

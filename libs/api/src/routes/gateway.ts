@@ -42,6 +42,33 @@ export const getOpenApi = defineRoute({
   responses: { 200: { description: 'The OpenAPI document', schema: z.record(z.unknown()) } },
 });
 
+export const getAsyncApi = defineRoute({
+  operationId: 'getAsyncApi',
+  method: 'get',
+  path: '/asyncapi.json',
+  service: 'gateway',
+  permission: 'public',
+  summary: 'The AsyncAPI 3.0 document of the Kafka topics: channels, keys, CloudEvents headers, payload schemas, who sends and who receives',
+  tags: ['API'],
+  responses: { 200: { description: 'The AsyncAPI document', schema: z.record(z.unknown()) } },
+});
+
+export const getEventSchema = defineRoute({
+  operationId: 'getEventSchema',
+  method: 'get',
+  path: '/schemas/{eventType}/{version}',
+  service: 'gateway',
+  permission: 'public',
+  summary: "The JSON Schema of an event type's data: what its ce_dataschema (urn:lma:schema:<type>:v<version>) names",
+  tags: ['API'],
+  params: z.object({
+    eventType: z.string().regex(/^[a-z][a-z0-9.-]{0,127}$/, 'must be an event type (ce_type)'),
+    version: z.string().regex(/^v[1-9][0-9]{0,5}$/, 'must be a version like v1'),
+  }),
+  problems: ['not-found'],
+  responses: { 200: { description: 'The JSON Schema (draft-07)', schema: z.record(z.unknown()) } },
+});
+
 export const createApiKey = defineRoute({
   operationId: 'createApiKey',
   method: 'post',
@@ -116,4 +143,4 @@ export const getApiKeyAudit = defineRoute({
 });
 
 /** Public operations served by the gateway service (see route.ts). */
-export const gatewayRoutes: ApiRoute[] = [getOpenApi, createApiKey, listApiKeys, getApiKey, revokeApiKey, getApiKeyAudit];
+export const gatewayRoutes: ApiRoute[] = [getOpenApi, getAsyncApi, getEventSchema, createApiKey, listApiKeys, getApiKey, revokeApiKey, getApiKeyAudit];
