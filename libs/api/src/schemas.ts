@@ -10,6 +10,7 @@ import {
   LicenseView,
   PackageVersionView,
   PackageView,
+  RepublishRequestView,
   SeatChangeView,
   SeatView,
 } from './routes/license';
@@ -33,6 +34,7 @@ export const API_SCHEMAS: Readonly<Record<string, z.ZodTypeAny>> = {
   LicenseCheckResults: CheckResultsView,
   Package: PackageView,
   PackageVersion: PackageVersionView,
+  LicenseRepublishRequest: RepublishRequestView,
   DefaultLicense,
   TeamMember: TeamMemberView,
   LeadRouting: LeadRoutingView,

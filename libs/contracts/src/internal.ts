@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PackageId } from './ids';
 import { PackageInstalledV1 } from './marketplace';
 
 /**
@@ -13,6 +14,8 @@ export const InternalTopic = {
   SagaReplies: 'lma.saga.replies',
   /** Facts from the lead service: team members, lead routing, conversions. */
   LeadEvents: 'lma.lead.events',
+  /** Requests to publish licenses again, handled by the license service on a lane of their own. */
+  LicenseRepublishCommands: 'lma.license.republish-commands',
 } as const;
 
 export const InternalSource = {
@@ -25,6 +28,7 @@ export const CommandType = {
   CreateLicense: 'lma.command.license.create',
   ResolveLead: 'lma.command.lead.resolve',
   WithdrawLead: 'lma.command.lead.withdraw',
+  RepublishLicenses: 'lma.command.license.republish',
 } as const;
 
 export const ReplyType = {
@@ -115,5 +119,16 @@ export type LicenseCreationParkedV1 = z.infer<typeof LicenseCreationParkedV1>;
 
 export const LicenseCreationFailedV1 = SagaRef.extend({ reason: z.string() });
 export type LicenseCreationFailedV1 = z.infer<typeof LicenseCreationFailedV1>;
+
+/**
+ * Publish the current state of the licenses of a package (or of every package: `packageId` null)
+ * again, each with its current revision, `reason: republish` and `changedBy` the requester.
+ */
+export const RepublishLicensesV1 = z.object({
+  requestId: z.string().min(1).max(128),
+  packageId: PackageId.nullable(),
+  requestedBy: z.string().min(1),
+});
+export type RepublishLicensesV1 = z.infer<typeof RepublishLicensesV1>;
 
 export const dlqTopic = (topic: string): string => `${topic}.dlq`;

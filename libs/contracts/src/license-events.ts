@@ -18,6 +18,12 @@ export const LicenseEventType = {
 } as const;
 export type LicenseEventType = (typeof LicenseEventType)[keyof typeof LicenseEventType];
 
+/**
+ * The `reason` of a license event that publishes a license again, unchanged, at its current
+ * revision (an administrator's republish): consumers that have that revision drop it.
+ */
+export const REPUBLISH_REASON = 'republish';
+
 export const LicenseStatus = z.enum(['Trial', 'Active', 'Suspended', 'Uninstalled']);
 export type LicenseStatus = z.infer<typeof LicenseStatus>;
 

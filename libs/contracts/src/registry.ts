@@ -15,6 +15,7 @@ import {
   LicenseCreationFailedV1,
   LicenseCreationParkedV1,
   ReplyType,
+  RepublishLicensesV1,
   ResolveLeadV1,
   TeamMemberChangedV1,
   WithdrawLeadV1,
@@ -72,6 +73,7 @@ export const RecordKeys = {
   org: { format: '<subscriberOrgId>', description: 'One subscriber org (the contract fixes no key for org events; the org id keeps them in order).' },
   lead: { format: '<leadId>', description: 'One lead.' },
   teamMember: { format: '<teamMemberId>', description: 'One team member.' },
+  request: { format: '<requestId>', description: 'One request of a person.' },
 } as const satisfies Record<string, RecordKey>;
 export type RecordKeyName = keyof typeof RecordKeys;
 
@@ -131,6 +133,7 @@ export const TOPICS: ReadonlyMap<string, TopicDefinition> = new Map([
   topic(InternalTopic.LeadCommands, 'Commands of the onboarding saga to the lead service.'),
   topic(InternalTopic.SagaReplies, 'Replies of the lead and license services to the onboarding saga.'),
   topic(InternalTopic.LeadEvents, 'Facts from the lead service: leads created and converted, lead routing, team members.'),
+  topic(InternalTopic.LicenseRepublishCommands, 'Requests to publish the current state of licenses again (an administrator asked): a lane of their own, so no live change waits behind one.'),
   topic(NotificationInputTopic.OnboardingEvents, 'Onboarding sagas that failed, parked or went on (for alerts).'),
   topic(RefreshTopic.LicenseReconcile, 'Refresh commands to the license service: reconcile a snapshot page, report the licenses a snapshot did not list.'),
   topic(RefreshTopic.OnboardingCommands, 'Refresh commands to install-intake: onboard snapshot installations that have no license.'),
@@ -202,6 +205,13 @@ const DEFINITIONS: EventDefinition[] = [
   lma(NotificationInputType.OnboardingFailed, v1('OnboardingFailedV1', OnboardingFailedV1), 'installation', onboardingFact, 'An onboarding saga failed.'),
   lma(NotificationInputType.OnboardingParked, v1('OnboardingParkedV1', OnboardingParkedV1), 'installation', onboardingFact, 'An onboarding saga parked, waiting for a fix.'),
   lma(NotificationInputType.OnboardingUnparked, v1('OnboardingUnparkedV1', OnboardingUnparkedV1), 'installation', onboardingFact, 'A parked onboarding saga went on (resumed, completed or failed).'),
+  lma(
+    CommandType.RepublishLicenses,
+    v1('RepublishLicensesV1', RepublishLicensesV1),
+    'request',
+    route(InternalTopic.LicenseRepublishCommands, 'license', ['license'], License),
+    'Publish the current state of every license of a package (or of every package) again, with reason republish.',
+  ),
   lma(RefreshCommandType.ReconcileLicenses, v1('ReconcileLicensesV1', ReconcileLicensesV1), 'package', route(RefreshTopic.LicenseReconcile, 'refresh', ['license'], RefreshSource), "Reconcile one snapshot page's installations with the package's licenses."),
   lma(RefreshCommandType.ReportUnseenLicenses, v1('ReportUnseenLicensesV1', ReportUnseenLicensesV1), 'package', route(RefreshTopic.LicenseReconcile, 'refresh', ['license'], RefreshSource), 'After the last page: report the licenses the snapshot did not list.'),
   lma(RefreshCommandType.StartOnboardings, v1('StartOnboardingsV1', StartOnboardingsV1), 'package', route(RefreshTopic.OnboardingCommands, 'refresh', ['install-intake'], RefreshSource), 'Onboard the snapshot installations that have no license.'),

@@ -4,6 +4,7 @@ import { mountChecks, type CheckAnswerer } from './api/checks';
 import type { ApiDeps } from './api/deps';
 import { mountLicenses } from './api/licenses';
 import { mountPackages } from './api/packages';
+import { mountRepublish } from './api/republish';
 import { mountSeats } from './api/seats';
 
 export interface AppDeps extends ApiDeps {
@@ -20,5 +21,6 @@ export function createApp(deps: AppDeps) {
     mountLicenses(app, deps);
     mountSeats(app, deps);
     mountPackages(app, deps);
+    mountRepublish(app, deps);
   };
 }

@@ -10,6 +10,7 @@ import { onLeadEvent } from './handlers/onLeadEvent';
 import { LICENSE_CHANGE_EVENTS, onLicenseMarketplaceEvent } from './handlers/onLicenseMarketplaceEvent';
 import { onPackageEvent } from './handlers/onPackageEvent';
 import { onReconcile } from './handlers/onReconcile';
+import { onRepublishLicenses } from './handlers/onRepublishLicenses';
 import { licenseData } from './infra/aggregates';
 import { CheckReadModel } from './infra/checkReadModel';
 import { followLicenseEvents } from './infra/checkSync';
@@ -30,7 +31,16 @@ runMain('license', async () => {
       registerModels(db);
       registerReconcileModels(db);
     },
-    topics: [InternalTopic.MarketplaceAccepted, InternalTopic.LicenseCommands, InternalTopic.SagaReplies, InternalTopic.LeadEvents, LICENSE_EVENTS_TOPIC, RefreshTopic.LicenseReconcile, RefreshTopic.RefreshReplies],
+    topics: [
+      InternalTopic.MarketplaceAccepted,
+      InternalTopic.LicenseCommands,
+      InternalTopic.SagaReplies,
+      InternalTopic.LeadEvents,
+      LICENSE_EVENTS_TOPIC,
+      InternalTopic.LicenseRepublishCommands,
+      RefreshTopic.LicenseReconcile,
+      RefreshTopic.RefreshReplies,
+    ],
     queries: licenseQueries,
   });
   const m = models(rt.db);
@@ -73,6 +83,8 @@ runMain('license', async () => {
       digests: new RefreshDigests(m, { maxJobs: config.LICENSE_REFRESH_DIGEST_JOBS }),
     }),
   });
+  // a republish an administrator asked for: one pass over many licenses, on a lane of its own
+  await rt.consume({ group: 'license.republish', topics: [InternalTopic.LicenseRepublishCommands], handle: onRepublishLicenses({ data, models: m, clock }) });
   const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
   await followLicenseEvents(rt, checks);
   const checkAnswers = createCheckAnswerer({ checks, clock }, rt.metrics);

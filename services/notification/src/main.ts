@@ -65,7 +65,8 @@ runMain('notification', async () => {
     catchUpDays: config.NOTIFY_EXPIRY_CATCHUP_DAYS,
     eventMaxAgeMs: config.NOTIFY_EVENT_MAX_AGE_HOURS * 3_600_000,
   };
-  await rt.consume({ group: 'notification.licenses', topics: [LICENSE_EVENTS_TOPIC], handle: onLicenseEvent(deps) });
+  // the license read model: a new group reads the whole (compacted) topic, so it starts with every license
+  await rt.consume({ group: 'notification.licenses', topics: [LICENSE_EVENTS_TOPIC], fromBeginning: true, handle: onLicenseEvent(deps) });
   await rt.consume({ group: 'notification.leads', topics: [InternalTopic.LeadEvents], handle: onLeadEvent(deps) });
   await rt.consume({ group: 'notification.onboarding', topics: [NotificationInputTopic.OnboardingEvents], handle: onOnboardingEvent(deps) });
   const scanner = startScanner({ ...deps, intervalMs: config.NOTIFY_SCAN_INTERVAL_MS, owner, onScan: metrics.scanned });

@@ -14,7 +14,7 @@ import {
   withLicense,
   withoutLicense,
 } from '../src/domain/expiryCalendar';
-import { applyLicenseEvent } from '../src/domain/licenseState';
+import { applyLicenseEvent, reportsRecentChange } from '../src/domain/licenseState';
 import type { LicenseV1 } from '@lma/contracts';
 
 const at = (s: string) => new Date(s);
@@ -102,5 +102,17 @@ describe('the license read model', () => {
     const uninstalled = applyLicenseEvent(first.view, lic(3, 'Uninstalled'), now);
     expect(uninstalled.view).toMatchObject({ revision: 3, uninstalledSince: 3 });
     expect(applyLicenseEvent(uninstalled.view, lic(2), now)).toEqual({ view: null, changed: false });
+  });
+
+  it('given an empty read model (a new consumer, a lost store), when a republished license arrives, then it is kept at its revision', () => {
+    const republished = { ...lic(7, 'Uninstalled'), reason: 'republish' };
+    expect(applyLicenseEvent(null, republished, now)).toMatchObject({ changed: true, view: { revision: 7, uninstalledSince: 7 } });
+  });
+
+  it('alerts on an uninstall or suspension only for a recent change, and never for a republish (no change, however recent)', () => {
+    const hour = 3_600_000;
+    expect(reportsRecentChange(lic(3), new Date(now.getTime() - hour), now, 72 * hour)).toBe(true);
+    expect(reportsRecentChange(lic(3), new Date(now.getTime() - 73 * hour), now, 72 * hour)).toBe(false);
+    expect(reportsRecentChange({ reason: 'republish' }, now, now, 72 * hour)).toBe(false);
   });
 });

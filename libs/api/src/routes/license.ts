@@ -204,6 +204,49 @@ export const checkLicenses = defineRoute({
   rateLimit: 'check',
 });
 
+// --- publishing licenses again ---
+
+export const RepublishRequestId = z.string().regex(/^rep_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a republish request id (rep_<uuid>)');
+export const RepublishRequestView = z.object({
+  requestId: RepublishRequestId,
+  packageId: z.string().nullable().describe('null: every package'),
+  requestedBy: z.string(),
+  requestedAt: Iso,
+  state: z.enum(['requested', 'running', 'done']),
+  republished: z.number().int().describe('Licenses published again so far'),
+  finishedAt: Iso.nullable(),
+});
+
+export const requestLicenseRepublish = defineRoute({
+  operationId: 'requestLicenseRepublish',
+  method: 'post',
+  path: '/license-republish-requests',
+  service: 'license',
+  permission: Permission.Admin,
+  summary: 'Publish the current state of every license of a package (or of every package) on lma.license.events again',
+  description:
+    'For consumers that lost their copy of the licenses. Each license is published as its last event (its type, its current revision) with `reason: republish`, ' +
+    '`changedBy` the caller and a ce_id of its own (`<licenseId>:<revision>:republish:<requestId>`): a consumer that has that revision drops it, one that lacks it takes it. ' +
+    'The work is done in the background: the answer (202) is the request, to follow with GET. `packageId: null` asks for every package; an unknown package is 404.',
+  tags: Tags,
+  body: z.object({ packageId: PackageId.nullable().describe('The package whose licenses to publish again; null: every package') }),
+  problems: ['not-found'],
+  responses: { 202: { description: 'The request, accepted', schema: RepublishRequestView } },
+});
+
+export const getLicenseRepublishRequest = defineRoute({
+  operationId: 'getLicenseRepublishRequest',
+  method: 'get',
+  path: '/license-republish-requests/{requestId}',
+  service: 'license',
+  permission: Permission.Admin,
+  summary: 'How far a republish request is',
+  tags: Tags,
+  params: z.object({ requestId: RepublishRequestId }),
+  problems: ['not-found'],
+  responses: { 200: { description: 'The request', schema: RepublishRequestView } },
+});
+
 // --- packages and versions ---
 
 export const PackageView = z.object({
@@ -321,4 +364,6 @@ export const licenseRoutes: ApiRoute[] = [
   updatePackage,
   listPackageVersions,
   getPackageVersion,
+  requestLicenseRepublish,
+  getLicenseRepublishRequest,
 ];

@@ -4,6 +4,7 @@ import type { KeySet } from '../domain/keys';
 import type { License } from '../domain/license';
 import type { Package, PackageVersion } from '../domain/packages';
 import type { LeadConversion, OrgChangeLog, PendingChanges } from '../domain/pending';
+import type { RepublishRequest } from '../domain/republish';
 import type { SeatAssignment } from '../domain/seats';
 import type { LicenseSequence } from '../domain/sequence';
 import type { LatestVersion } from '../domain/versions';
@@ -25,6 +26,8 @@ export const StoreCollection = {
   LatestVersions: 'latest_versions',
   /** `_id` the command id (domain/commands.ts). */
   AnsweredCommands: 'answered_commands',
+  /** `_id` `rep_<uuid>` (domain/republish.ts). */
+  RepublishRequests: 'republish_requests',
 } as const;
 
 /** The license service's write side: every document it writes, through the store. */
@@ -41,6 +44,7 @@ export interface LicenseData {
   licenseKeys: Aggregates<KeySet>;
   sequence: Aggregates<LicenseSequence>;
   answeredCommands: Aggregates<AnsweredCommand>;
+  republishRequests: Aggregates<RepublishRequest>;
 }
 
 export function licenseData(store: Store, m: Models): LicenseData {
@@ -57,5 +61,6 @@ export function licenseData(store: Store, m: Models): LicenseData {
     licenseKeys: store.aggregates<KeySet>(StoreCollection.LicenseKeys),
     sequence: store.aggregates<LicenseSequence>(StoreCollection.LicenseSequence),
     answeredCommands: store.aggregates<AnsweredCommand>(StoreCollection.AnsweredCommands),
+    republishRequests: store.aggregates<RepublishRequest>(StoreCollection.RepublishRequests),
   };
 }

@@ -2,7 +2,8 @@ import type { DeclaredQuery } from '@lma/store';
 
 /**
  * Every query of the license service other than by `_id` (libs/store/src/queries.ts): pages of the
- * API a person asked for, and one pass over a package's licenses per refresh job. Every other
+ * API a person asked for, one pass over a package's licenses per refresh job, and one pass per
+ * republish an administrator asked for. Every other
  * read (a license, a seat record, a package, pending changes, the org's and lead's licenses, a
  * license check) is by `_id`; the key documents that make that possible are listed in
  * infra/aggregates.ts.
@@ -21,6 +22,18 @@ export const licenseQueries: readonly DeclaredQuery[] = [
     index: { packageId: 1, licenseName: 1, _id: 1 },
     bound:
       "a refresh job's one pass over its package's licenses (the job's digest, or its report of unseen licenses when this process lacks the digest): at most one job per package per week (the refresh allowance), streamed in batches",
+  },
+  {
+    collection: 'licenses',
+    fields: ['packageId'],
+    index: { packageId: 1, licenseName: 1, _id: 1 },
+    bound: "an administrator's republish of a package's licenses (POST /license-republish-requests): one pass per request, streamed in batches",
+  },
+  {
+    collection: 'licenses',
+    fields: [],
+    index: { _id: 1 },
+    bound: "an administrator's republish of every license (POST /license-republish-requests without a package): one pass per request, streamed in batches",
   },
   {
     collection: 'license_audit',

@@ -1,4 +1,4 @@
-import type { LicenseV1 } from '@lma/contracts';
+import { REPUBLISH_REASON, type LicenseV1 } from '@lma/contracts';
 
 /**
  * The read model of one license, from `lma.license.events` (whole license per event, kept only
@@ -48,3 +48,11 @@ export function applyLicenseEvent(prev: LicenseView | null, lic: LicenseV1, now:
   };
   return { view, changed: true };
 }
+
+/**
+ * Whether a license event reports a change recent enough for an uninstall or suspension alert:
+ * not older than `maxAgeMs` (a read model filled from the beginning of the topic alerts on nothing
+ * old), and not a republish, which reports no change (the state is as old as its revision).
+ */
+export const reportsRecentChange = (lic: Pick<LicenseV1, 'reason'>, occurredAt: Date, now: Date, maxAgeMs: number): boolean =>
+  lic.reason !== REPUBLISH_REASON && now.getTime() - occurredAt.getTime() <= maxAgeMs;

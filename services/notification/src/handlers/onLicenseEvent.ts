@@ -1,6 +1,6 @@
 import { LicenseEventType, LicenseV1, parseData, type CloudEvent } from '@lma/contracts';
 import { bucketId, bucketIndexOf, mayStillAlert, withBucket, withLicense, withoutLicense } from '../domain/expiryCalendar';
-import { applyLicenseEvent, type LicenseView } from '../domain/licenseState';
+import { applyLicenseEvent, reportsRecentChange, type LicenseView } from '../domain/licenseState';
 import { daysLeft, dueStage, expiryOccasion } from '../domain/stages';
 import { ruleApplies, type Rule } from '../domain/rules';
 import type { TemplateValues } from '../domain/templates';
@@ -93,7 +93,7 @@ export function onLicenseEvent(deps: LicenseHandlerDeps) {
     if (!view) return;
     if (written.written && replaced?.expiresOn && replaced.expiresOn !== view.expiresOn) await unfileExpiry(a, replaced.expiresOn, view._id);
     const occurredAt = new Date(event.time);
-    const fresh = now.getTime() - occurredAt.getTime() <= deps.eventMaxAgeMs;
+    const fresh = reportsRecentChange(lic, occurredAt, now, deps.eventMaxAgeMs);
     if (fresh && view.uninstalledSince !== null) await raiseState(deps, view, 'license-uninstalled', `uninstalled:${view._id}:${view.uninstalledSince}`, occurredAt);
     if (fresh && view.suspendedSince !== null) await raiseState(deps, view, 'license-suspended', `suspended:${view._id}:${view.suspendedSince}`, occurredAt);
     await raiseExpiry(deps, view);
