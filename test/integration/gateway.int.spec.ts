@@ -4,7 +4,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { allRoutes, parseRoute, type ApiRoute } from '@lma/api';
-import { LICENSE_EVENTS_TOPIC } from '@lma/contracts';
+import { LICENSE_EVENTS_TOPIC, MARKETPLACE_EVENTS_TOPIC, MarketplaceEventType } from '@lma/contracts';
 import { signJwt, verifyJwt } from '@lma/core';
 import { ServiceProcess, eventually, ids, type ServiceName } from '@lma/testing';
 import { Harness, JWT, bearer } from './harness';
@@ -39,11 +39,13 @@ interface Answer {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
 }
+/** Every answer of the gateways in front of the real services, checked against the served OpenAPI document at the end. */
+const answered: (Answer & { method: string; path: string })[] = [];
 async function call(method: string, path: string, opts: { auth?: string | null; headers?: Record<string, string>; body?: unknown; raw?: string; base?: string } = {}): Promise<Answer> {
   const headers: Record<string, string> = { ...(opts.auth === null ? {} : { authorization: opts.auth ?? ADMIN }), ...opts.headers };
   let body: string | undefined;
   if (opts.raw !== undefined || opts.body !== undefined) {
-    headers['content-type'] = 'application/json';
+    headers['content-type'] ??= 'application/json';
     body = opts.raw ?? JSON.stringify(opts.body);
   }
   const res = await fetch(`${opts.base ?? h.service('gateway').url}/api/v1${path}`, { method: method.toUpperCase(), headers, ...(body === undefined ? {} : { body }) });
@@ -54,7 +56,9 @@ async function call(method: string, path: string, opts: { auth?: string | null; 
   } catch {
     /* not JSON: kept as text */
   }
-  return { status: res.status, headers: res.headers, body: json };
+  const answer = { status: res.status, headers: res.headers, body: json };
+  if (opts.base === undefined || opts.base === other?.url) answered.push({ ...answer, method: method.toLowerCase(), path });
+  return answer;
 }
 
 const isProblem = (a: Answer, status: number) => {
@@ -193,6 +197,10 @@ describe('authentication', () => {
       const a = await call('get', '/api-keys', { auth });
       isProblem(a, 401);
       expect(a.body.detail).toMatch(detail);
+      // a challenge per scheme; the bearer token given and refused is named invalid_token, with why
+      const challenge = a.headers.get('www-authenticate');
+      if (auth === null || auth.startsWith('Basic')) expect(challenge, String(auth)).toBe('Bearer realm="lma", ApiKey realm="lma"');
+      else expect(challenge, auth).toBe(`Bearer realm="lma", error="invalid_token", error_description="${a.body.detail}", ApiKey realm="lma"`);
     }
   });
 
@@ -238,7 +246,9 @@ describe('API keys', () => {
     const denied = await call('get', '/api-keys', { auth: `ApiKey ${key}` });
     isProblem(denied, 403);
     expect(denied.body.missingPermission).toBe('admin');
-    isProblem(await call('get', q, { auth: `ApiKey lma_${keyId}_${randomBytes(32).toString('base64url')}` }), 401);
+    const forged = await call('get', q, { auth: `ApiKey lma_${keyId}_${randomBytes(32).toString('base64url')}` });
+    isProblem(forged, 401);
+    expect(forged.headers.get('www-authenticate')).toBe('Bearer realm="lma", ApiKey realm="lma", error="invalid_token", error_description="The API key is invalid"');
     isProblem(await call('get', q, { auth: 'ApiKey lma_nonsense' }), 401);
 
     // the other replica caches the key (1 s TTL there)
@@ -302,7 +312,8 @@ describe('every route of allRoutes()', () => {
       const o = doc.paths[r.path]?.[r.method];
       expect(o, `${r.method} ${r.path}`).toBeDefined();
       const declared = [...Object.keys(r.params?.shape ?? {}).map((n) => `path:${n}`), ...Object.keys(r.query?.shape ?? {}).map((n) => `query:${n}`)].sort();
-      expect((o!.parameters ?? []).map((p) => `${p.in}:${p.name}`).sort(), r.operationId).toEqual(declared);
+      const pathAndQuery = (o!.parameters ?? []).filter((p) => p.in === 'path' || p.in === 'query');
+      expect(pathAndQuery.map((p) => `${p.in}:${p.name}`).sort(), r.operationId).toEqual(declared);
       expect(!!o!.requestBody, r.operationId).toBe(!!r.body);
     }
   });
@@ -544,5 +555,160 @@ describe('forwarding', () => {
       await gw.stop();
       service.close();
     }
+  });
+});
+
+describe('conditional changes and the rules that refuse changes, through the gateway', () => {
+  const hex = () => randomBytes(4).toString('hex');
+  const member = (id: string, roles = ['lead-manager']) => call('post', '/team-members', { body: { id, name: 'Lena Manager', email: `${id}@vendor.example`, roles } });
+  const problemType = (a: Answer, status: number, type: string) => {
+    isProblem(a, status);
+    expect(a.body.type).toBe(`https://lma.example/problems/${type}`);
+  };
+
+  it('team members: the ETag is the revision; If-Match makes a change conditional (412 when stale, weak or malformed); a taken id is 409; a body that is not JSON 415', async () => {
+    const id = `tm-${hex()}`;
+    const created = await member(id);
+    expect(created.status).toBe(201);
+    expect(created.headers.get('etag')).toBe('"1"');
+    const read = await call('get', `/team-members/${id}`);
+    expect(read.headers.get('etag')).toBe('"1"');
+    const changed = await call('patch', `/team-members/${id}`, { headers: { 'if-match': read.headers.get('etag')! }, body: { name: 'Lena M.' } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).toBe('"2"');
+    for (const ifMatch of ['"1"', 'W/"2"', '2', 'W/"207-a1b2c3"']) {
+      const stale = await call('patch', `/team-members/${id}`, { headers: { 'if-match': ifMatch }, body: { name: 'Someone Else' } });
+      problemType(stale, 412, 'precondition-failed');
+      expect(stale.body.revision).toBe(2);
+    }
+    expect((await call('patch', `/team-members/${id}`, { headers: { 'if-match': '"1", "2"' }, body: { name: 'Lena Manager' } })).status).toBe(200);
+    expect((await call('patch', `/team-members/${id}`, { headers: { 'if-match': '*' }, body: { active: true, roles: ['lead-manager', 'sales-rep'] } })).headers.get('etag')).toBe('"4"');
+    expect((await call('get', `/team-members/${id}`)).body).toMatchObject({ name: 'Lena Manager', revision: 4 });
+    problemType(await member(id), 409, 'already-exists');
+    problemType(await call('post', '/team-members', { headers: { 'content-type': 'text/plain' }, raw: `id=${id}` }), 415, 'unsupported-media-type');
+  });
+
+  it('lead routing: ETag "0" until the first change; a lead manager who cannot be one is 422 naming why; a stale If-Match 412', async () => {
+    const packageId = ids.packageId();
+    expect((await call('get', `/packages/${packageId}/lead-routing`)).headers.get('etag')).toBe('"0"');
+    const salesRep = `tm-${hex()}`;
+    expect((await member(salesRep, ['sales-rep'])).status).toBe(201);
+    const refused = await call('put', `/packages/${packageId}/lead-manager`, { headers: { 'if-match': '"0"' }, body: { leadManagerId: salesRep } });
+    problemType(refused, 422, 'invalid-lead-manager');
+    expect(refused.body.errors).toEqual([{ field: 'body.leadManagerId', reason: expect.stringMatching(/without access to licenses/) }]);
+    const manager = `tm-${hex()}`;
+    expect((await member(manager)).status).toBe(201);
+    const set = await call('put', `/packages/${packageId}/lead-routing`, { headers: { 'if-match': '"0"' }, body: { leadManagerId: manager } });
+    expect(set.status).toBe(200);
+    expect(set.headers.get('etag')).toBe('"1"');
+    problemType(await call('put', `/packages/${packageId}/lead-manager`, { headers: { 'if-match': '"0"' }, body: { leadManagerId: null } }), 412, 'precondition-failed');
+    expect((await call('get', `/packages/${packageId}/lead-routing`)).body).toMatchObject({ leadManagerId: manager, revision: 1 });
+  });
+
+  it('notification rules: ETag, a conditional change and a conditional deletion', async () => {
+    const created = await call('post', '/notification-rules', {
+      body: { kind: 'license-uninstalled', name: `Uninstalls ${hex()}`, recipients: { emails: ['ops@vendor.example'] }, subject: 'Uninstalled', body: 'A license was uninstalled' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('etag')).toBe('"1"');
+    const path = `/notification-rules/${created.body.ruleId}`;
+    const off = await call('patch', path, { headers: { 'if-match': '"1"' }, body: { enabled: false } });
+    expect(off.status).toBe(200);
+    expect(off.headers.get('etag')).toBe('"2"');
+    problemType(await call('delete', path, { headers: { 'if-match': '"1"' } }), 412, 'precondition-failed');
+    expect((await call('get', path)).body).toMatchObject({ enabled: false, revision: 2 });
+    expect((await call('delete', path, { headers: { 'if-match': '"2"' } })).status).toBe(204);
+    problemType(await call('get', path), 404, 'not-found');
+  });
+
+  it('an install: license and package ETags and 412; seats, Trial, uninstall (409, 422); lead conversion, onboarding retry and refresh refused with their kinds of problem', async () => {
+    const pkg = await h.registerPackage({ defaultLicense: { status: 'Active', lengthDays: null, seats: 1 } });
+    const version = await h.uploadVersion(pkg.packageId);
+    const install = h.installData(pkg.packageId, version.packageVersionId);
+    await h.install(install);
+    const licensePath = `/licenses/lic_${pkg.packageId}_${install.subscriberOrgId}`;
+    const read = await eventually('the license of the install', async () => {
+      const a = await call('get', licensePath);
+      return a.status === 200 ? a : undefined;
+    }, 60_000);
+    const etag = `"${read.body.revision}"`;
+    expect(read.headers.get('etag')).toBe(etag);
+
+    problemType(await call('patch', licensePath, { headers: { 'if-match': `"${read.body.revision + 1}"` }, body: { reason: 'more seats', seats: 5 } }), 412, 'precondition-failed');
+    problemType(await call('patch', licensePath, { body: { reason: 'a trial again', status: 'Trial', expiresOn: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) } }), 422, 'license-rule-violated');
+    expect((await call('put', `${licensePath}/seats/${ids.userId()}`)).status).toBe(200);
+    const full = await call('put', `${licensePath}/seats/${ids.userId()}`);
+    problemType(full, 409, 'no-seat-available');
+    expect(full.body).toMatchObject({ seats: 1, usedLicenses: 1 });
+    const seats = await call('patch', licensePath, { headers: { 'if-match': `"${read.body.revision + 1}"` }, body: { reason: 'two seats', seats: 2 } });
+    expect(seats.status, JSON.stringify(seats.body)).toBe(200);
+    expect(seats.headers.get('etag')).toBe(`"${read.body.revision + 2}"`);
+
+    const pkgRead = await call('get', `/packages/${pkg.packageId}`);
+    expect(pkgRead.headers.get('etag')).toBe(`"${pkgRead.body.revision}"`);
+    problemType(await call('patch', `/packages/${pkg.packageId}`, { headers: { 'if-match': `"${pkgRead.body.revision + 1}"` }, body: { reason: 'x', defaultLicense: { seats: 3 } } }), 412, 'precondition-failed');
+    const defaults = await call('patch', `/packages/${pkg.packageId}`, { headers: { 'if-match': pkgRead.headers.get('etag')! }, body: { reason: 'x', defaultLicense: { seats: 3 } } });
+    expect(defaults.headers.get('etag')).toBe(`"${pkgRead.body.revision + 1}"`);
+
+    const onboardings = await call('get', `/onboardings?packageId=${pkg.packageId}&subscriberOrgId=${install.subscriberOrgId}`);
+    problemType(await call('post', `/onboardings/${encodeURIComponent(onboardings.body.items[0].sagaId)}/retry`), 409, 'onboarding-not-parked');
+    const lead = (await call('get', `/leads?packageId=${pkg.packageId}`)).body.items[0];
+    problemType(await call('post', `/leads/${lead.leadId}/convert`, { body: { accountId: `account_${'0'.repeat(24)}` } }), 422, 'unknown-account');
+    expect((await call('post', `/leads/${lead.leadId}/convert`, { body: { accountName: 'Navy Labs' } })).status).toBe(200);
+    problemType(await call('post', `/leads/${lead.leadId}/convert`, { body: { accountName: 'Navy Labs' } }), 409, 'lead-not-open');
+
+    const job = await call('post', `/packages/${pkg.packageId}/refresh`);
+    expect(job.status).toBe(202);
+    const again = await call('post', `/packages/${pkg.packageId}/refresh`);
+    problemType(again, 429, 'refresh-allowance-used');
+    expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(86_400);
+    problemType(await call('post', `/refresh-jobs/${job.body.jobId}/retry`), 409, 'refresh-not-retryable');
+
+    await h.kafka.publishEvent(MARKETPLACE_EVENTS_TOPIC, {
+      type: MarketplaceEventType.PackageUninstalled,
+      key: `${pkg.packageId}:${install.subscriberOrgId}`,
+      data: { packageId: pkg.packageId, subscriberOrgId: install.subscriberOrgId, uninstalledAt: new Date().toISOString() },
+    });
+    await eventually('the license uninstalled', async () => (await call('get', licensePath)).body.status === 'Uninstalled', 30_000);
+    problemType(await call('patch', licensePath, { body: { reason: 'more seats', seats: 5 } }), 409, 'license-not-modifiable');
+    problemType(await call('delete', `${licensePath}/seats/${ids.userId()}`), 409, 'license-not-modifiable');
+  });
+});
+
+describe('the OpenAPI document the gateway serves', () => {
+  type Json = Record<string, unknown>;
+  it('declares every status and kind of problem answered in this file, for the operation that answered; ETags and challenges as declared', async () => {
+    const doc = (await call('get', '/openapi.json')).body as { paths: Record<string, Record<string, { operationId: string; responses: Record<string, Json> }>> } & Json;
+    const resolve = (node: Json): Json => (typeof node['$ref'] === 'string' ? resolve((node['$ref'] as string).slice(2).split('/').reduce<Json>((n, k) => n[k] as Json, doc)) : node);
+    const literals = (template: string) => template.split('/').filter((s) => s && !s.startsWith('{')).length;
+    // matched as the gateway matches them: most literal segments first (/onboardings/by-event/{id} before /onboardings/{id})
+    const operations = Object.entries(doc.paths)
+      .sort(([a], [b]) => literals(b) - literals(a))
+      .flatMap(([template, methods]) => Object.entries(methods).map(([method, o]) => ({ method, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`), o })));
+    const seen = new Set<string>();
+    for (const a of answered) {
+      const op = operations.find((o) => o.method === a.method && o.pattern.test(a.path.split('?')[0]!));
+      if (!op) continue; // no operation there: the gateway's unknown-operation or method-not-allowed
+      const what = `${a.method.toUpperCase()} ${a.path} (${op.o.operationId}) answered ${a.status} ${JSON.stringify(a.body)?.slice(0, 300)}`;
+      const declared = op.o.responses[String(a.status)];
+      expect(declared, `${what}: not declared`).toBeDefined();
+      const response = resolve(declared!);
+      if (a.status >= 400) {
+        const examples = (response['content'] as Record<string, { examples: Record<string, Json> }>)['application/problem+json']!.examples;
+        expect(Object.values(examples).map((e) => (resolve(e)['value'] as Json)['type']), `${what}: its kind of problem is not declared`).toContain(a.body.type);
+      }
+      if (a.status === 401) expect(a.headers.get('www-authenticate'), what).toMatch(/^Bearer realm="lma"/);
+      if (a.status < 300) expect(a.headers.get('etag'), what).toBe((response['headers'] as Json | undefined)?.['ETag'] ? `"${a.body.revision}"` : null);
+      seen.add(`${op.o.operationId} ${a.status}`);
+    }
+    expect(answered.length).toBeGreaterThan(500);
+    expect([...seen]).toEqual(
+      expect.arrayContaining([
+        'modifyLicense 409', 'modifyLicense 412', 'modifyLicense 422', 'assignSeat 409', 'revokeSeat 409', 'updatePackage 412', 'createTeamMember 409',
+        'createTeamMember 415', 'updateTeamMember 412', 'setLeadManager 422', 'setLeadManager 412', 'deleteNotificationRule 412', 'convertLead 409',
+        'convertLead 422', 'retryOnboarding 409', 'requestRefresh 429', 'retryRefreshJob 409', 'listApiKeys 401', 'listApiKeys 403', 'listApiKeys 429',
+        'createApiKey 413', 'listOnboardings 503',
+      ]),
+    );
   });
 });
