@@ -23,9 +23,12 @@ let kafka: TestKafka;
 let publisher: Publisher;
 const relays: OutboxRelay[] = [];
 
-/** Another process's view of the same database: its own store, locks and relay. */
-async function replica(opts: { relay?: boolean; graceMs?: number } = {}): Promise<Store> {
-  const store = await Store.open(conn, { logger, claimLeaseMs: 2_000 });
+/**
+ * Another process's view of the same database: its own store, locks and relay. Every relay here
+ * gives up abandoned claims after 6 s, well beyond a writer's attempts (about 2 s).
+ */
+async function replica(opts: { relay?: boolean; graceMs?: number; leaseMs?: number; maxAttempts?: number } = {}): Promise<Store> {
+  const store = await Store.open(conn, { logger, claimLeaseMs: opts.leaseMs ?? 6_000, maxAttempts: opts.maxAttempts ?? 12 });
   if (opts.relay !== false) {
     const relay = createOutboxRelay({ store, publisher, logger, scanMs: 200, graceMs: opts.graceMs ?? 300 });
     relay.start();
@@ -78,7 +81,9 @@ describe('the aggregate store', () => {
   });
 
   it('loses no transition when two replicas change one aggregate at the same time', async () => {
-    const [one, two] = [await replica(), await replica()];
+    // retrying much longer than by default: the test is about lost transitions, not about how
+    // long one writer may lose to another on a loaded machine
+    const [one, two] = [await replica({ maxAttempts: 100 }), await replica({ maxAttempts: 100 })];
     await one.aggregates<Counter>('counters').insertOnce({ _id: 'race', n: 0 });
     const inc = (s: Store) => s.aggregates<Counter>('counters').update('race', (c) => ({ state: { ...c!, n: c!.n + 1 }, events: [bump('race', c!.n + 1)] }));
     const per = 40;
@@ -94,7 +99,8 @@ describe('the aggregate store', () => {
     const crashed = await replica({ relay: false });
     await crashed.aggregates<Counter>('counters').insertOnce({ _id: 'orphan', n: 7 }, [bump('orphan', 7)]);
     expect(published('orphan')).toEqual([]);
-    await replica({ graceMs: 100 });
+    // no grace: its first scan, at once, takes the claim up (a later one may wait ten times a slow scan)
+    await replica({ graceMs: 0 });
     await until('the orphan event', () => published('orphan').length === 1);
     expect(published('orphan')).toEqual([7]);
   });
@@ -106,7 +112,7 @@ describe('the aggregate store', () => {
     // a writer took version 2 and died
     await conn.db!.collection(CLAIMS_COLLECTION).insertOne({ _id: 'counters/stuck@2' as never, c: 'counters', a: 'stuck', v: 2, at: new Date(), ev: true });
     await expect(counters.update('stuck', (c) => ({ state: { ...c!, n: 2 } }))).rejects.toBeInstanceOf(ConcurrentWriteError);
-    await until('the abandoned claim removed', async () => (await conn.db!.collection(CLAIMS_COLLECTION).countDocuments({ _id: 'counters/stuck@2' as never })) === 0, 10_000);
+    await until('the abandoned claim removed', async () => (await conn.db!.collection(CLAIMS_COLLECTION).countDocuments({ _id: 'counters/stuck@2' as never })) === 0, 15_000);
     await counters.update('stuck', (c) => ({ state: { ...c!, n: c!.n + 1 } }));
     expect((await counters.get('stuck'))!.n).toBe(2);
   });
