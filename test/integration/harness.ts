@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach } from 'vitest';
 import { signJwt } from '@lma/core';
 import {
   MARKETPLACE_EVENTS_TOPIC,
@@ -6,7 +9,7 @@ import {
   type PackageRegisteredV1,
   type PackageVersionUploadedV1,
 } from '@lma/contracts';
-import { ServiceProcess, TestKafka, TestMongo, ids, infraEnv, uniquePrefix, type Db, type ServiceName } from '@lma/testing';
+import { ServiceProcess, TestKafka, TestMongo, ids, infraEnv, repoRoot, uniquePrefix, type Db, type ServiceName } from '@lma/testing';
 
 export const JWT = { secret: 'integration-test-secret-0123456789abcdef', issuer: 'lma-test' };
 
@@ -40,6 +43,24 @@ export class Harness {
     };
     this.kafka = new TestKafka(infra.KAFKA_BROKERS, `${this.prefix}.`);
     this.mongo = new TestMongo(infra.MONGODB_URI);
+    afterEach((ctx) => {
+      if (ctx.task.result?.state === 'fail') this.keepLogs(ctx.task.name);
+    });
+  }
+
+  /**
+   * A failed test keeps every service's full log under .local/test-logs and prints the warnings
+   * and errors, so a failure on CI can be understood from its output alone.
+   */
+  private keepLogs(testName: string): void {
+    const dir = path.join(repoRoot, '.local', 'test-logs');
+    mkdirSync(dir, { recursive: true });
+    for (const [name, service] of this.services) {
+      const file = path.join(dir, `${this.prefix}-${name}.log`);
+      writeFileSync(file, service.logs.join('\n'));
+      const notable = service.logs.filter((l) => /"level":"(warn|error|fatal)"/.test(l)).slice(-15);
+      console.error(`[${testName}] ${name}: full log in ${file}${notable.length ? `; last warnings and errors:\n${notable.join('\n')}` : ''}`);
+    }
   }
 
   db(service: ServiceName): Db {

@@ -74,8 +74,12 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   };
   store.onEventsWritten((ref, outbox) => enqueue({ ...ref, ev: true, outbox }));
 
-  /** One aggregate's claims: its events up to the newest written claimed version, then those claims removed. */
-  async function settle(claims: Work[], out: OutgoingEvent[], done: string[]): Promise<void> {
+  /**
+   * One aggregate's claims: its events up to the newest written claimed version, then those claims
+   * removed (`done`). Abandoned claims (`abandoned`) are removed too, but their version was never
+   * written: a later write of that version has events of its own to publish.
+   */
+  async function settle(claims: Work[], out: OutgoingEvent[], done: string[], abandoned: string[]): Promise<void> {
     const { c, a } = claims[0]!;
     if (claims.every((w) => w.outbox)) {
       // written here and told so: the outboxes as written hold everything to publish
@@ -97,7 +101,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       } else if (w.at && now - w.at.getTime() > store.claimLeaseMs) {
         // its writer died between claim and write (or gave up): nothing of it was written
         log.warn({ claim: claimIdOf(w) }, 'removing an abandoned claim');
-        done.push(claimIdOf(w));
+        abandoned.push(claimIdOf(w));
       }
     }
     if (!upTo || !doc) return;
@@ -123,10 +127,11 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
         const slice = groups.slice(i, i + CONCURRENCY * 4);
         const events: OutgoingEvent[][] = slice.map(() => []);
         const done: string[][] = slice.map(() => []);
+        const abandoned: string[] = [];
         await inBatches(
           slice.map((g, j) => ({ g, j })),
           CONCURRENCY,
-          ({ g, j }) => settle(g, events[j]!, done[j]!),
+          ({ g, j }) => settle(g, events[j]!, done[j]!, abandoned),
         );
         const all = events.flat();
         // outside any span: each send span continues its entry's stored trace context
@@ -136,6 +141,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
           await store.dropClaim(id);
           store.published.add(id);
         });
+        await inBatches(abandoned, CONCURRENCY, (id) => store.dropClaim(id));
         for (const g of slice) for (const w of g) work.delete(claimIdOf(w));
       }
     } catch (err) {
