@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LICENSE_EVENTS_TOPIC, LicenseV1, type SnapshotInstallation } from '@lma/contracts';
+import { LICENSE_EVENTS_TOPIC, LicenseV1, MARKETPLACE_EVENTS_TOPIC, MarketplaceEventType, dlqTopic, type SnapshotInstallation } from '@lma/contracts';
 import { setClockOffset } from '@lma/core';
 import { ServiceProcess, eventually, freePort, repoRoot } from '@lma/testing';
 import type { License } from '../../services/license/src/domain/license';
-import { Harness, bearer } from './harness';
+import { Harness, forwarded } from './harness';
 
 /**
  * Refresh (issue 6): the refresh service asks the marketplace simulator (a real process on the
@@ -80,7 +80,7 @@ async function installed(p: SimPackage, count: number): Promise<SnapshotInstalla
 }
 
 const refresh = (packageId: string, service = h.service('refresh'), permissions = ['packages:edit']) =>
-  fetch(`${service.url}/v1/packages/${packageId}/refresh`, { method: 'POST', headers: { authorization: bearer(permissions) } });
+  fetch(`${service.url}/v1/packages/${packageId}/refresh`, { method: 'POST', headers: { authorization: forwarded('refresh', permissions) } });
 
 async function requestRefresh(packageId: string): Promise<string> {
   const res = await refresh(packageId);
@@ -332,5 +332,35 @@ describe('refresh', () => {
     expect((await h.http('refresh', 'GET', '/v1/refresh-jobs/rj_0330000000000000AA_999', undefined, ['packages:read'])).status).toBe(404);
     const grant = await h.http('refresh', 'POST', `/v1/packages/${p.packageId}/refresh-grants`, { reason: 'x', $where: 1 }, ['admin']);
     expect(grant.status).toBe(400);
+  });
+
+  it('dead-letters an unreadable marketplace record once, though install-intake and two refresh replicas read the topic', async () => {
+    const headers = (type: string | undefined, id: string): Record<string, string> => ({
+      ce_specversion: '1.0',
+      ce_id: id,
+      ce_source: 'marketplace/test',
+      ce_time: '2026-02-10T08:30:00Z',
+      'content-type': 'application/json',
+      ...(type ? { ce_type: type } : {}),
+    });
+    const junk = [
+      { type: MarketplaceEventType.PackageInstalled, value: '{"packageId": ', reason: /not valid JSON/ },
+      { type: undefined, value: '{}', reason: /ce_type/ },
+      { type: 'marketplace.package.teleported', value: '{}', reason: /unknown event type/ },
+      { type: MarketplaceEventType.SnapshotPage, value: 'not json', reason: /not valid JSON/ },
+      { type: MarketplaceEventType.SnapshotPage, value: JSON.stringify({ requestId: 5 }), reason: /data\./ },
+    ].map((j, i) => ({ ...j, key: `junk-${i}-${Math.random().toString(36).slice(2)}` }));
+    const DLQ = dlqTopic(MARKETPLACE_EVENTS_TOPIC);
+    await h.kafka.watch([DLQ]);
+    for (const j of junk) await h.kafka.publishRaw(MARKETPLACE_EVENTS_TOPIC, { key: j.key, value: j.value, headers: headers(j.type, j.key) });
+    // every group reading the topic has finished them (or a second dead letter could still come)
+    for (const group of ['install-intake', 'refresh.snapshots']) await h.kafka.waitForGroupToPass(`${h.prefix}.${group}`, MARKETPLACE_EVENTS_TOPIC, 60_000);
+    await eventually('every junk record dead-lettered', () => junk.every((j) => h.kafka.recordsOn(DLQ, (r) => r.key === j.key).length > 0));
+    for (const j of junk) {
+      const dead = h.kafka.recordsOn(DLQ, (r) => r.key === j.key);
+      expect(dead, j.key).toHaveLength(1);
+      expect(dead[0]!.headers['lma_dlq_reason'], j.key).toMatch(j.reason);
+      expect(dead[0]!.value).toBe(j.value);
+    }
   });
 });

@@ -101,6 +101,12 @@ export interface TopicDefinition {
   topic: string;
   description: string;
   config: Readonly<Record<string, string>>;
+  /**
+   * The party whose consumer group dead-letters a record of this topic that nobody can read and
+   * whose type no receiver claims (not a CloudEvent, no or an unknown `ce_type`): every other group
+   * skips such a record, so it lands on `<topic>.dlq` once (see `deadLettersOn`).
+   */
+  deadLetteredBy: Party;
 }
 
 const DAY_MS = 86_400_000;
@@ -118,26 +124,30 @@ export const LICENSE_EVENTS_TOPIC_CONFIG = {
   'segment.ms': String(DAY_MS),
 } as const;
 
-const topic = (name: string, description: string, config: Record<string, string> = {}): [string, TopicDefinition] => [name, { topic: name, description, config }];
+const topic = (name: string, deadLetteredBy: Party, description: string, config: Record<string, string> = {}): [string, TopicDefinition] => [
+  name,
+  { topic: name, description, config, deadLetteredBy },
+];
 
 export const TOPICS: ReadonlyMap<string, TopicDefinition> = new Map([
-  topic(MARKETPLACE_EVENTS_TOPIC, 'Package and install events published by the marketplace (docs/events.md, inbound), and its answers to snapshot requests.'),
-  topic(MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC, "LMA's requests for the installations of a package (a refresh)."),
+  topic(MARKETPLACE_EVENTS_TOPIC, 'install-intake', 'Package and install events published by the marketplace (docs/events.md, inbound), and its answers to snapshot requests.'),
+  topic(MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC, 'marketplace', "LMA's requests for the installations of a package (a refresh)."),
   topic(
     LICENSE_EVENTS_TOPIC,
+    'lead',
     'One event per change of a license, with the whole license after the change and its revision (docs/events.md, outbound). Compacted by license: read from the beginning, it holds the latest state of every license.',
     LICENSE_EVENTS_TOPIC_CONFIG,
   ),
-  topic(InternalTopic.MarketplaceAccepted, 'Marketplace events install-intake validated and de-duplicated, passed on with the same ce_id and data.'),
-  topic(InternalTopic.LicenseCommands, 'Commands of the onboarding saga to the license service.'),
-  topic(InternalTopic.LeadCommands, 'Commands of the onboarding saga to the lead service.'),
-  topic(InternalTopic.SagaReplies, 'Replies of the lead and license services to the onboarding saga.'),
-  topic(InternalTopic.LeadEvents, 'Facts from the lead service: leads created and converted, lead routing, team members.'),
-  topic(InternalTopic.LicenseRepublishCommands, 'Requests to publish the current state of licenses again (an administrator asked): a lane of their own, so no live change waits behind one.'),
-  topic(NotificationInputTopic.OnboardingEvents, 'Onboarding sagas that failed, parked or went on (for alerts).'),
-  topic(RefreshTopic.LicenseReconcile, 'Refresh commands to the license service: reconcile a snapshot page, report the licenses a snapshot did not list.'),
-  topic(RefreshTopic.OnboardingCommands, 'Refresh commands to install-intake: onboard snapshot installations that have no license.'),
-  topic(RefreshTopic.RefreshReplies, 'Replies to the refresh service.'),
+  topic(InternalTopic.MarketplaceAccepted, 'license', 'Marketplace events install-intake validated and de-duplicated, passed on with the same ce_id and data.'),
+  topic(InternalTopic.LicenseCommands, 'license', 'Commands of the onboarding saga to the license service.'),
+  topic(InternalTopic.LeadCommands, 'lead', 'Commands of the onboarding saga to the lead service.'),
+  topic(InternalTopic.SagaReplies, 'install-intake', 'Replies of the lead and license services to the onboarding saga.'),
+  topic(InternalTopic.LeadEvents, 'notification', 'Facts from the lead service: leads created and converted, lead routing, team members.'),
+  topic(InternalTopic.LicenseRepublishCommands, 'license', 'Requests to publish the current state of licenses again (an administrator asked): a lane of their own, so no live change waits behind one.'),
+  topic(NotificationInputTopic.OnboardingEvents, 'notification', 'Onboarding sagas that failed, parked or went on (for alerts).'),
+  topic(RefreshTopic.LicenseReconcile, 'license', 'Refresh commands to the license service: reconcile a snapshot page, report the licenses a snapshot did not list.'),
+  topic(RefreshTopic.OnboardingCommands, 'install-intake', 'Refresh commands to install-intake: onboard snapshot installations that have no license.'),
+  topic(RefreshTopic.RefreshReplies, 'refresh', 'Replies to the refresh service.'),
 ]);
 
 const route = (topic: string, sender: Party, receivers: readonly Party[], source?: string): EventRoute => ({ topic, sender, receivers, ...(source ? { source } : {}) });
@@ -236,6 +246,17 @@ export const dataschemaOf = (d: Pick<EventDefinition, 'type' | 'data'>): string 
 
 /** Configuration entries of a topic from the registry (none for a topic it does not name, such as a `.dlq`). */
 export const topicConfigOf = (topic: string): Readonly<Record<string, string>> => TOPICS.get(topic)?.config ?? {};
+
+/**
+ * Whether `party`'s consumer dead-letters a record of `topic` it cannot read, `type` being the
+ * record's `ce_type` if it has one: the first receiver of that type on the topic does (it reads
+ * every record of the type), else the topic's `deadLetteredBy` (unknown types, no type), else
+ * everyone (a topic the registry does not know). So each unreadable record is dead-lettered once.
+ */
+export function deadLettersOn(party: string, topic: string, type?: string): boolean {
+  const receivers = type === undefined ? undefined : EVENTS.get(type)?.routes.find((r) => r.topic === topic)?.receivers;
+  return (receivers?.[0] ?? TOPICS.get(topic)?.deadLetteredBy ?? party) === party;
+}
 
 /** A CloudEvent with the topic it goes to. */
 export interface TopicEvent<T = unknown> extends CloudEvent<T> {

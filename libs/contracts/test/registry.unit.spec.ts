@@ -16,11 +16,13 @@ import {
   ReplyType,
   TOPICS,
   dataschemaOf,
+  deadLettersOn,
   decodeCloudEvent,
   encodeCloudEvent,
   eventOf,
   examplePackageInstalled,
   topicConfigOf,
+  LMA_SERVICES,
 } from '../src';
 
 const constants = [LicenseEventType, MarketplaceEventType, CommandType, ReplyType, LeadEventType, NotificationInputType, RefreshCommandType, RefreshReplyType];
@@ -40,6 +42,22 @@ describe('the contracts registry', () => {
       expect(first.sender === 'marketplace' ? first.source : typeof first.source, d.type).toBe(first.sender === 'marketplace' ? undefined : 'string');
       expect(RecordKeys[d.key], d.type).toBeDefined();
     }
+  });
+
+  it('given an unreadable record on any topic, when each LMA service asks, then exactly one dead-letters it (by its type, else the topic)', () => {
+    for (const t of TOPICS.values()) {
+      const types = [...EVENTS.values()].filter((d) => d.routes.some((r) => r.topic === t.topic)).map((d) => d.type);
+      for (const type of [...types, undefined, 'made.up.type']) {
+        const owners = LMA_SERVICES.filter((s) => deadLettersOn(s, t.topic, type));
+        // a topic only the marketplace reads is not LMA's to dead-letter
+        expect(owners, `${t.topic} ${type ?? '(no type)'}`).toHaveLength(t.deadLetteredBy === 'marketplace' ? 0 : 1);
+      }
+    }
+    expect(deadLettersOn('refresh', MARKETPLACE_EVENTS_TOPIC, MarketplaceEventType.SnapshotPage)).toBe(true);
+    expect(deadLettersOn('install-intake', MARKETPLACE_EVENTS_TOPIC, MarketplaceEventType.SnapshotPage)).toBe(false);
+    expect(deadLettersOn('install-intake', MARKETPLACE_EVENTS_TOPIC, undefined)).toBe(true);
+    expect(deadLettersOn('notification', LICENSE_EVENTS_TOPIC, LicenseEventType.Created)).toBe(false);
+    expect(deadLettersOn('lead', 'a.topic.the.registry.does.not.know')).toBe(true);
   });
 
   it('given the license events, when read, then they travel on lma.license.events from lma/license with the contract key and the LicenseV1 schema', () => {

@@ -71,6 +71,18 @@ export interface ConsumerOptions {
   concurrency?: number;
   fromBeginning?: boolean;
   /**
+   * The event types this group reads. A record of another type (by its `ce_type` header, or
+   * without one) is passed over before its value is parsed: it belongs to another group.
+   */
+  types?: readonly string[];
+  /**
+   * Whether this group dead-letters a record of `topic` that cannot be read (not a CloudEvent,
+   * data failing its schema), `type` being its `ce_type` header if any. One group per record does
+   * (the registry's `deadLettersOn`); the others skip it with a warning, so it lands on the
+   * dead-letter topic once. Every record by default.
+   */
+  deadLettersUnreadable?: (topic: string, type: string | undefined) => boolean;
+  /**
    * The group is this process's alone (a read model's: its offsets mean nothing to the next
    * process), so it is deleted when the consumer stops. A process that dies leaves it behind
    * until the broker expires its offsets (`offsets.retention.minutes`, 7 days by default).
@@ -141,6 +153,13 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   const backoff = opts.backoff ?? { initialMs: 100, maxMs: 5_000 };
   const names = opts.topicNames ?? topicNames();
   const log = logger.child({ consumer: groupId });
+  const types = opts.types ? new Set(opts.types) : undefined;
+  const ownsUnreadable = opts.deadLettersUnreadable ?? (() => true);
+  /** A record this group cannot read: dead-lettered if the topic's unreadable records are its to dead-letter, else left to that group. */
+  async function unreadable(topic: string, type: string, partition: number, message: KafkaMessage, err: unknown, attempts: number): Promise<void> {
+    if (ownsUnreadable(topic, headerString(message.headers, 'ce_type'))) return await deadLetter(topic, type, partition, message, err, attempts, 'invalid');
+    log.warn({ topic, partition, offset: message.offset, reason: failureReason(err).reason, event_id: headerString(message.headers, 'ce_id') }, 'unreadable record skipped: the dead-letter topic gets it from the group that owns the topic');
+  }
   const consumer: Consumer = kafka.consumer({
     groupId,
     sessionTimeout: 30_000,
@@ -233,13 +252,17 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   }
 
   async function processOne(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, halted: () => boolean, span: Span, ctx: Context) {
+    if (types) {
+      const type = headerString(message.headers, 'ce_type');
+      if (type === undefined || !types.has(type)) return;
+    }
     let event: CloudEvent<unknown>;
     try {
       event = decodeCloudEvent(message);
     } catch (err) {
       metrics?.consumed({ topic, type: 'unknown', group: groupId });
       failSpan(span, err);
-      await deadLetter(topic, 'unknown', partition, message, err, 1, 'invalid');
+      await unreadable(topic, 'unknown', partition, message, err, 1);
       return;
     }
     const labels: RecordLabels = { topic, type: metricType(event.type), group: groupId };
@@ -261,7 +284,8 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
         metrics?.handlerDuration(labels, (performance.now() - started) / 1000);
         if (isPermanent(err)) {
           failSpan(span, err);
-          await deadLetter(topic, labels.type, partition, message, err, attempt, err instanceof LmaError && err.kind !== 'validation' ? 'rejected' : 'invalid');
+          if (err instanceof LmaError && err.kind !== 'validation') await deadLetter(topic, labels.type, partition, message, err, attempt, 'rejected');
+          else await unreadable(topic, labels.type, partition, message, err, attempt);
           return;
         }
         const transient = isTransient(err);

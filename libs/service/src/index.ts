@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { Connection } from 'mongoose';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { dlqTopic, topicConfigOf } from '@lma/contracts';
+import { deadLettersOn, dlqTopic, topicConfigOf } from '@lma/contracts';
 import {
   closeServer,
   connectMongo,
@@ -123,7 +123,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     metrics: metrics.registry,
     groupId,
     async consume({ group, ...rest }) {
-      const c = await startConsumer({ metrics: metrics.consumer, ...rest, kafka, logger, groupId: groupId(group), topicNames: names });
+      // records nobody can read are dead-lettered by the group of the topic's owner only (registry)
+      const deadLettersUnreadable = (topic: string, type: string | undefined) => deadLettersOn(name, topic, type);
+      const c = await startConsumer({ metrics: metrics.consumer, deadLettersUnreadable, ...rest, kafka, logger, groupId: groupId(group), topicNames: names });
       consumers.push(c);
       return c;
     },

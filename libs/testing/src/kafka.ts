@@ -94,6 +94,26 @@ export class TestKafka {
     await (await this.getProducer()).send({ topic: this.topic(topic), messages: [{ key: rec.key ?? null, value: rec.value, headers: rec.headers ?? {} }] });
   }
 
+  /**
+   * Waits until consumer group `groupId` (its full id) has committed, on every partition of
+   * `topic`, an offset at or past the partition's end as of this call: the group has finished every
+   * record published before. The evidence a negative assertion waits for, instead of a sleep.
+   */
+  async waitForGroupToPass(groupId: string, topic: string, timeoutMs = 30_000): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = (await admin.fetchTopicOffsets(this.topic(topic))).filter((p) => Number(p.high) > 0);
+      await eventually(`${groupId} to pass the end of ${topic}`, async () => {
+        const [res] = await admin.fetchOffsets({ groupId, topics: [this.topic(topic)] });
+        const committed = new Map((res?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+        return ends.every((e) => (committed.get(e.partition) ?? -1) >= Number(e.high));
+      }, timeoutMs, 200);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   recordsOn(topic: string, filter: (r: ReceivedRecord) => boolean = () => true): ReceivedRecord[] {
     return this.received.filter((r) => r.topic === topic && filter(r));
   }

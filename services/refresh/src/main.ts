@@ -1,4 +1,4 @@
-import { MARKETPLACE_EVENTS_TOPIC, MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC, RefreshTopic } from '@lma/contracts';
+import { MARKETPLACE_EVENTS_TOPIC, MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC, MarketplaceEventType, RefreshTopic } from '@lma/contracts';
 import { clockFromEnv } from '@lma/core';
 import { createRuntime, runMain } from '@lma/service';
 import { Counter, Histogram, type Registry } from 'prom-client';
@@ -23,7 +23,8 @@ runMain('refresh', async () => {
   const clock = clockFromEnv();
   const m = models(rt.db);
   const deps = { models: m, store: rt.store, aggregates: aggregatesOf(rt.store, m), clock, metrics: refreshMetrics(rt.metrics) };
-  await rt.consume({ group: 'refresh.snapshots', topics: [MARKETPLACE_EVENTS_TOPIC], handle: onSnapshotPage(deps) });
+  // the marketplace's snapshot pages only: its other events are install-intake's (passed over unread)
+  await rt.consume({ group: 'refresh.snapshots', topics: [MARKETPLACE_EVENTS_TOPIC], types: [MarketplaceEventType.SnapshotPage], handle: onSnapshotPage(deps) });
   await rt.consume({ group: 'refresh.replies', topics: [RefreshTopic.RefreshReplies], handle: onRefreshReply(deps) });
   const sweeper = startSweeper({ ...deps, logger: rt.logger, intervalMs: config.REFRESH_SWEEP_INTERVAL_MS, pageTimeoutMs: config.REFRESH_PAGE_TIMEOUT_MS });
   rt.onStop(() => sweeper.stop());
