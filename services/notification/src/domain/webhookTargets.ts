@@ -3,9 +3,9 @@ import { BlockList, isIP } from 'node:net';
 /**
  * Where a webhook may not point (server-side request forgery): loopback, private, link-local
  * (cloud metadata endpoints live there), carrier-grade NAT, benchmark, multicast, reserved and
- * unspecified addresses, IPv4 and IPv6, IPv4-mapped IPv6 included. Only a deployment whose
- * receivers are on such addresses (a local run, the tests) allows them
- * (`NOTIFY_WEBHOOK_ALLOW_PRIVATE=true`).
+ * unspecified addresses, IPv4 and IPv6, IPv4-mapped IPv6 included (node's BlockList checks
+ * `::ffff:a.b.c.d`, in any notation, against the IPv4 ranges). Only a deployment whose receivers
+ * are on such addresses (a local run, the tests) allows them (`NOTIFY_WEBHOOK_ALLOW_PRIVATE=true`).
  */
 const blocked = new BlockList();
 for (const [net, prefix] of [
@@ -29,7 +29,6 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['64:ff9b::', 96],
   ['100::', 64],
   ['2001:db8::', 32],
   ['fc00::', 7],
@@ -39,13 +38,31 @@ for (const [net, prefix] of [
   blocked.addSubnet(net, prefix, 'ipv6');
 }
 
+/**
+ * IPv6 ranges that carry an IPv4 address inside them, so that a host or a router on the way
+ * reaches that IPv4 address (which may be an internal one) whatever the IPv6 address looks like:
+ * refused whole, as no webhook receiver needs them.
+ */
+const embedding = new BlockList();
+for (const [net, prefix] of [
+  ['::', 96], // IPv4-compatible (deprecated, RFC 4291 2.5.5.1): [::127.0.0.1]; the unspecified address too
+  ['::ffff:0:0:0', 96], // IPv4-translated (RFC 2765)
+  ['64:ff9b::', 96], // NAT64, well-known prefix (RFC 6052)
+  ['64:ff9b:1::', 48], // NAT64, local-use prefix (RFC 8215)
+  ['2001::', 32], // Teredo (RFC 4380)
+  ['2002::', 16], // 6to4 (RFC 3056)
+] as const) {
+  embedding.addSubnet(net, prefix, 'ipv6');
+}
+
 /** Why a webhook may not be sent to this address, or null when it is a public one. */
 export function blockedAddressReason(address: string): string | null {
   const family = isIP(address);
   if (family === 0) return `${address} is not an IP address`;
   const mapped = family === 6 ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] : undefined;
   if (mapped) return blockedAddressReason(mapped);
-  return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6') ? `${address} is a loopback, private, link-local or reserved address` : null;
+  if (blocked.check(address, family === 4 ? 'ipv4' : 'ipv6')) return `${address} is a loopback, private, link-local or reserved address`;
+  return family === 6 && embedding.check(address, 'ipv6') ? `${address} is an IPv6 address that embeds an IPv4 address (IPv4-compatible, IPv4-translated, NAT64, 6to4 or Teredo)` : null;
 }
 
 /** A webhook URL whose host is itself such an address (a name is checked when it is resolved, at each delivery). */
