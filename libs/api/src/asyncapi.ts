@@ -136,7 +136,7 @@ const DEAD_LETTER: AsyncApiMessage = {
   payload: { description: "The original record's value, as it was." },
 };
 
-function topicConfiguration(t: TopicDefinition): Record<string, unknown> {
+function topicConfiguration(t: Pick<TopicDefinition, 'config'>): Record<string, unknown> {
   const { 'cleanup.policy': policy = 'delete', ...rest } = t.config;
   return {
     'cleanup.policy': policy.split(','),
@@ -159,7 +159,7 @@ export function asyncApiDocument(opts: { version?: string; partitions?: number }
   const routes = defs.flatMap((d) => d.routes.map((r) => ({ d, r })));
   const channels: Record<string, AsyncApiChannel> = {};
   const operations: Record<string, AsyncApiOperation> = {};
-  const kafka = (topic: string, config: TopicDefinition) => ({ kafka: { topic, partitions, topicConfiguration: topicConfiguration(config), bindingVersion: KAFKA_BINDING } });
+  const kafka = (topic: string, config: Pick<TopicDefinition, 'config'>) => ({ kafka: { topic, partitions, topicConfiguration: topicConfiguration(config), bindingVersion: KAFKA_BINDING } });
 
   for (const t of TOPICS.values()) {
     const on = routes.filter(({ r }) => r.topic === t.topic);
@@ -193,7 +193,7 @@ export function asyncApiDocument(opts: { version?: string; partitions?: number }
       title: dlq,
       description: `Records of ${topic} its consumers gave up on, with the reason: for operators, nothing consumes them.`,
       messages: { 'dead-letter': { $ref: '#/components/messages/dead-letter' } },
-      bindings: kafka(dlq, { topic: dlq, description: '', config: {} }),
+      bindings: kafka(dlq, { config: {} }),
     };
     for (const party of services) {
       operations[`${party}.send.${dlq}`] = { action: 'send', title: `${party} sends to ${dlq}`, channel: channelRef(dlq), messages: [messageRef(dlq, 'dead-letter')], 'x-party': party };
