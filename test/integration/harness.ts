@@ -10,6 +10,7 @@ import {
   type PackageVersionUploadedV1,
 } from '@lma/contracts';
 import { ServiceProcess, TestKafka, TestMongo, ids, infraEnv, repoRoot, uniquePrefix, type Db, type ServiceName } from '@lma/testing';
+import { IdpProcess } from './idp';
 
 export const JWT = { secret: 'integration-test-secret-0123456789abcdef', issuer: 'lma-test' };
 
@@ -103,6 +104,16 @@ export class Harness {
     return gateway;
   }
 
+  /**
+   * Starts the local identity provider (tools/idp) for this file; pass its issuer to the gateway
+   * as OIDC_ISSUER (the gateway also keeps accepting the tests' HS256 tokens: AUTH_DEV_HS256).
+   */
+  async startIdp(port = 0): Promise<IdpProcess> {
+    this.idp = await new IdpProcess().start(port);
+    return this.idp;
+  }
+  idp?: IdpProcess;
+
   /** The gateway URL of a public API path: `api('/licenses')` -> `http://127.0.0.1:<port>/api/v1/licenses`. */
   api(path: string): string {
     return `${this.service('gateway').url}/api/v1${path}`;
@@ -110,6 +121,7 @@ export class Harness {
 
   async stop(): Promise<void> {
     await Promise.all([...this.services.values()].map((s) => s.stop()));
+    await this.idp?.stop();
     await this.kafka.close();
     for (const name of this.services.keys()) await this.db(name).dropDatabase();
     await this.mongo.close();
