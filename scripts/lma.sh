@@ -106,6 +106,16 @@ start_mailcatcher() {
 }
 stop_mailcatcher() { stop_pid mailcatcher; }
 
+# the local identity provider (tools/idp, docs/security.md "Signing in"): OpenID Connect on
+# 127.0.0.1:4010; its signing key and the demo users' passwords are generated once into
+# .local/secrets (idp-jwks.json, idp-users.env); the gateway trusts it (OIDC_ISSUER below)
+IDP_URL=http://127.0.0.1:4010
+start_idp() {
+  start_tool idp "$IDP_URL/.well-known/openid-configuration" 30 "identity provider ready: $IDP_URL (demo users' passwords in $STATE/secrets/idp-users.env)" \
+    node tools/idp/dist/main.js
+}
+stop_idp() { stop_pid idp; }
+
 # the marketplace simulator (tools/simulator, docs/refresh.md): answers the refresh service's
 # snapshot requests from its own state; control API on 127.0.0.1:4090 (the demo uses it)
 start_simulator() {
@@ -128,6 +138,9 @@ cmd_run() {
   export SMTP_HOST="${SMTP_HOST:-127.0.0.1}" SMTP_PORT="${SMTP_PORT:-1025}"
   # a local run: webhooks may go to receivers on this machine (never in production)
   export NOTIFY_WEBHOOK_ALLOW_PRIVATE="${NOTIFY_WEBHOOK_ALLOW_PRIVATE:-true}"
+  start_idp
+  # people sign in through the local identity provider; the gateway verifies its tokens
+  export OIDC_ISSUER="${OIDC_ISSUER:-$IDP_URL}" OIDC_AUDIENCE="${OIDC_AUDIENCE:-lma-api}"
   log "starting the five services"
   start_services
   start_simulator
@@ -147,6 +160,8 @@ LMA is running. Where to look:
   health            curl http://127.0.0.1:4003/readyz
   mails (alerts)    http://127.0.0.1:1080   (the demo mail catcher; docs/notifications.md)
   the API           http://127.0.0.1:4000/api/v1 (docs/api.md; OpenAPI at /api/v1/openapi.json)
+  sign in           $IDP_URL (OpenID Connect, docs/security.md) as admin@demo.example,
+                    manager@demo.example or analyst@demo.example; passwords in $STATE/secrets/idp-users.env
   stop everything   npm stop
 MSG
 }
@@ -154,6 +169,7 @@ MSG
 cmd_stop() {
   stop_simulator
   stop_services
+  stop_idp
   stop_mailcatcher
   bash deploy/local/infra.sh down
 }

@@ -8,10 +8,12 @@ import {
   encodeCloudEvent,
   type PackageInstalledV1,
 } from '@lma/contracts';
-import { signJwt } from '@lma/core';
+import path from 'node:path';
+import { readDemoCredentials, signIn } from '@lma/idp';
 import { createUninstallRule, uninstallAndShowMail } from './notifications';
 import { demoRefresh } from './refresh';
 import { API } from './api';
+import { kafkaAuthOf } from './kafkaAuth';
 
 /**
  * Plays the marketplace for a moment: registers a package, uploads a version and installs it
@@ -28,8 +30,10 @@ const alnum = (n: number) => Array.from(randomBytes(n), (b) => 'ABCDEFGHJKLMNPQR
 const INSTALLS = Number(process.env['DEMO_INSTALLS'] ?? 5);
 
 async function main() {
-  const kafka = new Kafka({ clientId: 'lma-demo', brokers: env('KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer();
+  // the marketplace publishes, a vendor system reads the license events: each with its own principal
+  const client = (principal: 'marketplace' | 'vendor') =>
+    new Kafka({ clientId: `lma-demo-${principal}`, brokers: env('KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING, ...kafkaAuthOf(principal) });
+  const producer = client('marketplace').producer();
   await producer.connect();
   const send = async (type: string, key: string, data: object) =>
     producer.send({
@@ -53,7 +57,7 @@ async function main() {
     };
   });
 
-  const consumer = kafka.consumer({ groupId: `lma-demo-${randomUUID()}` });
+  const consumer = client('vendor').consumer({ groupId: `vendor.lma-demo-${randomUUID()}` });
   await consumer.connect();
   await consumer.subscribe({ topic: LICENSE_EVENTS_TOPIC, fromBeginning: false });
   const seen = new Map<string, LicenseV1>();
@@ -75,8 +79,12 @@ async function main() {
   });
   await ready;
 
-  const demoToken = signJwt({ sub: 'demo@lma.local', permissions: ['admin'] }, { secret: env('AUTH_JWT_SECRET'), issuer: env('AUTH_JWT_ISSUER'), expiresInSeconds: 600 });
-  await createUninstallRule(packageId, demoToken);
+  // signed in as the admin demo user through the local identity provider (code + PKCE), as a person would
+  const usersFile = process.env['IDP_USERS_FILE'] ?? path.resolve(__dirname, '../../../.local/secrets/idp-users.env');
+  const admin = readDemoCredentials(usersFile).ADMIN;
+  const { accessToken: token, expiresIn } = await signIn({ issuer: env('OIDC_ISSUER'), ...admin });
+  console.log(`signed in as ${admin.email} at ${env('OIDC_ISSUER')} (authorization code + PKCE); access token valid ${Math.round(expiresIn / 60)} min`);
+  await createUninstallRule(packageId, token);
   console.log(`marketplace: registering package ${packageId} (defaults: Trial, 30 days, 10 seats)`);
   await send(MarketplaceEventType.PackageRegistered, packageId, {
     packageId,
@@ -113,13 +121,12 @@ async function main() {
   }
   console.log(`\ninstall -> lma.license.created: max ${Math.max(...latencies)} ms`);
 
-  const token = signJwt({ sub: 'demo@lma.local', permissions: ['admin'] }, { secret: env('AUTH_JWT_SECRET'), issuer: env('AUTH_JWT_ISSUER'), expiresInSeconds: 8 * 3600 });
   const first = installs[0]!;
   const url = `${API}/licenses?packageId=${packageId}&subscriberOrgId=${first.subscriberOrgId}`;
   const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   console.log(`\nGET ${url} -> ${res.status}`);
   console.log(JSON.stringify(await res.json(), null, 2));
-  console.log(`\nTry it yourself (token valid 8 h):\n  curl -H "authorization: Bearer ${token}" '${url}'`);
+  console.log(`\nTry it yourself (the admin's token, valid ${Math.round(expiresIn / 60)} min from sign-in):\n  curl -H "authorization: Bearer ${token}" '${url}'`);
   const last = installs[installs.length - 1]!;
   await producer.connect();
   await uninstallAndShowMail(send, packageId, last.subscriberOrgId, seen.get(last.subscriberOrgId)!.licenseName);
