@@ -259,7 +259,7 @@ export function openApiDocument(
     paths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 JWT with `sub` and a `permissions` array' },
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token (JWT) for the LMA API from the OpenID Connect provider the gateway trusts (OIDC_ISSUER): signed RS256, ES256 or EdDSA, `aud` the API, `sub` the user, permissions from a claim (docs/security.md)' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (`lma_<keyId>_<secret>`); `Authorization: ApiKey <key>` works too' },
       },
       schemas: { Problem, ...schemas.components },
