@@ -11,6 +11,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 STATE="$ROOT/.local"
+SECRETS="$STATE/secrets"
+USER_KAFKA_BROKERS="${KAFKA_BROKERS:-}" # set by the user: an existing broker, nothing started here
 RUN="$STATE/run"
 # the gateway last: it fronts the others (one API on :4000)
 SERVICES=(install-intake lead license notification refresh gateway)
@@ -44,6 +46,37 @@ dev_env() {
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# Kafka on the local broker (deploy/local/infra.sh) knows every client: one principal per service,
+# the marketplace, vendor systems and the admin, each with its password in $SECRETS/<principal>.env
+kafka_secured_locally() { [[ -z "$USER_KAFKA_BROKERS" && -s "$SECRETS/admin.env" ]]; }
+
+# the admin creates every topic and ACL the contracts registry implies (libs/kafka/src/acls.ts);
+# on a broker KAFKA_BROKERS names, with the KAFKA_SASL_* of the environment (topics only without)
+provision_kafka() {
+  log "provisioning Kafka topics and ACLs (libs/kafka/src/acls.ts)"
+  (
+    set -a
+    # shellcheck disable=SC1091
+    source "$STATE/infra.env"
+    # shellcheck disable=SC1090
+    if kafka_secured_locally; then source "$SECRETS/admin.env"; fi
+    set +a
+    node libs/kafka/dist/provision-main.js
+  )
+}
+
+# with_kafka_principal NAME COMMAND...: runs COMMAND with NAME's Kafka credentials in its environment
+with_kafka_principal() {
+  local principal="$1"; shift
+  (
+    set -a
+    # shellcheck disable=SC1090
+    if kafka_secured_locally && [[ -f "$SECRETS/$principal.env" ]]; then source "$SECRETS/$principal.env"; fi
+    set +a
+    "$@"
+  )
+}
+
 start_services() {
   mkdir -p "$RUN" "$STATE/logs"
   set -a
@@ -56,8 +89,8 @@ start_services() {
   set +a
   for s in "${SERVICES[@]}"; do
     if pid_alive "$RUN/$s.pid"; then echo "$s already running (pid $(cat "$RUN/$s.pid"))"; continue; fi
-    PORT="${PORTS[$s]}" nohup node --require ./libs/service/dist/tracing.js "services/$s/dist/main.js" >>"$STATE/logs/$s.log" 2>&1 &
-    echo $! > "$RUN/$s.pid"
+    # each service connects to Kafka as its own principal (the gateway does not use Kafka)
+    with_kafka_principal "$s" start_service_process "$s"
   done
   for s in "${SERVICES[@]}"; do
     local deadline=$((SECONDS + 60))
@@ -68,6 +101,11 @@ start_services() {
     done
     echo "$s ready on http://127.0.0.1:${PORTS[$s]} (pid $(cat "$RUN/$s.pid"))"
   done
+}
+
+start_service_process() {
+  PORT="${PORTS[$1]}" nohup node --require ./libs/service/dist/tracing.js "services/$1/dist/main.js" >>"$STATE/logs/$1.log" 2>&1 &
+  echo $! > "$RUN/$1.pid"
 }
 
 # start_tool NAME HEALTH_URL TIMEOUT_S READY_MESSAGE COMMAND...: a helper process of the local run,
@@ -119,7 +157,7 @@ stop_idp() { stop_pid idp; }
 # the marketplace simulator (tools/simulator, docs/refresh.md): answers the refresh service's
 # snapshot requests from its own state; control API on 127.0.0.1:4090 (the demo uses it)
 start_simulator() {
-  start_tool simulator http://127.0.0.1:4090/healthz 30 "marketplace simulator ready: control API http://127.0.0.1:4090" \
+  with_kafka_principal marketplace start_tool simulator http://127.0.0.1:4090/healthz 30 "marketplace simulator ready: control API http://127.0.0.1:4090" \
     node tools/simulator/dist/main.js --control-port 4090 --page-size 1000
 }
 stop_simulator() { stop_pid simulator; }
@@ -134,6 +172,7 @@ cmd_run() {
   dev_env
   log "starting Kafka and FerretDB"
   bash deploy/local/infra.sh up
+  provision_kafka
   start_mailcatcher
   export SMTP_HOST="${SMTP_HOST:-127.0.0.1}" SMTP_PORT="${SMTP_PORT:-1025}"
   # a local run: webhooks may go to receivers on this machine (never in production)
@@ -151,7 +190,8 @@ cmd_run() {
   # shellcheck disable=SC1091
   source "$STATE/dev.env"
   set +a
-  node tools/demo/dist/main.js
+  # the demo publishes as the marketplace and reads license events as a vendor system
+  if kafka_secured_locally; then KAFKA_SECRETS_DIR="$SECRETS" node tools/demo/dist/main.js; else node tools/demo/dist/main.js; fi
   cat <<MSG
 
 LMA is running. Where to look:
@@ -164,6 +204,18 @@ LMA is running. Where to look:
                     manager@demo.example or analyst@demo.example; passwords in $STATE/secrets/idp-users.env
   stop everything   npm stop
 MSG
+  kafka_note
+}
+
+kafka_note() {
+  if kafka_secured_locally; then
+    cat <<MSG
+  Kafka             $KAFKA_BROKERS (SASL_PLAINTEXT, SCRAM-SHA-512): every client has its own principal,
+                    credentials in $SECRETS/<principal>.env (KAFKA_SASL_MECHANISM, _USERNAME, _PASSWORD);
+                    publish as the marketplace with $SECRETS/marketplace.env, read lma.license.events
+                    as a vendor system with $SECRETS/vendor.env (docs/security.md)
+MSG
+  fi
 }
 
 cmd_stop() {

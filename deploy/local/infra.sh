@@ -4,6 +4,13 @@
 # embedded in a small Go program. Both listen on loopback only; data, logs, jars and the
 # binary live under .local/ (git-ignored).
 #
+# The broker authenticates every client (SASL_PLAINTEXT with SCRAM-SHA-512) and authorizes it
+# with ACLs (StandardAuthorizer, nothing allowed without an ACL). One principal per service, one
+# for the marketplace, a read-only one for vendor systems and an admin: their random passwords
+# are generated once per machine into .local/secrets/<principal>.env (mode 600, never logged)
+# and created in the broker when its storage is formatted. The topics and ACLs themselves are
+# provisioned by the admin (libs/kafka provision, run by `npm start` and the test harness).
+#
 #   infra.sh up      start what is not running, wait until ready, write .local/infra.env
 #   infra.sh down    stop the processes this script started (by their recorded pids)
 #   infra.sh status  show what is running
@@ -19,6 +26,11 @@ KAFKA_PORT="${LMA_KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${LMA_KAFKA_CONTROLLER_PORT:-19093}"
 FERRET_PORT="${LMA_FERRETDB_PORT:-27117}"
 KAFKA_CLUSTER_ID="bG1hLWxvY2FsLWthZmthMQ" # fixed: local data is disposable, a stable id keeps restarts simple
+SECRETS="$STATE/secrets"
+# the clients' principals (libs/kafka/src/acls.ts grants each what the contracts registry says);
+# "broker" is the broker's own (inter-broker and controller listeners), a super user like admin
+KAFKA_PRINCIPALS=(admin install-intake lead license notification refresh marketplace vendor)
+KAFKA_SECURITY_VERSION="sasl-scram-sha-512+standard-authorizer/1"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 
@@ -56,21 +68,62 @@ ensure_ferretdb_binary() {
   echo "$stamp" > "$bin.stamp"
 }
 
+# ensure_secrets: a random password per principal, generated once per machine, in
+# $SECRETS/<principal>.env (mode 600) as the clients read it: KAFKA_SASL_MECHANISM,
+# KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD. Existing files are kept.
+ensure_secrets() {
+  mkdir -p "$SECRETS"
+  chmod 700 "$SECRETS"
+  local p created=()
+  for p in "${KAFKA_PRINCIPALS[@]}" broker; do
+    local f="$SECRETS/$p.env"
+    [[ -s "$f" ]] && continue
+    ( umask 077
+      printf 'KAFKA_SASL_MECHANISM=scram-sha-512\nKAFKA_SASL_USERNAME=%s\nKAFKA_SASL_PASSWORD=%s\n' "$p" "$(random_password)" > "$f" )
+    created+=("$p")
+  done
+  chmod 600 "$SECRETS"/*.env
+  if (( ${#created[@]} )); then log "Kafka credentials generated for ${created[*]} in $SECRETS/<principal>.env"; fi
+}
+
+random_password() { head -c 512 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9' | cut -c1-32; }
+
+secret_of() { sed -n 's/^KAFKA_SASL_PASSWORD=//p' "$SECRETS/$1.env"; }
+
+# what the stored data was formatted with: the security setup and every principal's password
+# (hashed), so data formatted without SASL, or before a password changed, is formatted again
+security_stamp() {
+  { echo "$KAFKA_SECURITY_VERSION"; for p in "${KAFKA_PRINCIPALS[@]}" broker; do echo "$p:$(secret_of "$p")"; done; } | sha256sum | cut -c1-32
+}
+
 start_kafka() {
   local pidf="$STATE/kafka.pid"
   if pid_alive "$pidf"; then log "kafka already running (pid $(cat "$pidf"))"; return; fi
   ensure_kafka_jars
+  ensure_secrets
   mkdir -p "$STATE/kafka/data" "$STATE/logs"
-  local props="$STATE/kafka/server.properties"
+  local props="$STATE/kafka/server.properties" broker_pw; broker_pw="$(secret_of broker)"
+  ( umask 077; : > "$props" )
+  chmod 600 "$props"
   cat > "$props" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+# clients: SASL/SCRAM-SHA-512 on loopback; the controller listener: SASL/PLAIN, the broker only
+listeners=CLIENT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=CLIENT://127.0.0.1:$KAFKA_PORT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
+inter.broker.listener.name=CLIENT
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="broker" password="$broker_pw";
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="broker" password="$broker_pw" user_broker="$broker_pw";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:admin;User:broker
+allow.everyone.if.no.acl.found=false
 log.dirs=$STATE/kafka/data
 num.partitions=6
 default.replication.factor=1
@@ -85,12 +138,26 @@ auto.create.topics.enable=false
 log.retention.hours=24
 PROPS
   local jvm_log=(-Dlog4j2.configurationFile="$HERE/kafka/log4j2.yaml" -Dlma.kafka.log="$STATE/logs/kafka.log")
-  if [[ ! -f "$STATE/kafka/data/meta.properties" ]]; then
-    log "formatting Kafka storage (cluster id $KAFKA_CLUSTER_ID)"
-    java "${jvm_log[@]}" -cp "$(kafka_classpath)" kafka.tools.StorageTool format \
-      -t "$KAFKA_CLUSTER_ID" -c "$props" --ignore-formatted >>"$STATE/logs/kafka-format.log" 2>&1
+  local stampf="$STATE/kafka/data.security" stamp; stamp="$(security_stamp)"
+  if [[ -f "$STATE/kafka/data/meta.properties" && "$(cat "$stampf" 2>/dev/null)" != "$stamp" ]]; then
+    if [[ -f "$stampf" ]]; then
+      log "Kafka data in $STATE/kafka/data was formatted with other credentials: deleting it and formatting again (local data is disposable)"
+    else
+      log "Kafka data in $STATE/kafka/data was formatted without SASL and ACLs: deleting it and formatting again with credentials (local data is disposable)"
+    fi
+    rm -rf "$STATE/kafka/data" "$stampf"
+    mkdir -p "$STATE/kafka/data"
   fi
-  log "starting Kafka on 127.0.0.1:$KAFKA_PORT"
+  if [[ ! -f "$STATE/kafka/data/meta.properties" ]]; then
+    log "formatting Kafka storage (cluster id $KAFKA_CLUSTER_ID) with SCRAM-SHA-512 credentials for ${KAFKA_PRINCIPALS[*]}"
+    local scram=() p
+    for p in "${KAFKA_PRINCIPALS[@]}" broker; do scram+=(--add-scram "SCRAM-SHA-512=[name=$p,password=$(secret_of "$p")]"); done
+    java "${jvm_log[@]}" -cp "$(kafka_classpath)" kafka.tools.StorageTool format \
+      -t "$KAFKA_CLUSTER_ID" -c "$props" "${scram[@]}" >>"$STATE/logs/kafka-format.log" 2>&1 \
+      || { log "formatting failed; see $STATE/logs/kafka-format.log"; exit 1; }
+    echo "$stamp" > "$stampf"
+  fi
+  log "starting Kafka on 127.0.0.1:$KAFKA_PORT (SASL_PLAINTEXT, SCRAM-SHA-512; credentials in $SECRETS/<principal>.env)"
   : > "$STATE/logs/kafka.log"
   nohup java -Xms256m -Xmx1g -XX:+UseG1GC "${jvm_log[@]}" -cp "$(kafka_classpath)" \
     kafka.Kafka "$props" >>"$STATE/logs/kafka.out" 2>&1 &
@@ -160,6 +227,8 @@ case "$cmd" in
     ;;
   stop-kafka) stop_pidfile kafka ;;
   start-kafka) start_kafka ;;
+  stop-ferretdb) stop_pidfile ferretdb ;;
+  start-ferretdb) start_ferretdb ;;
   status)
     for s in kafka ferretdb; do
       if pid_alive "$STATE/$s.pid"; then echo "$s: running (pid $(cat "$STATE/$s.pid"))"; else echo "$s: stopped"; fi
@@ -168,7 +237,7 @@ case "$cmd" in
   reset)
     stop_pidfile kafka
     stop_pidfile ferretdb
-    rm -rf "$STATE/kafka/data" "$STATE/ferretdb/data" "$STATE/kafka/server.properties"
+    rm -rf "$STATE/kafka/data" "$STATE/kafka/data.security" "$STATE/ferretdb/data" "$STATE/kafka/server.properties"
     ;;
-  *) echo "usage: $0 up|down|status|reset|start-kafka|stop-kafka" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|reset|start-kafka|stop-kafka|start-ferretdb|stop-ferretdb" >&2; exit 2 ;;
 esac

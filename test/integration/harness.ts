@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { signJwt } from '@lma/core';
+import { createLogger, signJwt } from '@lma/core';
+import { createKafka, provisionKafka, removeAcls, type AclScope } from '@lma/kafka';
 import {
   MARKETPLACE_EVENTS_TOPIC,
   MarketplaceEventType,
@@ -9,7 +10,7 @@ import {
   type PackageRegisteredV1,
   type PackageVersionUploadedV1,
 } from '@lma/contracts';
-import { ServiceProcess, TestKafka, TestMongo, ids, infraEnv, repoRoot, uniquePrefix, type Db, type ServiceName } from '@lma/testing';
+import { ServiceProcess, TestKafka, TestMongo, kafkaClientAuth, ids, infraEnv, repoRoot, uniquePrefix, type Db, type ServiceName } from '@lma/testing';
 import { IdpProcess } from './idp';
 
 export const JWT = { secret: 'integration-test-secret-0123456789abcdef', issuer: 'lma-test' };
@@ -68,8 +69,32 @@ export class Harness {
     return this.mongo.db(`${this.prefix}_${service.replace(/-/g, '_')}`);
   }
 
+  private provisioned?: Promise<AclScope | undefined>;
+
+  /**
+   * On the local secured broker, this run's topics and ACLs (its topic and group prefix), created
+   * by the admin with the provisioning `npm start` runs (libs/kafka acls.ts), once per harness;
+   * each service then connects as its own principal. On an unsecured broker the services create
+   * their topics themselves.
+   */
+  provisionKafka(): Promise<AclScope | undefined> {
+    this.provisioned ??= (async () => {
+      const auth = kafkaClientAuth('admin', this.env['KAFKA_BROKERS']);
+      if (!auth.sasl) return undefined;
+      const scope = { topicPrefix: `${this.prefix}.`, groupPrefix: this.prefix };
+      await provisionKafka(this.adminKafka(), { ...scope, partitions: 3 });
+      return scope;
+    })();
+    return this.provisioned;
+  }
+
+  private adminKafka() {
+    return createKafka({ brokers: this.env['KAFKA_BROKERS']!.split(','), clientId: `${this.prefix}-admin`, logger: createLogger('harness', 'silent'), ...kafkaClientAuth('admin', this.env['KAFKA_BROKERS']) });
+  }
+
   async start(names: ServiceName[], watch: string[]): Promise<void> {
     await this.mongo.connect();
+    await this.provisionKafka();
     for (const n of names) this.services.set(n, await new ServiceProcess(n, this.env).start());
     await this.kafka.watch(watch);
   }
@@ -123,6 +148,8 @@ export class Harness {
     await Promise.all([...this.services.values()].map((s) => s.stop()));
     await this.idp?.stop();
     await this.kafka.close();
+    const acls = await this.provisioned?.catch(() => undefined);
+    if (acls) await removeAcls(this.adminKafka(), acls);
     for (const name of this.services.keys()) await this.db(name).dropDatabase();
     await this.mongo.close();
   }

@@ -18,7 +18,7 @@ import {
   type PackageInstalledV1,
 } from '@lma/contracts';
 import { setClockOffset, signJwt } from '@lma/core';
-import { ServiceProcess, eventually, ids } from '@lma/testing';
+import { ServiceProcess, eventually, ids, kafkaClientAuth } from '@lma/testing';
 import { Harness, JWT, bearer } from './harness';
 
 /**
@@ -548,7 +548,7 @@ describe('permissions and bad input', () => {
   });
 
   it('removes the consumer group a replica reads license events with for its checks when it stops', async () => {
-    const admin = new Kafka({ clientId: 'license-api-test', brokers: h.env['KAFKA_BROKERS']!.split(','), logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({ clientId: 'license-api-test', brokers: h.env['KAFKA_BROKERS']!.split(','), logLevel: logLevel.NOTHING, ...kafkaClientAuth() }).admin();
     await admin.connect();
     try {
       const checkGroups = async () => (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${h.env['KAFKA_GROUP_PREFIX']}.license.checks.`));

@@ -15,7 +15,7 @@ import {
   type PackageInstalledV1,
   type PackageUninstalledV1,
 } from '@lma/contracts';
-import { ServiceProcess, eventually, infraEnv, type ReceivedRecord } from '@lma/testing';
+import { ServiceProcess, eventually, infraEnv, kafkaClientAuth, type ReceivedRecord } from '@lma/testing';
 import { Harness } from './harness';
 
 /**
@@ -26,7 +26,7 @@ import { Harness } from './harness';
  * lost their copy, dropped by those that have it.
  */
 const h = new Harness('stream');
-const kafka = new Kafka({ clientId: 'stream-test', brokers: infraEnv().KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({ clientId: 'stream-test', brokers: infraEnv().KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaClientAuth() });
 let admin: Admin;
 
 interface Installed {

@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublisher, topicNames, type OutgoingEvent, type Publisher } from '@lma/kafka';
-import { TestKafka, eventually, infraEnv, uniquePrefix } from '@lma/testing';
+import { TestKafka, eventually, infraEnv, kafkaClientAuth, uniquePrefix } from '@lma/testing';
 
 /**
  * The publisher on the real broker: events larger together than the broker's record batch limit
@@ -17,7 +17,7 @@ let publisher: Publisher;
 beforeAll(async () => {
   await tk.createTopics(['big'], 3);
   await tk.watch(['big']);
-  kafka = new Kafka({ clientId: 'publisher-test', brokers: infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  kafka = new Kafka({ clientId: 'publisher-test', brokers: infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaClientAuth() });
   publisher = await createPublisher(kafka, topicNames(prefix));
 });
 afterAll(async () => {

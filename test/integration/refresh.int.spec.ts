@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LICENSE_EVENTS_TOPIC, LicenseV1, MARKETPLACE_EVENTS_TOPIC, MarketplaceEventType, dlqTopic, type SnapshotInstallation } from '@lma/contracts';
 import { setClockOffset } from '@lma/core';
-import { ServiceProcess, eventually, freePort, repoRoot } from '@lma/testing';
+import { ServiceProcess, eventually, freePort, kafkaCredentialsEnv, repoRoot } from '@lma/testing';
 import type { License } from '../../services/license/src/domain/license';
 import { Harness, forwarded } from './harness';
 
@@ -31,7 +31,8 @@ beforeAll(async () => {
   const port = await freePort();
   simUrl = `http://127.0.0.1:${port}`;
   sim = spawn(process.execPath, [path.join(repoRoot, 'tools/simulator/dist/main.js'), '--control-port', String(port), '--page-size', '2'], {
-    env: { ...process.env, ...h.env },
+    // the marketplace's own credentials on the local secured broker
+    env: { ...process.env, ...kafkaCredentialsEnv('marketplace', h.env['KAFKA_BROKERS']), ...h.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const collect = (b: Buffer) => simLogs.push(...b.toString('utf8').split('\n').filter(Boolean));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { InternalTopic, LICENSE_EVENTS_TOPIC, LicenseEventType, LicenseV1, ReplyType } from '@lma/contracts';
-import { eventually, infraEnv } from '@lma/testing';
+import { eventually, infraEnv, kafkaClientAuth } from '@lma/testing';
 import { Harness } from './harness';
 
 const h = new Harness('resilience');
@@ -18,7 +18,7 @@ const created = (packageId: string) =>
 
 /** The committed offset of a consumer group per partition (0 when nothing is committed). */
 async function committedOffsets(groupSuffix: string, topic: string): Promise<Map<number, number>> {
-  const admin = new Kafka({ clientId: 'offsets', brokers: infraEnv().KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({ clientId: 'offsets', brokers: infraEnv().KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaClientAuth() }).admin();
   await admin.connect();
   const [res] = await admin.fetchOffsets({ groupId: `${h.prefix}.${groupSuffix}`, topics: [`${h.prefix}.${topic}`] });
   await admin.disconnect();

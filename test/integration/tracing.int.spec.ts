@@ -8,7 +8,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { InternalTopic, LICENSE_EVENTS_TOPIC, LicenseEventType, MARKETPLACE_EVENTS_TOPIC } from '@lma/contracts';
 import { createLogger } from '@lma/core';
 import { createKafka, startConsumer, topicNames, type RunningConsumer } from '@lma/kafka';
-import { ServiceProcess, eventually } from '@lma/testing';
+import { ServiceProcess, eventually, kafkaClientAuth } from '@lma/testing';
 import { Harness, bearer } from './harness';
 
 /** One span as the services export it (OTLP/HTTP JSON), attributes flattened. */
@@ -83,7 +83,7 @@ beforeAll(async () => {
   trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
   await h.start(['install-intake', 'lead', 'license', 'notification'], [LICENSE_EVENTS_TOPIC]);
   downstream = await startConsumer({
-    kafka: createKafka({ brokers: h.env['KAFKA_BROKERS']!.split(','), clientId: `${h.prefix}-downstream`, logger: createLogger('downstream', 'silent') }),
+    kafka: createKafka({ brokers: h.env['KAFKA_BROKERS']!.split(','), clientId: `${h.prefix}-downstream`, logger: createLogger('downstream', 'silent'), ...kafkaClientAuth() }),
     groupId: `${h.prefix}.downstream`,
     topics: [LICENSE_EVENTS_TOPIC],
     logger: createLogger('downstream', 'silent'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KafkaSecuritySettings, kafkaSecurityIssues } from './kafkaSecurity';
 
 /** An empty variable means "not set", so the default applies (not a coerced 0). */
 const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
@@ -25,6 +26,8 @@ export const BaseConfig = z.object({
   /** Prefix for every topic name (empty in production); isolates test runs on one broker. */
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'must be letters, digits, ., _ or -').default(''),
   KAFKA_TOPIC_PARTITIONS: intSetting(6, 1, 1000),
+  /** Kafka SASL and TLS (kafkaSecurity.ts); none set: an unsecured broker. */
+  ...KafkaSecuritySettings,
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AUTH_JWT_ISSUER: z.string().min(1).default('lma'),
   SHUTDOWN_TIMEOUT_MS: intSetting(20_000, 1000, 600_000),
@@ -38,7 +41,12 @@ export type BaseConfig = z.infer<typeof BaseConfig>;
 /** Parses the environment once and fails fast with every invalid setting named. */
 export function loadConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const r = schema.safeParse(env);
-  if (r.success) return r.data;
-  const lines = r.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+  // settings that only make sense together (Kafka SASL and TLS), checked for every schema that has them
+  const together = r.success ? kafkaSecurityIssues(r.data as Record<string, never>) : [];
+  if (r.success && !together.length) return r.data;
+  const lines = [
+    ...(r.success ? [] : r.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`)),
+    ...together.map((i) => `  ${i.path}: ${i.message}`),
+  ];
   throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
 }

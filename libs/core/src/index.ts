@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './logger';
 export * from './config';
+export * from './kafkaSecurity';
 export * from './http';
 export * from './auth';
 export * from './mongo';

@@ -22,6 +22,8 @@ const REDACT = [
   '*.headers["x-api-key"]',
   'config.MONGODB_URI',
   'config.AUTH_JWT_SECRET',
+  'config.KAFKA_SASL_PASSWORD',
+  'KAFKA_SASL_PASSWORD',
   'config.SMTP_PASS',
   'email',
   '*.email',

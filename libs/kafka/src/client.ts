@@ -1,10 +1,40 @@
-import { ConfigResourceTypes, ConfigSource, Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
-import type { Logger } from '@lma/core';
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { ConfigResourceTypes, ConfigSource, Kafka, logLevel, type Admin, type LogEntry, type SASLOptions } from 'kafkajs';
+import type { KafkaSecurityConfig, Logger } from '@lma/core';
 
-export interface KafkaOptions {
+/** How the client authenticates (SASL) and whether it speaks TLS; both absent: an unsecured broker. */
+export interface KafkaSecurity {
+  sasl?: SASLOptions;
+  ssl?: boolean | ConnectionOptions;
+}
+
+export interface KafkaOptions extends KafkaSecurity {
   brokers: string[];
   clientId: string;
   logger: Logger;
+}
+
+/**
+ * The kafkajs security options of validated settings (libs/core kafkaSecurity.ts): the SASL
+ * mechanism and credentials, TLS with the CA and the client certificate and key read from their
+ * files. Nothing configured: none (plaintext, no identity).
+ */
+export function kafkaSecurityOf(c: KafkaSecurityConfig): KafkaSecurity {
+  const security: KafkaSecurity = {};
+  if (c.KAFKA_SASL_MECHANISM) {
+    const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = c;
+    if (!username || !password) throw new Error(`KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM=${c.KAFKA_SASL_MECHANISM}`);
+    security.sasl = { mechanism: c.KAFKA_SASL_MECHANISM, username, password } as SASLOptions;
+  }
+  if (c.KAFKA_SSL) {
+    const tls: ConnectionOptions = {};
+    if (c.KAFKA_SSL_CA_FILE) tls.ca = [readFileSync(c.KAFKA_SSL_CA_FILE, 'utf8')];
+    if (c.KAFKA_SSL_CERT_FILE) tls.cert = readFileSync(c.KAFKA_SSL_CERT_FILE, 'utf8');
+    if (c.KAFKA_SSL_KEY_FILE) tls.key = readFileSync(c.KAFKA_SSL_KEY_FILE, 'utf8');
+    security.ssl = Object.keys(tls).length ? tls : true;
+  }
+  return security;
 }
 
 /**
@@ -22,12 +52,14 @@ export function topicNames(prefix = ''): TopicNames {
   };
 }
 
-/** A kafkajs client whose own logs go through pino. */
-export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka {
+/** A kafkajs client whose own logs go through pino, authenticated and over TLS when `sasl` / `ssl` say so. */
+export function createKafka({ brokers, clientId, logger, sasl, ssl }: KafkaOptions): Kafka {
   const log = logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId,
     brokers,
+    ...(sasl ? { sasl } : {}),
+    ...(ssl ? { ssl } : {}),
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
@@ -84,6 +116,49 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], defaultPart
         if (attempt >= 10) throw err;
         await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
       }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until every topic exists with a leader on each partition: for a client that may not
+ * create topics (a secured broker, where the admin's provisioning creates them and their ACLs).
+ * A topic that does not exist and one this principal may not see look alike from here; the error
+ * after `timeoutMs` names them and says what creates them.
+ */
+export async function waitForTopics(kafka: Kafka, topics: string[], names: TopicNames = topicNames(), opts: { timeoutMs?: number; logger?: Logger } = {}): Promise<void> {
+  const physical = topics.map((t) => names.physical(t));
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  // no retries of its own: a missing topic is asked about again on the next round
+  const admin: Admin = kafka.admin({ retry: { retries: 0 } });
+  await admin.connect();
+  let told = false;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      let waitingFor: string[];
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics: physical });
+        waitingFor = meta.topics.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
+      } catch (err) {
+        // unknown topic or not authorized: ask for each one to name the missing
+        waitingFor = [];
+        for (const t of physical) {
+          await admin.fetchTopicMetadata({ topics: [t] }).catch(() => waitingFor.push(t));
+        }
+        if (!waitingFor.length) throw err;
+      }
+      if (!waitingFor.length) return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `topics ${waitingFor.join(', ')} do not exist or this principal may not use them: the Kafka provisioning creates topics and ACLs ` +
+            '(`node libs/kafka/dist/provision-main.js` with the admin credentials; `npm start` and the kafka-provision Job run it)',
+        );
+      }
+      if (!told) opts.logger?.info({ topics: waitingFor }, 'waiting for the provisioned topics');
+      told = true;
+      await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
     }
   } finally {
     await admin.disconnect();

@@ -1,4 +1,5 @@
 export * from './client';
+export * from './acls';
 export * from './publisher';
 export * from './consumer';
 export * from './lag';

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeCloudEvent, newEventId } from '@lma/contracts';
 import { RetryableError, createLogger, sleep } from '@lma/core';
 import { createKafka, startConsumer, topicNames, type ConsumerOptions, type RunningConsumer } from '../src';
-import { TestKafka, eventually, infraEnv, uniquePrefix } from '@lma/testing';
+import { TestKafka, eventually, infraEnv, kafkaClientAuth, kafkaCredentialsEnv, uniquePrefix } from '@lma/testing';
 
 /**
  * @lma/kafka's consumer on the real broker, handling a partition's batch by key: one key's records
@@ -16,7 +16,7 @@ import { TestKafka, eventually, infraEnv, uniquePrefix } from '@lma/testing';
 const infra = infraEnv();
 const prefix = `${uniquePrefix('batches')}.`;
 const tk = new TestKafka(infra.KAFKA_BROKERS, prefix);
-const kafka = new Kafka({ clientId: 'batches-test', brokers: infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+const kafka = new Kafka({ clientId: 'batches-test', brokers: infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaClientAuth() });
 const logger = createLogger('batches-test', 'silent');
 const consumers: RunningConsumer[] = [];
 const children: ChildProcess[] = [];
@@ -67,7 +67,7 @@ async function committed(group: string, topic: string): Promise<Map<number, numb
 
 async function consume(topic: string, handle: (t: Tick, offset: number) => Promise<void>, extra: Partial<ConsumerOptions> = {}): Promise<RunningConsumer> {
   const consumer = await startConsumer({
-    kafka: createKafka({ brokers: infra.KAFKA_BROKERS.split(','), clientId: `${prefix}${topic}`, logger }),
+    kafka: createKafka({ brokers: infra.KAFKA_BROKERS.split(','), clientId: `${prefix}${topic}`, logger, ...kafkaClientAuth() }),
     groupId: `${prefix}${topic}`,
     topics: [topic],
     logger,
@@ -186,6 +186,7 @@ function consumerProcess(topic: string, ms: number, slow?: { key: string; ms: nu
     env: {
       ...process.env,
       KAFKA_BROKERS: infra.KAFKA_BROKERS,
+      ...kafkaCredentialsEnv('admin', infra.KAFKA_BROKERS),
       TOPIC_PREFIX: prefix,
       TOPIC: topic,
       GROUP: `${prefix}${topic}`,

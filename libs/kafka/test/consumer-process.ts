@@ -1,5 +1,5 @@
-import { createLogger } from '@lma/core';
-import { createKafka, startConsumer, topicNames } from '../src';
+import { createLogger, type KafkaSaslMechanism } from '@lma/core';
+import { createKafka, kafkaSecurityOf, startConsumer, topicNames } from '../src';
 
 /**
  * A process that only consumes, for consumer-batches.int.spec.ts to kill (run with `node --import
@@ -12,9 +12,16 @@ const logger = createLogger('consumer-process', 'silent');
 const line = (e: 'start' | 'done', partition: number, offset: string, key: string | null, data: unknown) =>
   process.stdout.write(`${JSON.stringify({ e, partition, offset: Number(offset), key, seq: (data as { seq: number }).seq })}\n`);
 
+// the test's credentials on a secured broker (kafkaCredentialsEnv), none on an unsecured one
+const security = kafkaSecurityOf({
+  KAFKA_SASL_MECHANISM: (process.env['KAFKA_SASL_MECHANISM'] as KafkaSaslMechanism | undefined) || undefined,
+  KAFKA_SASL_USERNAME: process.env['KAFKA_SASL_USERNAME'],
+  KAFKA_SASL_PASSWORD: process.env['KAFKA_SASL_PASSWORD'],
+});
+
 void (async () => {
   const consumer = await startConsumer({
-    kafka: createKafka({ brokers: env('KAFKA_BROKERS').split(','), clientId: env('GROUP'), logger }),
+    kafka: createKafka({ brokers: env('KAFKA_BROKERS').split(','), clientId: env('GROUP'), logger, ...security }),
     groupId: env('GROUP'),
     topics: [env('TOPIC')],
     logger,

@@ -2,15 +2,15 @@ import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LICENSE_EVENTS_TOPIC, topicConfigOf } from '@lma/contracts';
 import { createLogger } from '@lma/core';
-import { infraEnv, uniquePrefix } from '@lma/testing';
+import { infraEnv, kafkaClientAuth, uniquePrefix } from '@lma/testing';
 import { createKafka, ensureTopics, topicNames } from '../src';
 
 /** ensureTopics on the real broker: topics created with their configuration, existing ones brought to it. */
 const infra = infraEnv();
 const prefix = `${uniquePrefix('topics')}.`;
 const names = topicNames(prefix);
-const kafka = createKafka({ brokers: infra.KAFKA_BROKERS.split(','), clientId: 'topics-test', logger: createLogger('topics-test', 'silent') });
-const raw = new Kafka({ clientId: 'topics-test-raw', brokers: infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+const kafka = createKafka({ brokers: infra.KAFKA_BROKERS.split(','), clientId: 'topics-test', logger: createLogger('topics-test', 'silent'), ...kafkaClientAuth() });
+const raw = new Kafka({ clientId: 'topics-test-raw', brokers: infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaClientAuth() });
 const created: string[] = [];
 
 afterAll(async () => {

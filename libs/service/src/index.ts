@@ -23,9 +23,13 @@ import {
   createKafka,
   createPublisher,
   ensureTopics,
+  kafkaSecurityOf,
   startConsumer,
+  topicAccess,
   topicNames,
+  waitForTopics,
   type ConsumerOptions,
+  type KafkaPrincipal,
   type Publisher,
   type RunningConsumer,
 } from '@lma/kafka';
@@ -80,14 +84,22 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   db.plugin(queryGuardPlugin(opts.queries ?? [], (process.env['LMA_QUERY_GUARD'] as QueryGuardMode | undefined) ?? 'warn', logger));
   opts.models(db);
   await ensureIndexes(db);
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `lma-${name}`, logger });
+  const security = kafkaSecurityOf(config);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `lma-${name}`, logger, ...security });
   const names = topicNames(config.KAFKA_TOPIC_PREFIX);
-  await ensureTopics(
-    kafka,
-    [...new Set(opts.topics.flatMap((t) => [t, dlqTopic(t)]))].map((topic) => ({ topic, config: topicConfigOf(topic) })),
-    config.KAFKA_TOPIC_PARTITIONS,
-    names,
-  );
+  const access = topicAccess().get(name as KafkaPrincipal);
+  if (security.sasl && access) {
+    // a secured broker: the admin's provisioning created the topics and this principal's ACLs
+    // (libs/kafka acls.ts); the service waits for the topics the registry lets it use
+    await waitForTopics(kafka, [...access.write, ...access.read], names, { logger });
+  } else {
+    await ensureTopics(
+      kafka,
+      [...new Set(opts.topics.flatMap((t) => [t, dlqTopic(t)]))].map((topic) => ({ topic, config: topicConfigOf(topic) })),
+      config.KAFKA_TOPIC_PARTITIONS,
+      names,
+    );
+  }
   const publisher = await createPublisher(kafka, names);
   const store = await Store.open(db, { logger });
   const relay = createOutboxRelay({ store, publisher, logger, scanMs: config.OUTBOX_SCAN_MS });

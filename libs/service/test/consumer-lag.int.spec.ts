@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaseConfig, loadConfig, port } from '@lma/core';
-import { TestKafka, eventually, infraEnv, uniquePrefix } from '@lma/testing';
+import { TestKafka, eventually, infraEnv, kafkaCredentialsEnv, uniquePrefix } from '@lma/testing';
 import { createRuntime, type Runtime } from '../src';
 
 /**
@@ -21,6 +21,7 @@ let handled = 0;
 beforeAll(async () => {
   const config = loadConfig(BaseConfig.extend({ PORT: port(0) }), {
     ...infra,
+    ...kafkaCredentialsEnv('admin', infra.KAFKA_BROKERS),
     LOG_LEVEL: 'silent',
     MONGODB_DB_PREFIX: prefix,
     KAFKA_GROUP_PREFIX: prefix,

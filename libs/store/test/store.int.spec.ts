@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { LicenseEventType, eventOf } from '@lma/contracts';
 import { createLogger } from '@lma/core';
 import { createPublisher, topicNames, type Publisher } from '@lma/kafka';
-import { TestKafka, infraEnv, uniquePrefix } from '@lma/testing';
+import { TestKafka, infraEnv, kafkaClientAuth, uniquePrefix } from '@lma/testing';
 import { CLAIMS_COLLECTION, ConcurrentWriteError, Store, createOutboxRelay, type OutboxRelay } from '../src';
 
 interface Counter {
@@ -53,7 +53,7 @@ beforeAll(async () => {
   kafka = new TestKafka(infra.KAFKA_BROKERS, `${prefix}.`);
   await kafka.createTopics([topic], 3);
   await kafka.watch([topic]);
-  const k = new Kafka({ clientId: prefix, brokers: infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const k = new Kafka({ clientId: prefix, brokers: infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaClientAuth() });
   publisher = await createPublisher(k, topicNames(`${prefix}.`));
 });
 

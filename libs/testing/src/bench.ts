@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { infraEnv, uniquePrefix, type InfraEnv } from './infra';
+import { infraEnv, kafkaClientAuth, kafkaCredentialsEnv, repoRoot, uniquePrefix, type InfraEnv } from './infra';
 import { eventually } from './kafka';
 import { TestMongo, type Db } from './mongo';
 import { ServiceProcess, type ServiceName } from './services';
@@ -50,6 +51,7 @@ export class BenchStack {
 
   async connect(): Promise<this> {
     await this.mongo.connect();
+    runKafkaProvisioning(this.env);
     return this;
   }
 
@@ -111,12 +113,28 @@ export class BenchStack {
     if (logDir) for (const s of this.started) writeFileSync(path.join(logDir, `${s.name}.log`), s.logs.join('\n'));
     for (const name of new Set(this.started.map((s) => s.name))) await this.db(name).dropDatabase();
     await this.mongo.close();
-    const admin = new Kafka({ clientId: 'bench-cleanup', brokers: this.infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+    runKafkaProvisioning(this.env, { removeAcls: true });
+    const admin = new Kafka({ clientId: 'bench-cleanup', brokers: this.infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaClientAuth('admin', this.infra.KAFKA_BROKERS) }).admin();
     await admin.connect();
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${this.prefix}.`));
     if (topics.length) await admin.deleteTopics({ topics });
     await admin.disconnect();
   }
+}
+
+/**
+ * On the local secured broker, the topics and ACLs of the prefixes `env` names (KAFKA_TOPIC_PREFIX,
+ * KAFKA_GROUP_PREFIX), created by the admin with the provisioning `npm start` runs
+ * (libs/kafka/dist/provision-main.js; `removeAcls` takes the ACLs away again). Nothing on an
+ * unsecured broker, where the services create their topics.
+ */
+export function runKafkaProvisioning(env: Record<string, string>, opts: { removeAcls?: boolean } = {}): void {
+  const admin = kafkaCredentialsEnv('admin', env['KAFKA_BROKERS']);
+  if (!admin['KAFKA_SASL_MECHANISM']) return;
+  execFileSync(process.execPath, [path.join(repoRoot, 'libs/kafka/dist/provision-main.js'), ...(opts.removeAcls ? ['--remove-acls'] : [])], {
+    env: { ...process.env, ...env, ...admin, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 /** The value at quantile q (0..1) of sorted numbers. */

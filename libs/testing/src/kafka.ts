@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type IHeaders, type Producer, type SASLOptions } from 'kafkajs';
+import { kafkaClientAuth } from './infra';
 import { decodeCloudEvent, encodeCloudEvent, headerString, newEventId, type CloudEvent } from '@lma/contracts';
 
 export interface ReceivedRecord {
@@ -22,11 +23,13 @@ export class TestKafka {
   private readonly consumers: Consumer[] = [];
   readonly received: ReceivedRecord[] = [];
 
+  /** `auth`: the admin's credentials on the local secured broker unless others are given (kafkaClientAuth). */
   constructor(
     brokers: string,
     private readonly topicPrefix: string,
+    auth: { sasl?: SASLOptions } = kafkaClientAuth('admin', brokers),
   ) {
-    this.kafka = new Kafka({ clientId: `test-${topicPrefix}`, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+    this.kafka = new Kafka({ clientId: `test-${topicPrefix}`, brokers: brokers.split(','), logLevel: logLevel.NOTHING, ...auth });
   }
 
   topic(name: string): string {

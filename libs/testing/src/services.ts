@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { repoRoot } from './infra';
+import { kafkaCredentialsEnv, repoRoot } from './infra';
 import { eventually } from './kafka';
 
 export type ServiceName = 'install-intake' | 'lead' | 'license' | 'notification' | 'refresh' | 'gateway';
@@ -40,7 +40,7 @@ export class ServiceProcess {
     // the tracing preload, as every deployment starts a service (docs/observability.md)
     const args = ['--require', path.join(repoRoot, 'libs/service/dist/tracing.js'), path.join(repoRoot, 'services', this.name, 'dist/main.js')];
     const child = spawn(process.execPath, args, {
-      env: { ...process.env, LOG_LEVEL: 'info', ...this.env, PORT: String(this.port) },
+      env: { ...process.env, LOG_LEVEL: 'info', ...this.kafkaCredentials(), ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -63,6 +63,11 @@ export class ServiceProcess {
     const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
     child.kill(signal);
     return await exited;
+  }
+
+  /** Its own Kafka principal on the local secured broker (a test may still set other credentials in `env`). */
+  private kafkaCredentials(): Record<string, string> {
+    return kafkaCredentialsEnv(this.name, this.env['KAFKA_BROKERS'] ?? process.env['KAFKA_BROKERS']);
   }
 
   kill(): Promise<number> {

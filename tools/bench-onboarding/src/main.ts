@@ -12,7 +12,7 @@ import {
   type PackageRegisteredV1,
   type PackageVersionUploadedV1,
 } from '@lma/contracts';
-import { BenchStack, eventually, ids, quantile, repoRoot, type ServiceProcess } from '@lma/testing';
+import { BenchStack, eventually, ids, kafkaClientAuth, quantile, repoRoot, type ServiceProcess } from '@lma/testing';
 import { commandOf, cpuSeconds, databasePid, machineCpu, pidListeningOn } from './proc';
 import { rawPipe, type RawPipeResult } from './rawPipe';
 import {
@@ -343,7 +343,7 @@ async function run(label: string, seedCount: number): Promise<RunResult> {
   // A stopped stack's Ctrl-C handler would exit the process before the next stack's handler has
   // stopped that stack's services: each run takes its handlers away again when it ends.
   const handlers = (['SIGINT', 'SIGTERM'] as const).flatMap((sig) => process.listeners(sig).filter((l) => !before.has(l)).map((l) => [sig, l] as const));
-  const kafka = new Kafka({ clientId: 'bench-onboarding', brokers: stack.infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'bench-onboarding', brokers: stack.infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaClientAuth() });
   const topic = (t: string) => `${stack.prefix}.${t}`;
   const admin = kafka.admin();
   await admin.connect();

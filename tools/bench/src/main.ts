@@ -6,7 +6,7 @@ import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
 import { CommandType, InternalTopic, newEventId, type CreateLicenseV1, type PackageInstalledV1 } from '@lma/contracts';
 import { signJwt } from '@lma/core';
-import { ServiceProcess, TestKafka, TestMongo, eventually, ids, infraEnv, repoRoot, uniquePrefix } from '@lma/testing';
+import { ServiceProcess, TestKafka, TestMongo, eventually, ids, infraEnv, kafkaClientAuth, repoRoot, runKafkaProvisioning, uniquePrefix } from '@lma/testing';
 
 /**
  * `npm run bench:checks`: seeds BENCH_LICENSES licenses (CreateLicense commands, as the onboarding
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   const kafka = new TestKafka(infra.KAFKA_BROKERS, `${prefix}.`);
   const mongo = new TestMongo(infra.MONGODB_URI);
   try {
+    runKafkaProvisioning(env);
     const license = await new ServiceProcess('license', env).start();
     started.push(license);
     let base = `${license.url}/v1`;
@@ -184,7 +185,8 @@ async function main(): Promise<void> {
     await mongo.connect();
     await mongo.db(`${prefix}_license`).dropDatabase();
     await mongo.close();
-    const admin = new Kafka({ clientId: 'bench-cleanup', brokers: infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+    runKafkaProvisioning(env, { removeAcls: true });
+    const admin = new Kafka({ clientId: 'bench-cleanup', brokers: infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaClientAuth() }).admin();
     await admin.connect();
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
     if (topics.length) await admin.deleteTopics({ topics }).catch(() => undefined);

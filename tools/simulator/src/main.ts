@@ -2,8 +2,9 @@
 import { writeFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MARKETPLACE_EVENTS_TOPIC, MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC, MarketplaceEventType, SnapshotRequestedV1, parseData } from '@lma/contracts';
-import { createLogger } from '@lma/core';
-import { createKafka, createPublisher, ensureTopics, startConsumer, topicNames } from '@lma/kafka';
+import { KafkaSecuritySettings, createLogger, loadConfig } from '@lma/core';
+import { createKafka, createPublisher, ensureTopics, kafkaSecurityOf, startConsumer, topicNames, waitForTopics } from '@lma/kafka';
+import { z } from 'zod';
 import { startControl } from './control';
 import { Marketplace } from './marketplace';
 import { SimState } from './state';
@@ -20,7 +21,9 @@ const HELP = `lma-simulator: a marketplace speaking the contract of docs/events.
   --duplicate-pages <2>  send these pages twice                                    [SIM_DUPLICATE_PAGES]
   --control-port <n>     loopback control API (0: none)                            [SIM_CONTROL_PORT, 0]
   --pid-file <path>      write the process id there                                [SIM_PID_FILE]
-Kafka: KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, KAFKA_GROUP_PREFIX, KAFKA_TOPIC_PARTITIONS, as the services.`;
+Kafka: KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, KAFKA_TOPIC_PARTITIONS, as the services; on a secured broker the
+marketplace principal's KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD (.local/secrets/marketplace.env)
+and KAFKA_SSL*. Its consumer group is <KAFKA_TOPIC_PREFIX>marketplace.simulator.`;
 
 const list = (s: string | undefined): number[] => (s ? s.split(',').filter(Boolean).map(Number) : []);
 
@@ -61,18 +64,25 @@ async function main(): Promise<void> {
   const logger = createLogger('simulator');
   const brokers = (env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',');
   const names = topicNames(env['KAFKA_TOPIC_PREFIX'] ?? '');
-  const kafka = createKafka({ brokers, clientId: 'marketplace-simulator', logger });
-  await ensureTopics(
-    kafka,
-    [MARKETPLACE_EVENTS_TOPIC, MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC, `${MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC}.dlq`].map((topic) => ({ topic })),
-    Number(env['KAFKA_TOPIC_PARTITIONS'] ?? 3),
-    names,
-  );
+  const security = kafkaSecurityOf(loadConfig(z.object(KafkaSecuritySettings), env));
+  const kafka = createKafka({ brokers, clientId: 'marketplace-simulator', logger, ...security });
+  if (security.sasl) {
+    // a secured broker: the admin's provisioning created the topics, the marketplace may not
+    await waitForTopics(kafka, [MARKETPLACE_EVENTS_TOPIC, MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC], names, { logger });
+  } else {
+    await ensureTopics(
+      kafka,
+      [MARKETPLACE_EVENTS_TOPIC, MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC, `${MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC}.dlq`].map((topic) => ({ topic })),
+      Number(env['KAFKA_TOPIC_PARTITIONS'] ?? 3),
+      names,
+    );
+  }
   const publisher = await createPublisher(kafka, names);
   const mp = new Marketplace(new SimState(), publisher, { pageSize: opts.pageSize, drift: opts.drift, faults: opts.faults }, logger);
   const consumer = await startConsumer({
     kafka,
-    groupId: `${env['KAFKA_GROUP_PREFIX'] ?? 'marketplace'}.simulator`,
+    // the marketplace's own groups (its ACLs: libs/kafka acls.ts groupPrefixOf)
+    groupId: `${env['KAFKA_TOPIC_PREFIX'] ?? ''}marketplace.simulator`,
     topics: [MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC],
     topicNames: names,
     logger,
