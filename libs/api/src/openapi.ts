@@ -148,14 +148,14 @@ const IfMatch = {
 
 /**
  * The kinds of problem an operation answers: those every operation shares (validation of the path,
- * query and body, which also refuses unexpected ones; authentication; the body limit; rate limits),
- * those its declaration implies (permission, JSON body, If-Match, a service behind it) and its own.
+ * query and body, which also refuses unexpected ones; authentication; a body over the limit, or
+ * not JSON in UTF-8, or compressed, whether the operation takes one or not; rate limits), those its
+ * declaration implies (permission, If-Match, a service behind it) and its own.
  */
 export function problemsOf(route: ApiRoute): ProblemType[] {
-  const all: ProblemType[] = ['validation', 'payload-too-large', 'rate-limited'];
+  const all: ProblemType[] = ['validation', 'payload-too-large', 'unsupported-media-type', 'rate-limited'];
   if (route.permission !== 'public') all.push('unauthenticated');
   if (route.permission !== 'authenticated' && route.permission !== 'public') all.push('permission-denied');
-  if (route.body) all.push('unsupported-media-type');
   if (route.ifMatch) all.push('precondition-failed');
   if (route.service !== 'gateway') all.push('service-unavailable');
   all.push(...(route.problems ?? []));

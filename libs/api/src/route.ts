@@ -134,6 +134,11 @@ export function strictSchema(s: z.ZodTypeAny): z.ZodTypeAny {
       const a = s as z.ZodArray<z.ZodTypeAny>;
       return new z.ZodArray({ ...a._def, type: strictSchema(a.element) });
     }
+    case 'ZodEffects': {
+      // a refined or transformed object (`.refine`, `.superRefine`, `.transform`) is strict inside too
+      const e = s as z.ZodEffects<z.ZodTypeAny>;
+      return new z.ZodEffects({ ...e._def, schema: strictSchema(e._def.schema) });
+    }
     default:
       return s;
   }

@@ -179,7 +179,7 @@ describe('openApiDocument', () => {
   });
 
   it('documents the statuses each operation answers: those every operation has, those its declaration implies and its own', () => {
-    expect(Object.keys(op(doc, '/things/{thingId}/parts', 'get')!.responses).sort()).toEqual(['200', '400', '401', '403', '413', '429', '503', 'default']);
+    expect(Object.keys(op(doc, '/things/{thingId}/parts', 'get')!.responses).sort()).toEqual(['200', '400', '401', '403', '413', '415', '429', '503', 'default']);
     expect(Object.keys(op(doc, '/things', 'post')!.responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '415', '429', '503', 'default']);
     const patch = op(doc, '/parts/{partId}', 'patch')!;
     expect(Object.keys(patch.responses).sort()).toEqual(['200', '400', '401', '404', '409', '412', '413', '415', '429', 'default']);

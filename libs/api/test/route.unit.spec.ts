@@ -47,6 +47,32 @@ describe('parseRoute', () => {
     expect(errorsOf({ query: { 'status[$ne]': 'x' } })).toEqual([{ field: 'query.status[$ne]', reason: 'is not a known field' }]);
   });
 
+  it('names unknown fields of refined and transformed bodies too (z.object().refine())', () => {
+    const refined = defineRoute({
+      ...route,
+      body: z
+        .object({ from: z.number(), to: z.number(), inner: z.object({ a: z.string() }).optional() })
+        .refine((b) => b.from <= b.to, { message: 'from must not be after to', path: ['from'] }),
+    });
+    const errors = (body: unknown) => {
+      try {
+        parseRoute(refined, { params: { thingId: 't1' }, query: {}, body });
+      } catch (err) {
+        if (err instanceof ValidationError) return sortByField(err.errors);
+        throw err;
+      }
+      return [];
+    };
+    expect(errors({ from: 1, to: 2, $where: '1', 'a.b': 1, inner: { a: 'x', $ne: 1 } })).toEqual([
+      { field: 'body.$where', reason: 'is not a known field' },
+      { field: 'body.a.b', reason: 'is not a known field' },
+      { field: 'body.inner.$ne', reason: 'is not a known field' },
+    ]);
+    expect(errors(JSON.parse('{"from":1,"to":2,"__proto__":{"admin":true}}'))).toEqual([{ field: 'body.__proto__', reason: 'is not a known field' }]);
+    expect(errors({ from: 3, to: 2 })).toEqual([{ field: 'body.from', reason: 'from must not be after to' }]);
+    expect(errors({ from: 1, to: 2 })).toEqual([]);
+  });
+
   it('rejects operators and arrays where scalars are expected, in every part at once', () => {
     const errors = errorsOf({ params: { thingId: '$gt' }, query: { status: ['active', 'retired'] }, body: { name: { $gt: '' } } });
     expect(errors.map((e) => e.field)).toEqual(['path.thingId', 'query.status', 'body.name']);

@@ -33,6 +33,7 @@ export const PROBLEM_TYPES = {
   'not-found': { status: 404, title: 'Not found', example: 'License lic_033000000000000AAA_00D000000000AAA was not found' },
   'unknown-operation': { status: 404, title: 'No such operation', example: 'No API operation at GET /api/v1/nothing; see /api/v1/openapi.json' },
   'method-not-allowed': { status: 405, title: 'Method not allowed', example: '/api/v1/api-keys allows GET, POST' },
+  'request-timeout': { status: 408, title: 'Request timeout', example: 'The request was not received in time' },
   'already-exists': { status: 409, title: 'Already exists', example: 'Team member jane already exists' },
   'revision-conflict': { status: 409, title: 'Revision conflict', example: 'License L-000042 is at revision 7, not 6' },
   'license-not-modifiable': { status: 409, title: 'License not modifiable', example: "Uninstalled licenses can't be modified" },
@@ -49,6 +50,7 @@ export const PROBLEM_TYPES = {
   'unknown-account': { status: 422, title: 'Unknown account', example: 'Account account_64b7f0c2a1d3e4f5a6b7c8d9 does not exist' },
   'rate-limited': { status: 429, title: 'Rate limit exceeded', example: 'Rate limit exceeded; retry in 1 s' },
   'refresh-allowance-used': { status: 429, title: 'Weekly refresh allowance used', example: 'This package was refreshed less than 7 days ago; the next refresh is available at 2026-06-08T10:00:00.000Z' },
+  'headers-too-large': { status: 431, title: 'Request header fields too large', example: 'The request line and headers are larger than 16 kB' },
   'internal-error': { status: 500, title: 'Internal error', example: 'An unexpected error occurred' },
   'service-unavailable': { status: 503, title: 'Service unavailable', example: 'The license service is unavailable: it cannot be reached' },
 } as const satisfies Record<string, { status: number; title: string; example: string }>;

@@ -1,8 +1,11 @@
-import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import type { Socket } from 'node:net';
 import { LmaError, PROBLEM_TYPES, UnauthenticatedError, ValidationError, problemTypeUri, type AuthChallenge, type FieldError, type ProblemType } from './errors';
 import type { Logger } from './logger';
+import { BODY_LIMIT_BYTES, nestsDeeperThan, notUtf8Error, parserRefusal, refusalOf, tooDeepError, type Refusal } from './requestGuard';
 
 export type ReadinessCheck = { name: string; check: () => Promise<boolean> | boolean };
 
@@ -14,7 +17,18 @@ export function createBaseApp(readiness: ReadinessCheck[]): Express {
   // express's weak hash of every body would contradict it
   app.set('etag', false);
   app.set('query parser', 'simple');
-  app.use(express.json({ limit: '64kb', strict: true, type: ['application/json', 'application/*+json'] }));
+  // what reaches express passed the request guard (listen): a body is JSON in UTF-8, uncompressed
+  app.use(
+    express.json({
+      limit: BODY_LIMIT_BYTES,
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+      verify: (_req, _res, bytes) => {
+        if (!isUtf8(bytes)) throw notUtf8Error();
+      },
+    }),
+  );
+  app.use((req, _res, next) => next(nestsDeeperThan(req.body) ? tooDeepError() : undefined));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -86,13 +100,19 @@ export function problemOf(err: unknown, instance: string | undefined): { status:
   return { status: 500, body: problemDocument('internal-error', 'An unexpected error occurred', instance), headers: {} };
 }
 
-/** Writes every error as application/problem+json; unknown errors are 500 without internals. */
-export function problemMiddleware(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const p = problemOf(err, req.originalUrl);
-    if (p.status >= 500) logger.error({ err, path: req.path }, 'request failed');
-    res.set(p.headers).status(p.status).type('application/problem+json').json(p.body);
-  };
+/**
+ * Ends an express app: a request no route took is a 404 (unknown-operation), and every error is
+ * written as application/problem+json; unknown errors are 500 without internals.
+ */
+export function problemMiddleware(logger: Logger): [RequestHandler, ErrorRequestHandler] {
+  return [
+    (req: Request, _res: Response, next: NextFunction) => next(new LmaError('not_found', `No operation at ${req.method} ${req.path}`, { problem: 'unknown-operation' })),
+    (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+      const p = problemOf(err, req.originalUrl);
+      if (p.status >= 500) logger.error({ err, path: req.path }, 'request failed');
+      res.set(p.headers).status(p.status).type('application/problem+json').json(p.body);
+    },
+  ];
 }
 
 function isBodyParserError(err: unknown): err is { status: number; type: string; message: string } {
@@ -111,12 +131,61 @@ export function parseInput<S extends z.ZodTypeAny>(schema: S, input: unknown, pr
   );
 }
 
+/** Writes a refused request's problem (requestGuard.ts), as problemMiddleware would. */
+export function sendRefusal(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
+  const p = problemOf(refusal.error, req.url);
+  const text = JSON.stringify(p.body);
+  res.writeHead(p.status, { ...p.headers, ...refusal.headers, 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 /**
- * Serves `app` on `port`. `front`, when given, sees every request first and answers the ones it
- * takes (returning true); the rest go to `app`.
+ * `handler` behind the request guard (requestGuard.ts): a refused request is answered with its
+ * problem, its body (if any) read and discarded so the connection stays usable, and never
+ * reaches the handler.
+ */
+export function guardRequests(handler: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const refusal = refusalOf(req);
+    if (!refusal) return handler(req, res);
+    req.resume();
+    sendRefusal(req, res, refusal);
+  };
+}
+
+/** A problem document written straight to a socket (no request object to answer), closing it. */
+function socketProblem(socket: Socket, problem: ProblemType, detail: string, errors: FieldError[], headers = ''): void {
+  const { status, title } = PROBLEM_TYPES[problem];
+  const text = JSON.stringify(problemDocument(problem, detail, undefined, errors));
+  socket.end(`HTTP/1.1 ${status} ${title}\r\n${headers}Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+}
+
+/**
+ * Answers what node's HTTP parser refuses (a malformed request line or header, an unknown method,
+ * headers over 16 kB, a request too slow to arrive) and CONNECT as problem documents, where node
+ * would write a bare status line or drop the connection.
+ */
+export function answerUnparsableRequests(server: Server): void {
+  server.on('clientError', (err: Error & { code?: string; reason?: unknown }, socket: Socket) => {
+    if (!socket.writable || socket.bytesWritten > 0 || err.code === 'ECONNRESET') return void socket.destroy();
+    const r = parserRefusal(err);
+    socketProblem(socket, r.problem, r.detail, r.errors);
+  });
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    socketProblem(socket, 'method-not-allowed', 'CONNECT is not supported: this is not a proxy', [], 'Allow: GET, POST, PUT, PATCH, DELETE\r\n');
+  });
+}
+
+/** Options of every HTTP server: the request guard answers a request without Host (node would answer a bare 400). */
+export const SERVER_OPTIONS = { requireHostHeader: false } as const;
+
+/**
+ * Serves `app` on `port`, behind the request guard. `front`, when given, sees every request the
+ * guard lets through first and answers the ones it takes (returning true); the rest go to `app`.
  */
 export async function listen(app: Express, port: number, host = '0.0.0.0', front?: (req: IncomingMessage, res: ServerResponse) => boolean): Promise<Server> {
-  const server = createServer(front ? (req, res) => void (front(req, res) || app(req, res)) : app);
+  const server = createServer(SERVER_OPTIONS, guardRequests(front ? (req, res) => void (front(req, res) || app(req, res)) : app));
+  answerUnparsableRequests(server);
   server.keepAliveTimeout = 65_000;
   return await new Promise((resolve, reject) => {
     server.once('error', reject);

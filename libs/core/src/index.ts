@@ -7,3 +7,4 @@ export * from './auth';
 export * from './mongo';
 export * from './lifecycle';
 export * from './clock';
+export * from './requestGuard';

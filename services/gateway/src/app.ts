@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { createApiKey, eventSchema, getApiKey, getApiKeyAudit, getAsyncApi, getEventSchema, getOpenApi, hasBody, listApiKeys, parseRoute, revokeApiKey, successStatus, type ApiRoute, type AsyncApiDocument, type OpenApiDocument } from '@lma/api';
-import { ForbiddenError, NotFoundError, RateLimitedError, UnsupportedMediaTypeError, ValidationError, hasPermission, type Logger, type Principal } from '@lma/core';
+import { ForbiddenError, NotFoundError, RateLimitedError, UnauthenticatedError, UnsupportedMediaTypeError, ValidationError, hasPermission, isJsonMediaType, type Logger, type Principal } from '@lma/core';
 import type { Authenticator, Caller } from './api/authenticate';
-import { HttpProblem, isJsonType, readJson, sendJson, sendProblem } from './api/http';
+import { HttpProblem, readJson, sendJson, sendProblem } from './api/http';
 import type { Proxy } from './api/proxy';
-import type { RateLimiter } from './domain/rateLimiter';
+import { clientAddressKey, type RateLimiter } from './domain/rateLimiter';
 import { compileRoutes } from './domain/routeTable';
 import type { ApiKeyStore } from './infra/apiKeyStore';
 
@@ -18,6 +18,11 @@ export interface GatewayDeps {
   asyncapi: AsyncApiDocument;
   authenticate: Authenticator;
   limiter: RateLimiter;
+  /**
+   * Requests without credentials or with refused ones, per client address (clientAddressKey):
+   * an address whose budget is spent is answered 429 before its credentials are looked at.
+   */
+  addresses: RateLimiter<'unauthenticated'>;
   proxy: Proxy;
   keys: ApiKeyStore;
   logger: Logger;
@@ -61,12 +66,30 @@ export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: Server
     if (r.service === 'gateway' && !local[r.operationId]) throw new Error(`gateway route ${r.operationId} has no handler`);
   }
 
+  /**
+   * The caller its credentials name. Each request from an address that brings none, or refused
+   * ones, spends a token of that address's budget; once it is spent, the address's requests are
+   * refused (429) before any credential is checked, so unknown API key ids and junk tokens cannot
+   * be sprayed at the cost of a database read or a signature check each.
+   */
+  async function authenticated(req: IncomingMessage): Promise<Caller> {
+    const address = clientAddressKey(req.socket.remoteAddress);
+    const open = deps.addresses.peek(address, 'unauthenticated');
+    if (!open.ok) throw new RateLimitedError(open.retryAfterSeconds, `Too many requests without valid credentials from this address; retry in ${open.retryAfterSeconds} s`);
+    try {
+      return await deps.authenticate(req.headers);
+    } catch (err) {
+      if (err instanceof UnauthenticatedError) deps.addresses.take(address, 'unauthenticated');
+      throw err;
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse, url: string, requestId: string): Promise<string> {
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';
     const m = match(method, path);
-    const caller = m.kind === 'route' && m.route.permission === 'public' ? anonymous(req) : await deps.authenticate(req.headers);
+    const caller = m.kind === 'route' && m.route.permission === 'public' ? anonymous(req) : await authenticated(req);
     if (m.kind === 'not-found') throw new HttpProblem('unknown-operation', `No API operation at ${method} ${API_PREFIX}${path}; see ${API_PREFIX}/openapi.json`);
     if (m.kind === 'method-not-allowed') throw new HttpProblem('method-not-allowed', `${API_PREFIX}${path} allows ${m.allow.join(', ')}`, { allow: m.allow.join(', ') });
     if (m.kind === 'bad-path') throw new ValidationError([{ field: `path.${m.param}`, reason: 'is not valid URL encoding' }]);
@@ -75,7 +98,7 @@ export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: Server
     const taken = deps.limiter.take(caller.id, route.rateLimit === 'check' ? 'check' : 'default');
     if (!taken.ok) throw new RateLimitedError(taken.retryAfterSeconds, `Rate limit exceeded; retry in ${taken.retryAfterSeconds} s`);
     if (route.permission !== 'authenticated' && route.permission !== 'public' && !hasPermission(caller.principal, route.permission)) throw new ForbiddenError(route.permission);
-    if (route.body && hasBody(req.headers) && !isJsonType(req.headers['content-type'])) {
+    if (route.body && hasBody(req.headers) && !isJsonMediaType(req.headers['content-type'])) {
       req.resume(); // discarded, so the connection stays usable
       throw new UnsupportedMediaTypeError(req.headers['content-type']);
     }

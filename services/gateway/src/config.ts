@@ -42,6 +42,13 @@ export const GatewayConfig = BaseConfig.pick({
   /** License checks (routes with `rateLimit: 'check'`) have their own, larger budget. */
   RATE_LIMIT_CHECK_PER_SECOND: intSetting(20_000, 1, 10_000_000),
   RATE_LIMIT_CHECK_BURST: intSetting(20_000, 1, 10_000_000),
+  /**
+   * Requests without credentials or whose credentials are refused, per client address (an IPv6
+   * address by its /64): past this budget the address is answered 429 before its credentials are
+   * looked at (an unknown API key id costs a database read, a junk token a signature check).
+   */
+  RATE_LIMIT_UNAUTHENTICATED_PER_SECOND: intSetting(2, 1, 1_000_000),
+  RATE_LIMIT_UNAUTHENTICATED_BURST: intSetting(30, 1, 1_000_000),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 

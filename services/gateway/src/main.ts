@@ -1,6 +1,7 @@
 import { allRoutes, asyncApiDocument, openApiDocument } from '@lma/api';
 import { createServer } from 'node:http';
 import { closeServer, connectMongo, createBaseApp, createLogger, ensureIndexes, onShutdown, pingMongo, problemMiddleware, systemClock } from '@lma/core';
+import { SERVER_OPTIONS, answerUnparsableRequests, guardRequests } from '@lma/core';
 import { runMain } from '@lma/service';
 import { queryGuardPlugin, type QueryGuardMode } from '@lma/store/dist/queries';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -70,17 +71,26 @@ runMain('gateway', async () => {
       lookupKey: keys.lookup,
     }),
     limiter,
+    addresses: new RateLimiter(
+      { unauthenticated: { ratePerSecond: config.RATE_LIMIT_UNAUTHENTICATED_PER_SECOND, burst: config.RATE_LIMIT_UNAUTHENTICATED_BURST } },
+      Date.now,
+    ),
     proxy,
     keys,
     logger,
     observe: (operation, status, seconds) => duration.observe({ operation, status: String(status) }, seconds),
   });
   // /api/v1 bypasses express (the hot path); health, readiness and metrics stay on it
-  const server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    if (url.startsWith(API_PREFIX) && (url.length === API_PREFIX.length || url[API_PREFIX.length] === '/' || url[API_PREFIX.length] === '?')) api(req, res);
-    else app(req, res);
-  });
+  // behind the request guard, as every service (@lma/core listen): malformed requests never reach either
+  const server = createServer(
+    SERVER_OPTIONS,
+    guardRequests((req, res) => {
+      const url = req.url ?? '/';
+      if (url.startsWith(API_PREFIX) && (url.length === API_PREFIX.length || url[API_PREFIX.length] === '/' || url[API_PREFIX.length] === '?')) api(req, res);
+      else app(req, res);
+    }),
+  );
+  answerUnparsableRequests(server);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.PORT, '0.0.0.0', () => resolve()));
   const addr = server.address();

@@ -18,6 +18,7 @@ beforeAll(async () => {
     asyncapi: asyncApiDocument({ partitions: 3 }),
     authenticate: () => Promise.reject(new UnauthenticatedError('credentials required')),
     limiter: new RateLimiter({ default: { ratePerSecond: 100, burst: 100 }, check: { ratePerSecond: 100, burst: 100 } }, Date.now),
+    addresses: new RateLimiter({ unauthenticated: { ratePerSecond: 100, burst: 100 } }, Date.now),
     proxy: { forward: () => Promise.reject(new Error('no service here')), close: () => Promise.resolve() } as unknown as GatewayDeps['proxy'],
     keys: {} as GatewayDeps['keys'],
     logger: createLogger('gateway-test', 'silent'),

@@ -1,5 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PROBLEM_CONTENT_TYPE, ValidationError, problemDocument, problemOf, type Logger, type ProblemType } from '@lma/core';
+import { PROBLEM_CONTENT_TYPE, ValidationError, isJsonMediaType, nestsDeeperThan, notUtf8Error, problemDocument, problemOf, tooDeepError, type Logger, type ProblemType } from '@lma/core';
 
 /** The 64 kB body limit of every service, enforced before anything is parsed or forwarded. */
 export const BODY_LIMIT = 64 * 1024;
@@ -31,10 +32,6 @@ export function sendProblem(req: IncomingMessage, res: ServerResponse, err: unkn
   sendJson(res, status, p.body, PROBLEM_CONTENT_TYPE);
 }
 
-const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
-/** application/json or a JSON-based type (`application/<x>+json`), as the services' body parser takes them. */
-export const isJsonType = (type: string | undefined): boolean => type !== undefined && JSON_TYPE.test(type);
-
 /**
  * The JSON body (undefined without one or for another content type), at most BODY_LIMIT bytes
  * (413), an object or array (400 otherwise, as express.json's strict mode).
@@ -48,7 +45,7 @@ export async function readJson(req: IncomingMessage): Promise<{ value: unknown; 
   const length = Number(req.headers['content-length'] ?? 0);
   if (length > BODY_LIMIT) throw new HttpProblem('payload-too-large', 'The request body is larger than 64 kB');
   const type = req.headers['content-type'];
-  if (!isJsonType(type) || (length === 0 && req.headers['transfer-encoding'] === undefined)) {
+  if (!isJsonMediaType(type) || (length === 0 && req.headers['transfer-encoding'] === undefined)) {
     req.resume();
     return undefined;
   }
@@ -67,12 +64,17 @@ export async function readJson(req: IncomingMessage): Promise<{ value: unknown; 
     req.once('end', () => resolve(parts));
     req.once('error', reject);
   });
-  const text = Buffer.concat(chunks).toString('utf8');
+  const bytes = Buffer.concat(chunks);
+  if (!isUtf8(bytes)) throw notUtf8Error();
+  const text = bytes.toString('utf8');
   const first = text.trimStart()[0];
   if (first !== '{' && first !== '[') throw new ValidationError([{ field: 'body', reason: 'is not valid JSON (an object is expected)' }], 'The request body is not valid JSON');
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) as unknown, text };
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new ValidationError([{ field: 'body', reason: 'is not valid JSON' }], 'The request body is not valid JSON');
   }
+  if (nestsDeeperThan(value)) throw tooDeepError();
+  return { value, text };
 }

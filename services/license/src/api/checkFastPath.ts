@@ -1,7 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { licenseApi, parseRoute } from '@lma/api';
-import { ForbiddenError, PROBLEM_CONTENT_TYPE, UnauthenticatedError, ValidationError, hasPermission, problemOf, verifyJwt, type AuthOptions, type Logger, type Principal } from '@lma/core';
+import { ForbiddenError, PROBLEM_CONTENT_TYPE, UnauthenticatedError, ValidationError, hasPermission, nestsDeeperThan, notUtf8Error, problemOf, tooDeepError, verifyJwt, type AuthOptions, type Logger, type Principal } from '@lma/core';
 import type { CheckAnswerer } from './checks';
 
 const PATH = '/v1/license-checks';
@@ -97,7 +98,13 @@ function readBody(req: IncomingMessage): Promise<string> {
       size += chunk.length;
       if (size <= BODY_LIMIT) parts.push(chunk);
     });
-    req.once('end', () => (size > BODY_LIMIT ? reject(new ValidationError([{ field: 'body', reason: 'is larger than its Content-Length' }])) : resolve(withoutBom(Buffer.concat(parts).toString('utf8')))));
+    req.once('end', () => {
+      if (size > BODY_LIMIT) return reject(new ValidationError([{ field: 'body', reason: 'is larger than its Content-Length' }]));
+      const bytes = Buffer.concat(parts);
+      // as @lma/core's body parser: bytes that are not UTF-8 are refused, not read with replacement characters
+      if (!isUtf8(bytes)) return reject(notUtf8Error());
+      resolve(withoutBom(bytes.toString('utf8')));
+    });
     req.once('error', reject);
   });
 }
@@ -109,14 +116,17 @@ const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? te
 function parseJsonBody(text: string): unknown {
   const first = /^[ \t\n\r]*([^ \t\n\r])/.exec(text)?.[1];
   if (first === undefined) return {};
+  let value: unknown;
   if (first === '{' || first === '[') {
     try {
-      return JSON.parse(text) as unknown;
+      value = JSON.parse(text) as unknown;
     } catch {
       // below
     }
   }
-  throw new ValidationError([{ field: 'body', reason: 'is not valid JSON' }], 'The request body is not valid JSON');
+  if (value === undefined) throw new ValidationError([{ field: 'body', reason: 'is not valid JSON' }], 'The request body is not valid JSON');
+  if (nestsDeeperThan(value)) throw tooDeepError();
+  return value;
 }
 
 function send(res: ServerResponse, status: number, body: unknown, contentType: string): void {
