@@ -21,7 +21,7 @@ export interface Refusal {
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 /** Headers that must appear at most once: two values would be read differently by different parties. */
-const SINGLE_HEADERS = new Set(['host', 'content-type', 'content-length', 'content-encoding', 'authorization', 'x-api-key', 'if-match']);
+const SINGLE_HEADERS = new Set(['host', 'content-type', 'content-length', 'content-encoding', 'authorization', 'x-api-key']);
 
 /** The media type and charset of a Content-Type value, or undefined when it is not one (RFC 9110 8.3). */
 export function parseMediaType(value: string): { type: string; charset: string | undefined } | undefined {
