@@ -47,7 +47,11 @@ COPY --from=build /app/services ./services
 USER 1000:1000
 ARG SERVICE=""
 ENV SERVICE=${SERVICE}
-EXPOSE 4000 4001 4002 4003 4004 4005
+# inside a container, loopback is unreachable from other containers: listen on every interface
+# (outside a container services default to 127.0.0.1)
+ENV HOST=0.0.0.0
+# API ports, and /metrics on each API port + 100
+EXPOSE 4000 4001 4002 4003 4004 4005 4100 4101 4102 4103 4104 4105
 # No HEALTHCHECK here: the port differs per service (PORT); docker-compose.yml and the
 # Kubernetes probes check /readyz and /healthz themselves.
 # `exec` replaces the shell, so node is PID 1 and receives SIGTERM/SIGINT directly; the

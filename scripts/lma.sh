@@ -44,6 +44,24 @@ dev_env() {
   fi
 }
 
+# the gateway's ES256 key pair for the tokens it forwards to the services, made once per machine
+gateway_keys() {
+  mkdir -p "$SECRETS"
+  if [[ ! -s "$SECRETS/gateway-signing.pem" || ! -s "$SECRETS/gateway-public.pem" ]]; then
+    (
+      umask 077
+      node -e '
+        const { generateKeyPairSync } = require("crypto");
+        const { writeFileSync } = require("fs");
+        const k = generateKeyPairSync("ec", { namedCurve: "P-256" });
+        writeFileSync(process.argv[1] + "/gateway-signing.pem", k.privateKey.export({ type: "pkcs8", format: "pem" }));
+        writeFileSync(process.argv[1] + "/gateway-public.pem", k.publicKey.export({ type: "spki", format: "pem" }));
+      ' "$SECRETS"
+    )
+    echo "gateway signing key: $SECRETS/gateway-signing.pem (public key beside it)"
+  fi
+}
+
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # Kafka on the local broker (deploy/local/infra.sh) knows every client: one principal per service,
@@ -99,12 +117,15 @@ start_services() {
       if (( SECONDS > deadline )); then echo "$s not ready after 60s (see $STATE/logs/$s.log)" >&2; exit 1; fi
       sleep 0.3
     done
-    echo "$s ready on http://127.0.0.1:${PORTS[$s]} (pid $(cat "$RUN/$s.pid"))"
+    echo "$s ready on http://127.0.0.1:${PORTS[$s]}, metrics on http://127.0.0.1:$((PORTS[$s] + 100))/metrics (pid $(cat "$RUN/$s.pid"))"
   done
 }
 
 start_service_process() {
-  PORT="${PORTS[$1]}" nohup node --require ./libs/service/dist/tracing.js "services/$1/dist/main.js" >>"$STATE/logs/$1.log" 2>&1 &
+  # the gateway signs what it forwards; the services only hold its public key (docs/security.md)
+  local key="GATEWAY_PUBLIC_KEY_FILE=$SECRETS/gateway-public.pem"
+  if [[ $1 == gateway ]]; then key="GATEWAY_SIGNING_KEY_FILE=$SECRETS/gateway-signing.pem"; fi
+  env "$key" PORT="${PORTS[$1]}" nohup node --require ./libs/service/dist/tracing.js "services/$1/dist/main.js" >>"$STATE/logs/$1.log" 2>&1 &
   echo $! > "$RUN/$1.pid"
 }
 
@@ -170,6 +191,7 @@ cmd_run() {
   ensure_deps
   build
   dev_env
+  gateway_keys
   log "starting Kafka and FerretDB"
   bash deploy/local/infra.sh up
   provision_kafka
@@ -198,6 +220,7 @@ LMA is running. Where to look:
   service logs      $STATE/logs/<service>.log   (JSON, one line per event)
   Kafka / FerretDB  $STATE/logs/kafka.log, $STATE/logs/ferretdb.log
   health            curl http://127.0.0.1:4003/readyz
+  metrics           http://127.0.0.1:4103/metrics (each service on its port + 100; docs/observability.md)
   mails (alerts)    http://127.0.0.1:1080   (the demo mail catcher; docs/notifications.md)
   the API           http://127.0.0.1:4000/api/v1 (docs/api.md; OpenAPI at /api/v1/openapi.json)
   sign in           $IDP_URL (OpenID Connect, docs/security.md) as admin@demo.example,

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { allRoutes, parseRoute, type ApiRoute } from '@lma/api';
 import { LICENSE_EVENTS_TOPIC, MARKETPLACE_EVENTS_TOPIC, MarketplaceEventType } from '@lma/contracts';
-import { signJwt, verifyJwt } from '@lma/core';
-import { ServiceProcess, eventually, ids, type ServiceName } from '@lma/testing';
+import { createForwardVerifier, signJwt } from '@lma/core';
+import { ServiceProcess, eventually, ids, testGatewayKeys, type ServiceName } from '@lma/testing';
 import { Harness, JWT, bearer } from './harness';
 
 /**
@@ -323,6 +323,7 @@ describe('every route of allRoutes()', () => {
       const a = await call(r.method, somePath(r), { auth: bearer([], `nobody-${r.operationId}@example.com`) });
       if (r.permission === 'authenticated' || r.permission === 'public') {
         expect(a.status, r.operationId).not.toBe(403);
+        expect(a.status, `${r.operationId}: ${JSON.stringify(a.body)}`).toBeLessThan(500);
         continue;
       }
       isProblem(a, 403);
@@ -340,6 +341,8 @@ describe('every route of allRoutes()', () => {
         : await call(r.method, somePath(r), { auth: bearer(perms) });
       const what = `${r.operationId}: ${a.status} ${JSON.stringify(a.body)}`;
       expect([403, 405, 503], what).not.toContain(a.status);
+      // allowed through means answered: a 5xx is a failure, never a pass
+      expect(a.status, what).toBeLessThan(500);
       expect(isUnknownRoute(a), what).toBe(false);
       expect(a.headers.get('x-request-id'), what).toBeTruthy();
       if (r.service === 'gateway') continue;
@@ -545,7 +548,10 @@ describe('forwarding', () => {
       expect(seen.url).toBe(`/v1${s.path}${s.query}`);
       expect(seen.headers!['x-request-id']).toBe('req-42');
       expect(seen.headers!['traceparent']).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
-      const forwarded = verifyJwt(String(seen.headers!['authorization']).replace(/^Bearer /, ''), JWT);
+      // signed with the gateway's key for the service the route belongs to (aud), as that service verifies it
+      const token = String(seen.headers!['authorization']).replace(/^Bearer /, '');
+      const forwarded = createForwardVerifier({ publicKey: testGatewayKeys.publicKey, audience: route.service }).verify(token);
+      expect(() => createForwardVerifier({ publicKey: testGatewayKeys.publicKey, audience: route.service === 'lead' ? 'license' : 'lead' }).verify(token)).toThrow(/another service/);
       expect(forwarded).toEqual({ subject: 'dora@example.com', permissions: new Set([route.permission === 'authenticated' ? 'admin' : route.permission]) });
       if (s.body !== undefined) {
         expect(seen.headers!['content-type']).toBe('application/json');

@@ -10,13 +10,19 @@ import {
   type PackageRegisteredV1,
   type PackageVersionUploadedV1,
 } from '@lma/contracts';
-import { ServiceProcess, TestKafka, TestMongo, kafkaClientAuth, ids, infraEnv, repoRoot, uniquePrefix, type Db, type ServiceName } from '@lma/testing';
+import { ServiceProcess, TestKafka, TestMongo, kafkaClientAuth, forwarded, ids, infraEnv, repoRoot, testGatewayKeys, uniquePrefix, type Db, type ServiceName } from '@lma/testing';
 import { IdpProcess } from './idp';
+
+export { forwarded } from '@lma/testing';
 
 export const JWT = { secret: 'integration-test-secret-0123456789abcdef', issuer: 'lma-test' };
 
+/** A user token (HS256) for calls through the gateway, which accepts it in development mode (AUTH_DEV_HS256). */
 export const bearer = (permissions: string[], sub = 'tester@example.com'): string =>
   `Bearer ${signJwt({ sub, permissions }, JWT)}`;
+
+/** The gateway's settings for user tokens in development mode (HS256 with the tests' secret). */
+const GATEWAY_DEV_AUTH = { AUTH_DEV_HS256: 'true', AUTH_JWT_SECRET: JWT.secret, AUTH_JWT_ISSUER: JWT.issuer };
 
 /**
  * One integration test file's world: its own topic prefix, consumer groups and databases on the
@@ -38,8 +44,8 @@ export class Harness {
       KAFKA_GROUP_PREFIX: this.prefix,
       KAFKA_TOPIC_PREFIX: `${this.prefix}.`,
       KAFKA_TOPIC_PARTITIONS: '3',
-      AUTH_JWT_SECRET: JWT.secret,
-      AUTH_JWT_ISSUER: JWT.issuer,
+      // the services verify what the gateway forwards with its public key (the private key: gatewayEnv)
+      GATEWAY_PUBLIC_KEY: testGatewayKeys.publicPem,
       SHUTDOWN_TIMEOUT_MS: '20000',
       ...extraEnv,
     };
@@ -113,6 +119,8 @@ export class Harness {
     const url = (n: ServiceName) => this.services.get(n)?.url ?? 'http://127.0.0.1:9';
     return {
       ...this.env,
+      ...GATEWAY_DEV_AUTH,
+      GATEWAY_SIGNING_KEY: testGatewayKeys.privatePem,
       INSTALL_INTAKE_URL: url('install-intake'),
       LEAD_URL: url('lead'),
       LICENSE_URL: url('license'),
@@ -197,11 +205,11 @@ export class Harness {
     };
   }
 
-  /** An HTTP call to a running service, as a user with these permissions. */
-  async http(service: ServiceName, method: string, path: string, body?: unknown, permissions: string[] = ['admin']) {
+  /** An HTTP call straight to a running service, as the gateway forwards one for a user with these permissions. */
+  async http(service: Exclude<ServiceName, 'gateway'>, method: string, path: string, body?: unknown, permissions: string[] = ['admin']) {
     const res = await fetch(`${this.service(service).url}${path}`, {
       method,
-      headers: { authorization: bearer(permissions), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: forwarded(service, permissions), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();

@@ -9,7 +9,7 @@ import {
   type DefaultLicense,
 } from '@lma/contracts';
 import { eventually, ids } from '@lma/testing';
-import { Harness, bearer } from './harness';
+import { Harness, forwarded } from './harness';
 
 const DLQ = dlqTopic(MARKETPLACE_EVENTS_TOPIC);
 const h = new Harness('slice');
@@ -73,13 +73,13 @@ describe('install -> license (first slice)', () => {
 
     // the same license through the authenticated API
     const url = `${h.service('license').url}/v1/licenses/lic_${pkg.packageId}_${install.subscriberOrgId}`;
-    const ok = await fetch(url, { headers: { authorization: bearer(['licenses:read']) } });
+    const ok = await fetch(url, { headers: { authorization: forwarded('license', ['licenses:read']) } });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual(license);
     const anonymous = await fetch(url);
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
-    const forbidden = await fetch(url, { headers: { authorization: bearer(['packages:read']) } });
+    const forbidden = await fetch(url, { headers: { authorization: forwarded('license', ['packages:read']) } });
     expect(forbidden.status).toBe(403);
     expect(((await forbidden.json()) as { missingPermission: string }).missingPermission).toBe('licenses:read');
   });
@@ -130,7 +130,7 @@ describe('install -> license (first slice)', () => {
     await h.install(install);
     const url = `${h.service('install-intake').url}/v1/onboardings?packageId=${packageId}&subscriberOrgId=${install.subscriberOrgId}`;
     const body = await eventually('the parked onboarding', async () => {
-      const res = await fetch(url, { headers: { authorization: bearer(['licenses:read']) } });
+      const res = await fetch(url, { headers: { authorization: forwarded('install-intake', ['licenses:read']) } });
       if (res.status !== 200) return undefined;
       const json = (await res.json()) as { items: { state: string; parked: { reason: string } | null }[] };
       return json.items[0]?.state === 'parked' ? json : undefined;

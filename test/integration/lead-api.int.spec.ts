@@ -13,7 +13,7 @@ import {
   type PackageInstalledV1,
 } from '@lma/contracts';
 import { eventually, ids } from '@lma/testing';
-import { Harness, bearer } from './harness';
+import { Harness, forwarded } from './harness';
 
 // install-intake + lead + license: installs create leads and licenses through the onboarding saga
 const h = new Harness('leadapi');
@@ -28,7 +28,8 @@ afterAll(async () => {
 });
 
 const rand = () => randomBytes(4).toString('hex');
-const ADMIN = bearer(['admin'], 'admin@vendor.example');
+/** As the gateway forwards a call of an administrator (signed per call: a forwarded token lives minutes). */
+const admin = () => forwarded('lead', ['admin'], 'admin@vendor.example');
 
 interface Res {
   status: number;
@@ -36,7 +37,7 @@ interface Res {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
 }
-async function call(method: string, path: string, body?: unknown, authorization = ADMIN): Promise<Res> {
+async function call(method: string, path: string, body?: unknown, authorization = admin()): Promise<Res> {
   const res = await fetch(`${lead}${path}`, {
     method,
     headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -46,7 +47,7 @@ async function call(method: string, path: string, body?: unknown, authorization 
   return { status: res.status, contentType: res.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
 }
 
-async function member(overrides: Record<string, unknown> = {}, authorization = ADMIN): Promise<{ id: string; permissions: string[]; createdAt: string }> {
+async function member(overrides: Record<string, unknown> = {}, authorization = admin()): Promise<{ id: string; permissions: string[]; createdAt: string }> {
   const r = await call('POST', '/v1/team-members', { id: `tm-${rand()}`, name: 'Lena Manager', email: `lena.${rand()}@vendor.example`, roles: ['lead-manager'], ...overrides }, authorization);
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body;
@@ -58,7 +59,7 @@ async function packageWithVersion() {
   return { packageId: pkg.packageId, packageVersionId: version.packageVersionId };
 }
 
-const setLeadManager = (packageId: string, leadManagerId: string | null, authorization = bearer(['packages:edit'], 'pat@vendor.example')) =>
+const setLeadManager = (packageId: string, leadManagerId: string | null, authorization = forwarded('lead', ['packages:edit'], 'pat@vendor.example')) =>
   call('PUT', `/v1/packages/${packageId}/lead-manager`, { leadManagerId }, authorization);
 
 const licenseCreated = (packageId: string, orgId: string) => {
@@ -108,7 +109,7 @@ describe('lead manager of a package', () => {
     }
     // the old route applies the same rules
     expect((await call('PUT', `/v1/packages/${packageId}/lead-routing`, { leadManagerId: salesRep.id })).status).toBe(422);
-    expect((await call('GET', `/v1/packages/${packageId}/lead-routing`, undefined, bearer(['packages:read']))).body.leadManagerId).toBe(manager.id);
+    expect((await call('GET', `/v1/packages/${packageId}/lead-routing`, undefined, forwarded('lead', ['packages:read']))).body.leadManagerId).toBe(manager.id);
 
     // access to licenses is a property of the member: given explicitly, the sales rep qualifies
     const granted = await call('PATCH', `/v1/team-members/${salesRep.id}`, { permissions: ['leads:read', 'licenses:read'] });
@@ -134,7 +135,7 @@ describe('lead manager of a package', () => {
     expect(routed.key).toBe(packageId);
     const done = await onboarding(packageId, install.subscriberOrgId, (d) => d.state === 'completed');
     expect(done.lead!.ownerId).toBe(next.id);
-    const shown = await call('GET', `/v1/leads/${done.lead!.leadId}`, undefined, bearer(['leads:read']));
+    const shown = await call('GET', `/v1/leads/${done.lead!.leadId}`, undefined, forwarded('lead', ['leads:read']));
     expect(shown.body).toMatchObject({ ownerId: next.id, leadSource: 'Package Installation', status: 'Open' });
   });
 });
@@ -166,7 +167,7 @@ describe('leads, accounts and contacts with their licenses', () => {
     createdAt: string;
     licenses: ReturnType<typeof summary>[];
   }
-  async function allPages(query: string, limit: number, authorization = bearer(['leads:read'])): Promise<{ pages: LeadItem[][] }> {
+  async function allPages(query: string, limit: number, authorization = forwarded('lead', ['leads:read'])): Promise<{ pages: LeadItem[][] }> {
     const pages: LeadItem[][] = [];
     let cursor: string | null = null;
     do {
@@ -197,7 +198,7 @@ describe('leads, accounts and contacts with their licenses', () => {
     const asc = (await allPages(`ownerId=${manager}&order=asc`, 3)).pages.flat();
     expect(asc.map((l) => l.leadId)).toEqual(items.map((l) => l.leadId).reverse());
     // by subscriber org
-    const one = await call('GET', `/v1/leads?subscriberOrgId=${installs[0]!.subscriberOrgId}`, undefined, bearer(['leads:read']));
+    const one = await call('GET', `/v1/leads?subscriberOrgId=${installs[0]!.subscriberOrgId}`, undefined, forwarded('lead', ['leads:read']));
     expect(one.body.items.map((l: LeadItem) => l.subscriberOrgId)).toEqual([installs[0]!.subscriberOrgId]);
   });
 
@@ -211,7 +212,7 @@ describe('leads, accounts and contacts with their licenses', () => {
       data: { packageId, subscriberOrgId: install.subscriberOrgId, uninstalledAt: '2026-02-20T10:00:00Z' },
     });
     const uninstalled = await eventually('the lead showing the uninstalled license', async () => {
-      const r = await call('GET', `/v1/leads/${license.leadId}`, undefined, bearer(['leads:read']));
+      const r = await call('GET', `/v1/leads/${license.leadId}`, undefined, forwarded('lead', ['leads:read']));
       return r.body.licenses[0]?.status === 'Uninstalled' ? r.body : undefined;
     });
     expect(uninstalled.licenses).toEqual([{ ...summary(license), status: 'Uninstalled' }]);
@@ -221,13 +222,13 @@ describe('leads, accounts and contacts with their licenses', () => {
     const marker = { ...license, licenseId: `lic_marker_${rand()}`, licenseName: 'L-999999', status: 'Active' as const, revision: 1 };
     await h.kafka.publishEvent(LICENSE_EVENTS_TOPIC, { type: LicenseEventType.Created, key, source: LICENSE_EVENTS_SOURCE, data: marker });
     const both = await eventually('the marker license', async () => {
-      const r = await call('GET', `/v1/leads/${license.leadId}`, undefined, bearer(['leads:read']));
+      const r = await call('GET', `/v1/leads/${license.leadId}`, undefined, forwarded('lead', ['leads:read']));
       return r.body.licenses.length === 2 ? r.body.licenses : undefined;
     });
     expect(both).toEqual([{ ...summary(license), status: 'Uninstalled' }, summary(marker)]);
     await h.kafka.publishEvent(LICENSE_EVENTS_TOPIC, { type: LicenseEventType.Deleted, key, source: LICENSE_EVENTS_SOURCE, data: { ...marker, revision: 2 } });
     await eventually('the deleted license gone', async () => {
-      const r = await call('GET', `/v1/leads/${license.leadId}`, undefined, bearer(['leads:read']));
+      const r = await call('GET', `/v1/leads/${license.leadId}`, undefined, forwarded('lead', ['leads:read']));
       return r.body.licenses.length === 1 ? true : undefined;
     });
   });
@@ -236,22 +237,22 @@ describe('leads, accounts and contacts with their licenses', () => {
     const install = installs[0]!;
     const license = licenses.get(install.subscriberOrgId)!;
     const accountName = `Engines Holdings ${rand()}`;
-    const converted = await call('POST', `/v1/leads/${license.leadId}/convert`, { accountName }, bearer(['leads:edit'], 'rep@vendor.example'));
+    const converted = await call('POST', `/v1/leads/${license.leadId}/convert`, { accountName }, forwarded('lead', ['leads:edit'], 'rep@vendor.example'));
     expect(converted.status).toBe(200);
     const { accountId, contactId } = converted.body as { accountId: string; contactId: string };
 
     const linked = { ...summary(license) };
     const contact = await eventually('the contact with its license', async () => {
-      const r = await call('GET', `/v1/contacts?accountId=${accountId}`, undefined, bearer(['contacts:read']));
+      const r = await call('GET', `/v1/contacts?accountId=${accountId}`, undefined, forwarded('lead', ['contacts:read']));
       return r.body.items[0]?.licenses.length === 1 ? r.body.items[0] : undefined;
     });
     expect(contact).toMatchObject({ contactId, accountId, email: install.installer.email.toLowerCase(), leadId: license.leadId, licenses: [linked] });
-    const byEmail = await call('GET', `/v1/contacts?email=${encodeURIComponent(install.installer.email.toUpperCase())}`, undefined, bearer(['contacts:read']));
+    const byEmail = await call('GET', `/v1/contacts?email=${encodeURIComponent(install.installer.email.toUpperCase())}`, undefined, forwarded('lead', ['contacts:read']));
     expect(byEmail.body.items.map((c: { contactId: string }) => c.contactId)).toEqual([contactId]);
-    const accounts = await call('GET', `/v1/accounts?name=${encodeURIComponent(accountName)}`, undefined, bearer(['accounts:read']));
+    const accounts = await call('GET', `/v1/accounts?name=${encodeURIComponent(accountName)}`, undefined, forwarded('lead', ['accounts:read']));
     expect(accounts.body.items).toEqual([expect.objectContaining({ accountId, name: accountName, licenses: [linked] })]);
-    expect((await call('GET', `/v1/accounts/${accountId}`, undefined, bearer(['accounts:read']))).body.licenses).toEqual([linked]);
-    expect((await call('GET', `/v1/contacts/${contactId}`, undefined, bearer(['contacts:read']))).body.licenses).toEqual([linked]);
+    expect((await call('GET', `/v1/accounts/${accountId}`, undefined, forwarded('lead', ['accounts:read']))).body.licenses).toEqual([linked]);
+    expect((await call('GET', `/v1/contacts/${contactId}`, undefined, forwarded('lead', ['contacts:read']))).body.licenses).toEqual([linked]);
 
     const audit = await call('GET', `/v1/audit-entries?resourceType=lead&resourceId=${license.leadId}`);
     expect(audit.body.items).toEqual([
@@ -271,8 +272,8 @@ describe('leads, accounts and contacts with their licenses', () => {
 describe('audit', () => {
   it('records who changed a team member and a lead manager, when, before and after; only changes that happened', async () => {
     const id = `tm-${rand()}`;
-    const created = await member({ id, name: 'Alan Audit' }, bearer(['admin'], 'alice@vendor.example'));
-    expect((await call('PATCH', `/v1/team-members/${id}`, { active: false, roles: ['lead-manager', 'sales-rep'] }, bearer(['admin'], 'bob@vendor.example'))).status).toBe(200);
+    const created = await member({ id, name: 'Alan Audit' }, forwarded('lead', ['admin'], 'alice@vendor.example'));
+    expect((await call('PATCH', `/v1/team-members/${id}`, { active: false, roles: ['lead-manager', 'sales-rep'] }, forwarded('lead', ['admin'], 'bob@vendor.example'))).status).toBe(200);
     // refused changes leave no entry: an id taken, an email taken, nothing changed
     expect((await call('POST', '/v1/team-members', { id, name: 'Copy', email: `copy.${rand()}@vendor.example` })).status).toBe(409);
     const other = await member();
@@ -306,8 +307,8 @@ describe('audit', () => {
     const { packageId } = await packageWithVersion();
     const first = await member();
     const second = await member();
-    await setLeadManager(packageId, first.id, bearer(['packages:edit'], 'pat@vendor.example'));
-    await setLeadManager(packageId, second.id, bearer(['packages:edit'], 'quinn@vendor.example'));
+    await setLeadManager(packageId, first.id, forwarded('lead', ['packages:edit'], 'pat@vendor.example'));
+    await setLeadManager(packageId, second.id, forwarded('lead', ['packages:edit'], 'quinn@vendor.example'));
     await setLeadManager(packageId, `nobody-${rand()}`); // refused: no entry
     const routing = (await call('GET', `/v1/audit-entries?resourceType=package&resourceId=${packageId}&limit=1`)).body;
     expect(routing.items).toEqual([
@@ -319,7 +320,7 @@ describe('audit', () => {
     ]);
     expect(page2.nextCursor).toBeNull();
 
-    const denied = await call('GET', `/v1/audit-entries?resourceType=package&resourceId=${packageId}`, undefined, bearer(['team:read', 'packages:read']));
+    const denied = await call('GET', `/v1/audit-entries?resourceType=package&resourceId=${packageId}`, undefined, forwarded('lead', ['team:read', 'packages:read']));
     expect(denied.status).toBe(403);
     expect(denied.body.missingPermission).toBe('admin');
   });
@@ -349,10 +350,10 @@ describe('permissions', () => {
     for (const route of leadRoutes) {
       const permission = route.permission as string;
       const others = ALL_PERMISSIONS.filter((p) => p !== permission && p !== 'admin');
-      const denied = await request(route, bearer(others));
+      const denied = await request(route, forwarded('lead', others));
       expect(denied.status, `${route.operationId} denied`).toBe(403);
       expect(denied.body.missingPermission).toBe(permission);
-      for (const token of [bearer([permission]), ADMIN]) {
+      for (const token of [forwarded('lead', [permission]), admin()]) {
         const allowed = await request(route, token);
         expect([200, 201, 404, 409], `${route.operationId} allowed: ${JSON.stringify(allowed.body)}`).toContain(allowed.status);
       }

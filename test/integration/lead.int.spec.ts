@@ -17,7 +17,7 @@ import {
   type WithdrawLeadV1,
 } from '@lma/contracts';
 import { eventually, ids, type ReceivedRecord } from '@lma/testing';
-import { Harness, bearer } from './harness';
+import { Harness, forwarded } from './harness';
 
 const DLQ = dlqTopic(InternalTopic.LeadCommands);
 const h = new Harness('lead');
@@ -31,7 +31,8 @@ afterAll(async () => {
   await h.stop();
 });
 
-const ADMIN = bearer(['admin']);
+/** As the gateway forwards a call of an administrator (signed per call: a forwarded token lives minutes). */
+const admin = () => forwarded('lead', ['admin']);
 const rand = () => randomBytes(4).toString('hex');
 const leads = () => h.db('lead').collection('leads');
 
@@ -41,7 +42,7 @@ interface ApiResponse {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
 }
-async function api(method: string, path: string, body?: unknown, authorization: string | null = ADMIN): Promise<ApiResponse> {
+async function api(method: string, path: string, body?: unknown, authorization: string | null = admin()): Promise<ApiResponse> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { ...(authorization ? { authorization } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -150,7 +151,7 @@ describe('team directory and lead routing', () => {
     expect(changes[0]!.key).toBe(id);
     expect(new Set(changes.map((r) => r.headers['ce_id'])).size).toBe(4);
 
-    const got = await api('GET', `/v1/team-members/${id}`, undefined, bearer(['team:read']));
+    const got = await api('GET', `/v1/team-members/${id}`, undefined, forwarded('lead', ['team:read']));
     expect(got.body).toMatchObject({ id, name: 'Ada King', active: true });
     const duplicateId = await api('POST', '/v1/team-members', { id, name: 'Someone', email: `x.${rand()}@vendor.example` });
     expect(duplicateId.status).toBe(409);
@@ -260,7 +261,7 @@ describe('ResolveLead', () => {
     });
     expect(stored!['createdAt']).toBeInstanceOf(Date);
 
-    const api200 = await api('GET', `/v1/leads/${data.leadId}`, undefined, bearer(['leads:read']));
+    const api200 = await api('GET', `/v1/leads/${data.leadId}`, undefined, forwarded('lead', ['leads:read']));
     expect(api200.body).toMatchObject({ leadId: data.leadId, ownerId: manager.id, status: 'Open', leadSource: 'Package Installation' });
     expect(api200.body).not.toHaveProperty('outbox');
     expect(api200.body).not.toHaveProperty('openKey');
@@ -523,18 +524,18 @@ describe('conversion', () => {
   it('converts a lead into a new account and a contact, publishes lma.lead.converted, and refuses a second conversion', async () => {
     const manager = await createMember();
     const { cmd, leadId } = await openLead(manager.id);
-    const res = await api('POST', `/v1/leads/${leadId}/convert`, { accountName: 'Navy Labs Inc.' }, bearer(['leads:edit']));
+    const res = await api('POST', `/v1/leads/${leadId}/convert`, { accountName: 'Navy Labs Inc.' }, forwarded('lead', ['leads:edit']));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ leadId, accountId: expect.stringMatching(/^account_/), contactId: expect.stringMatching(/^contact_/), convertedAt: expect.any(String) });
     const { accountId, contactId } = res.body as { accountId: string; contactId: string };
 
-    const lead = await api('GET', `/v1/leads/${leadId}`, undefined, bearer(['leads:read']));
+    const lead = await api('GET', `/v1/leads/${leadId}`, undefined, forwarded('lead', ['leads:read']));
     expect(lead.body).toMatchObject({ leadId, status: 'Converted', firstName: 'Grace', lastName: 'Hopper', convertedAccountId: accountId, convertedContactId: contactId });
-    const contact = await api('GET', `/v1/contacts?email=${encodeURIComponent(cmd.installer.email)}`, undefined, bearer(['contacts:read']));
+    const contact = await api('GET', `/v1/contacts?email=${encodeURIComponent(cmd.installer.email)}`, undefined, forwarded('lead', ['contacts:read']));
     expect(contact.body.items).toEqual([
       expect.objectContaining({ contactId, firstName: 'Grace', lastName: 'Hopper', email: cmd.installer.email, phone: '+1 202 555 0100', accountId, ownerId: manager.id, leadId }),
     ]);
-    const account = await api('GET', `/v1/accounts/${accountId}`, undefined, bearer(['accounts:read']));
+    const account = await api('GET', `/v1/accounts/${accountId}`, undefined, forwarded('lead', ['accounts:read']));
     expect(account.body).toMatchObject({ accountId, name: 'Navy Labs Inc.', ownerId: manager.id });
 
     const event = await eventually('lma.lead.converted', () => leadEvents(LeadEventType.LeadConverted, (d) => d['leadId'] === leadId)[0]);
@@ -542,7 +543,7 @@ describe('conversion', () => {
     expect(event.headers).toMatchObject({ ce_source: 'lma/lead', ce_id: `${leadId}:converted` });
     expect(event.key).toBe(installationKey(cmd.packageId, cmd.subscriberOrgId));
 
-    const twice = await api('POST', `/v1/leads/${leadId}/convert`, {}, bearer(['leads:edit']));
+    const twice = await api('POST', `/v1/leads/${leadId}/convert`, {}, forwarded('lead', ['leads:edit']));
     expect(twice.status).toBe(409);
     expect(twice.body).toMatchObject({ status: 409, accountId, contactId });
     expect(await h.db('lead').collection('contacts').countDocuments({ leadId })).toBe(1);
@@ -603,7 +604,7 @@ describe('conversion', () => {
         'GET',
         `/v1/leads?leadSource=${encodeURIComponent('Package Installation')}&status=Open&limit=5${cursor ? `&cursor=${cursor}` : ''}`,
         undefined,
-        bearer(['leads:read']),
+        forwarded('lead', ['leads:read']),
       );
       expect(res.status).toBe(200);
       for (const l of res.body.items as { leadId: string; status: string; leadSource: string; createdAt: string }[]) {
@@ -637,7 +638,7 @@ describe('API security and validation', () => {
       ['GET', '/v1/accounts', undefined, 'accounts:read'],
     ];
     for (const [method, path, body, permission] of cases) {
-      const res = await api(method, path, body, bearer(['leads:read:nothing', 'licenses:read']));
+      const res = await api(method, path, body, forwarded('lead', ['leads:read:nothing', 'licenses:read']));
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(res.body.missingPermission).toBe(permission);
       expect(res.body.detail).toContain(permission);
@@ -670,7 +671,7 @@ describe('API security and validation', () => {
     expect(query.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['query.status', 'query.limit']));
     const both = await api('POST', `/v1/leads/lead_${'b'.repeat(24)}/convert`, { accountId: `account_${'0'.repeat(24)}`, accountName: 'X' });
     expect(both.status).toBe(400);
-    const notJson = await fetch(`${baseUrl}/v1/team-members`, { method: 'POST', headers: { authorization: ADMIN, 'content-type': 'application/json' }, body: '{"name": ' });
+    const notJson = await fetch(`${baseUrl}/v1/team-members`, { method: 'POST', headers: { authorization: admin(), 'content-type': 'application/json' }, body: '{"name": ' });
     expect(notJson.status).toBe(400);
   });
 });

@@ -17,9 +17,9 @@ import {
   type DefaultLicense,
   type PackageInstalledV1,
 } from '@lma/contracts';
-import { setClockOffset, signJwt } from '@lma/core';
-import { ServiceProcess, eventually, ids, kafkaClientAuth } from '@lma/testing';
-import { Harness, JWT, bearer } from './harness';
+import { setClockOffset } from '@lma/core';
+import { ServiceProcess, eventually, forwardedToken, ids, kafkaClientAuth } from '@lma/testing';
+import { Harness, forwarded } from './harness';
 
 /**
  * The license service's management API over real HTTP (at /v1, as the gateway forwards it), real
@@ -59,7 +59,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 async function call(method: string, path: string, body?: unknown, permissions: string[] = ADMIN, headers: Record<string, string> = {}, base = h.service('license').url) {
   const res = await fetch(`${base}/v1${path}`, {
     method,
-    headers: { authorization: bearer(permissions, 'alice@partner.example'), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: { authorization: forwarded('license', permissions, 'alice@partner.example'), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -361,7 +361,7 @@ describe('license checks', () => {
     await eventually('uninstalled', async () => (await check(install, user)).body['reason'] === 'uninstalled');
     await eventually('uninstalled on the other replica', async () => (await check(install, user, other)).body['reason'] === 'uninstalled');
 
-    const metrics = await (await fetch(`${h.service('license').url}/metrics`)).text();
+    const metrics = await (await fetch(`${h.service('license').metricsUrl}/metrics`)).text();
     for (const answer of ['licensed', 'no-seat', 'not-installed', 'suspended', 'expired', 'org-locked', 'uninstalled']) {
       expect(metrics).toMatch(new RegExp(`lma_license_checks_total\\{answer="${answer}"\\} [1-9]`));
     }
@@ -589,7 +589,7 @@ describe('license check fast path (api/checkFastPath.ts)', () => {
     const p = install.packageId;
     const o = install.subscriberOrgId;
     const ok = `?packageId=${p}&subscriberOrgId=${o}&userId=${user}`;
-    const read = bearer(['licenses:read']);
+    const read = forwarded('license', ['licenses:read']);
     const item = { packageId: p, subscriberOrgId: o, userId: user };
 
     const fields = (r: { body: Json }) => (r.body['errors'] as Json[]).map((e) => e['field']);
@@ -597,9 +597,9 @@ describe('license check fast path (api/checkFastPath.ts)', () => {
     expect((await both('GET', ok, undefined, 'Bearer not.a.jwt')).status).toBe(401);
     // tamper with the signature's first character (its last one carries padding bits a decoder ignores)
     const forged = (t: string) => { const i = t.lastIndexOf('.') + 1; return t.slice(0, i) + (t[i] === 'A' ? 'B' : 'A') + t.slice(i + 1); };
-    expect((await both('GET', ok, undefined, forged(bearer(['licenses:read'])))).status).toBe(401);
-    expect((await both('GET', ok, undefined, bearer(['licenses:edit']))).body).toMatchObject({ status: 403, missingPermission: 'licenses:read' });
-    expect((await both('POST', '', JSON.stringify({ checks: [item] }), bearer(['leads:read']))).body).toMatchObject({ status: 403, missingPermission: 'licenses:read' });
+    expect((await both('GET', ok, undefined, forged(forwarded('license', ['licenses:read'])))).status).toBe(401);
+    expect((await both('GET', ok, undefined, forwarded('license', ['licenses:edit']))).body).toMatchObject({ status: 403, missingPermission: 'licenses:read' });
+    expect((await both('POST', '', JSON.stringify({ checks: [item] }), forwarded('license', ['leads:read']))).body).toMatchObject({ status: 403, missingPermission: 'licenses:read' });
     const bad: [string, string | undefined, string[]][] = [
       [`?packageId[$ne]=x&subscriberOrgId=${o}&userId=${user}`, undefined, ['query.packageId', 'query.packageId[$ne]']],
       [`${ok}&userId=${ids.userId()}`, undefined, ['query.userId']],
@@ -618,7 +618,7 @@ describe('license check fast path (api/checkFastPath.ts)', () => {
       expect(fields(r).sort(), `${query} ${body}`).toEqual(named.sort());
     }
     // the permission is checked before the input, as on the declared route
-    expect((await both('GET', `${ok}&extra=1`, undefined, bearer(['leads:read']))).status).toBe(403);
+    expect((await both('GET', `${ok}&extra=1`, undefined, forwarded('license', ['leads:read']))).status).toBe(403);
 
     const licensed = await both('GET', ok, undefined, read);
     expect(licensed).toMatchObject({ status: 200, type: 'application/json; charset=utf-8', body: { licensed: true, reason: null, licenseId, siteLicense: false, revision: 2 } });
@@ -630,13 +630,13 @@ describe('license check fast path (api/checkFastPath.ts)', () => {
 
   it('remembers a verified token only until it expires', async () => {
     const { install } = await newLicense(ACTIVE_10);
-    const token = `Bearer ${signJwt({ sub: 'short', permissions: ['licenses:read'] }, { ...JWT, expiresInSeconds: 1 })}`;
+    const token = `Bearer ${forwardedToken('license', ['licenses:read'], 'short', 1)}`;
     const url = `${h.service('license').url}/v1/license-checks?packageId=${install.packageId}&subscriberOrgId=${install.subscriberOrgId}&userId=${ids.userId()}`;
     expect((await fetch(url, { headers: { authorization: token } })).status).toBe(200);
     const expired = await eventually('the token expires', async () => {
       const r = await fetch(url, { headers: { authorization: token } });
       return r.status === 401 ? ((await r.json()) as Json) : undefined;
-    }, 5_000, 100);
+    }, 10_000, 100); // its 1 s lifetime plus the clock skew the services allow (5 s)
     expect(expired['detail']).toBe('The bearer token has expired');
   });
 });

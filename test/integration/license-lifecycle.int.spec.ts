@@ -22,7 +22,7 @@ import {
 import { eventually, ids } from '@lma/testing';
 import { assertModifiable } from '../../services/license/src/domain/lifecycle';
 import type { License } from '../../services/license/src/domain/license';
-import { Harness, bearer } from './harness';
+import { Harness, forwarded } from './harness';
 
 /**
  * What happens to a license after it was created: marketplace upgrades, uninstalls, reinstalls,
@@ -157,13 +157,13 @@ const orgChanged = (subscriberOrgId: string, observedAt: string, change: Partial
 });
 /** The users holding a seat of a license, as GET /licenses/{id}/seats lists them. */
 async function seatHolders(licenseId: string): Promise<string[]> {
-  const res = await fetch(`${h.service('license').url}/v1/licenses/${licenseId}/seats`, { headers: { authorization: bearer(['licenses:read']) } });
+  const res = await fetch(`${h.service('license').url}/v1/licenses/${licenseId}/seats`, { headers: { authorization: forwarded('license', ['licenses:read']) } });
   expect(res.status).toBe(200);
   return ((await res.json()) as { items: { userId: string }[] }).items.map((s) => s.userId);
 }
 const getLicense = (l: { packageId: string; subscriberOrgId: string }) =>
   fetch(`${h.service('license').url}/v1/licenses/lic_${l.packageId}_${l.subscriberOrgId}`, {
-    headers: { authorization: bearer(['licenses:read']) },
+    headers: { authorization: forwarded('license', ['licenses:read']) },
   });
 
 describe('marketplace changes to a license', () => {

@@ -27,7 +27,7 @@ afterAll(async () => {
 const group = (g: string) => `${h.prefix}.${g}`;
 
 async function scrape(service: ServiceName): Promise<string> {
-  const res = await fetch(`${h.service(service).url}/metrics`);
+  const res = await fetch(`${h.service(service).metricsUrl}/metrics`);
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toContain('text/plain');
   return await res.text();

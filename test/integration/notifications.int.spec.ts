@@ -224,7 +224,7 @@ describe('uninstall, suspension and webhooks', () => {
     });
     expect(stored.map((n) => n['occasion']).sort()).toEqual([`uninstalled:${lic.licenseId}:2`, `uninstalled:${lic.licenseId}:5`]);
     expect(await notifications().countDocuments({ ruleId: off.ruleId })).toBe(0);
-    const metrics = await (await fetch(`${h.service('notification').url}/metrics`)).text();
+    const metrics = await (await fetch(`${h.service('notification').metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(/lma_notifications_sent_total\{channel="email",kind="license-uninstalled"\} [2-9]/);
 
     // the history, by license, with its delivery log

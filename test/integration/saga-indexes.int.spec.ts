@@ -48,7 +48,7 @@ describe('sagas stored before timers and installation keys', () => {
     expect(timers).toEqual([expect.objectContaining({ _id: `onb:old-parked-${subscriberOrgId}`, state: 'parked', parkedReason: 'package-not-registered', packageId })]);
 
     const gauges = await eventually('the saga gauges', async () => {
-      const text = await (await fetch(`${h.service('install-intake').url}/metrics`)).text();
+      const text = await (await fetch(`${h.service('install-intake').metricsUrl}/metrics`)).text();
       return /lma_sagas\{state="parked"\} 1/.test(text) ? text : undefined;
     });
     expect(gauges).toMatch(/lma_sagas\{state="completed"\} 1/);

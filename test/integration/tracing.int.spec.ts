@@ -9,7 +9,7 @@ import { InternalTopic, LICENSE_EVENTS_TOPIC, LicenseEventType, MARKETPLACE_EVEN
 import { createLogger } from '@lma/core';
 import { createKafka, startConsumer, topicNames, type RunningConsumer } from '@lma/kafka';
 import { ServiceProcess, eventually, kafkaClientAuth } from '@lma/testing';
-import { Harness, bearer } from './harness';
+import { Harness, forwarded } from './harness';
 
 /** One span as the services export it (OTLP/HTTP JSON), attributes flattened. */
 interface ReceivedSpan {
@@ -235,7 +235,7 @@ describe('one trace per install', () => {
     const installEvent = await h.install(h.installData(pkg.packageId, version.packageVersionId));
     const path = `/v1/onboardings/by-event/${installEvent.id}`;
     const get = (headers: Record<string, string> = {}) =>
-      fetch(`${h.service('install-intake').url}${path}`, { headers: { authorization: bearer(['licenses:read']), ...headers } });
+      fetch(`${h.service('install-intake').url}${path}`, { headers: { authorization: forwarded('install-intake', ['licenses:read']), ...headers } });
     await eventually('the onboarding to exist', async () => (await get()).status === 200);
     const caller = { trace: hex(16), span: hex(8) };
     expect((await get({ traceparent: `00-${caller.trace}-${caller.span}-01` })).status).toBe(200);
@@ -258,7 +258,7 @@ describe('one trace per install', () => {
     // personal data in a query string is redacted from the span
     const lookup = hex(16);
     const contacts = await fetch(`${h.service('lead').url}/v1/contacts?email=grace.hopper%40example.com`, {
-      headers: { authorization: bearer(['contacts:read']), traceparent: `00-${lookup}-${hex(8)}-01` },
+      headers: { authorization: forwarded('lead', ['contacts:read']), traceparent: `00-${lookup}-${hex(8)}-01` },
     });
     expect(contacts.status).toBe(200);
     const lookupSpan = await eventually('the contacts lookup span', () => received.find((s) => s.traceId === lookup && s.kind === KIND.server));
@@ -279,7 +279,7 @@ describe('shutdown', () => {
       OTEL_BSP_SCHEDULE_DELAY: '600000',
     }).start();
     const caller = hex(16);
-    const res = await fetch(`${lead.url}/v1/team-members/tm-unknown`, { headers: { authorization: bearer(['admin']), traceparent: `00-${caller}-${hex(8)}-01` } });
+    const res = await fetch(`${lead.url}/v1/team-members/tm-unknown`, { headers: { authorization: forwarded('lead', ['admin']), traceparent: `00-${caller}-${hex(8)}-01` } });
     expect(res.status).toBe(404);
     expect(received.some((s) => s.traceId === caller)).toBe(false);
     expect(await lead.stop()).toBe(0);

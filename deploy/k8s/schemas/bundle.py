@@ -26,6 +26,7 @@ KINDS = [
     "statefulset-apps-v1",
     "poddisruptionbudget-policy-v1",
     "horizontalpodautoscaler-autoscaling-v2",
+    "networkpolicy-networking-v1",
 ]
 OUT = Path(__file__).resolve().parent
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KafkaSecuritySettings, kafkaSecurityIssues } from './kafkaSecurity';
+import { gatewayPublicKey, gatewaySigningKey } from './auth';
 
 /** An empty variable means "not set", so the default applies (not a coerced 0). */
 const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
@@ -28,8 +29,13 @@ export const BaseConfig = z.object({
   KAFKA_TOPIC_PARTITIONS: intSetting(6, 1, 1000),
   /** Kafka SASL and TLS (kafkaSecurity.ts); none set: an unsecured broker. */
   ...KafkaSecuritySettings,
-  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  AUTH_JWT_ISSUER: z.string().min(1).default('lma'),
+  /** Address the API and metrics listeners bind to: loopback by default; containers set 0.0.0.0. */
+  HOST: z.string().regex(/^[A-Za-z0-9.:-]+$/, 'must be an IP address or a host name').default('127.0.0.1'),
+  /** Port of the separate /metrics listener; unset: PORT + 100 (metricsPortOf). */
+  METRICS_PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).optional()),
+  /** The gateway's public key (PEM SPKI) that forwarded tokens are verified with, or a file holding it. */
+  GATEWAY_PUBLIC_KEY: z.string().optional(),
+  GATEWAY_PUBLIC_KEY_FILE: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: intSetting(20_000, 1000, 600_000),
   /** Full scan for unpublished outbox events (writes of this process are relayed at once). */
   OUTBOX_SCAN_MS: intSetting(2_000, 50, 600_000),
@@ -37,6 +43,27 @@ export const BaseConfig = z.object({
   KAFKA_LAG_REFRESH_MS: intSetting(10_000, 100, 600_000),
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;
+
+/** METRICS_PORT, else PORT + 100 (4103 for the license service on 4003); a random port when PORT is 0. */
+export const metricsPortOf = (c: { PORT: number; METRICS_PORT?: number | undefined }): number => c.METRICS_PORT ?? (c.PORT === 0 ? 0 : c.PORT + 100);
+
+/** Issues of a setting read by a function that throws `<SETTING>: <problem>` (auth.ts key readers). */
+function issueOf(read: () => unknown, ctx: z.RefinementCtx): void {
+  try {
+    read();
+  } catch (err) {
+    const m = /^([A-Z_]+): (.*)$/s.exec((err as Error).message);
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: m ? [m[1]!] : [], message: m ? m[2]! : (err as Error).message });
+  }
+}
+
+/** Every service's refinement: the gateway's public key is required and must be a P-256 public key. */
+export const requireGatewayPublicKey = (c: { GATEWAY_PUBLIC_KEY?: string | undefined; GATEWAY_PUBLIC_KEY_FILE?: string | undefined }, ctx: z.RefinementCtx): void =>
+  issueOf(() => gatewayPublicKey(c), ctx);
+
+/** The gateway's refinement: its signing key is required and must be a P-256 private key. */
+export const requireGatewaySigningKey = (c: { GATEWAY_SIGNING_KEY?: string | undefined; GATEWAY_SIGNING_KEY_FILE?: string | undefined }, ctx: z.RefinementCtx): void =>
+  issueOf(() => gatewaySigningKey(c), ctx);
 
 /** Parses the environment once and fails fast with every invalid setting named. */
 export function loadConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {

@@ -7,4 +7,5 @@ export * from './auth';
 export * from './mongo';
 export * from './lifecycle';
 export * from './clock';
+export * from './metricsListener';
 export * from './requestGuard';

@@ -24,6 +24,7 @@ const REDACT = [
   'config.AUTH_JWT_SECRET',
   'config.KAFKA_SASL_PASSWORD',
   'KAFKA_SASL_PASSWORD',
+  'config.GATEWAY_SIGNING_KEY',
   'config.SMTP_PASS',
   'email',
   '*.email',

@@ -25,10 +25,11 @@ describe('loadConfig', () => {
       KAFKA_GROUP_PREFIX: 'lma',
       KAFKA_TOPIC_PREFIX: '',
       KAFKA_TOPIC_PARTITIONS: 6,
-      AUTH_JWT_ISSUER: 'lma',
+      HOST: '127.0.0.1',
       SHUTDOWN_TIMEOUT_MS: 20_000,
       OUTBOX_SCAN_MS: 2_000,
       KAFKA_LAG_REFRESH_MS: 10_000,
+      KAFKA_SSL: false,
       PORT: 1,
     });
   });
@@ -66,8 +67,8 @@ describe('loadConfig', () => {
   });
 
   it('given several invalid settings, when loaded, then each one is named and the valid ones are not', () => {
-    const message = failure({ ...valid, PORT: '70000', LOG_LEVEL: 'verbose', AUTH_JWT_SECRET: 'short', MONGODB_DB_PREFIX: 'LMA' });
-    for (const name of ['PORT', 'LOG_LEVEL', 'AUTH_JWT_SECRET', 'MONGODB_DB_PREFIX']) expect(message).toContain(`${name}:`);
+    const message = failure({ ...valid, PORT: '70000', LOG_LEVEL: 'verbose', METRICS_PORT: '-1', MONGODB_DB_PREFIX: 'LMA' });
+    for (const name of ['PORT', 'LOG_LEVEL', 'METRICS_PORT', 'MONGODB_DB_PREFIX']) expect(message).toContain(`${name}:`);
     expect(message).not.toContain('KAFKA_BROKERS');
     expect(message).not.toContain('MONGODB_URI');
   });

@@ -8,14 +8,19 @@ import {
   closeServer,
   connectMongo,
   createBaseApp,
+  createForwardVerifier,
   createLogger,
   ensureIndexes,
   every,
+  gatewayPublicKey,
   listen,
+  listenMetrics,
+  metricsPortOf,
   onShutdown,
   pingMongo,
   problemMiddleware,
   type BaseConfig,
+  type ForwardVerifier,
   type Logger,
   type ReadinessCheck,
 } from '@lma/core';
@@ -55,8 +60,10 @@ export interface Runtime {
   /** Publishes the events the store's writes carry. */
   relay: OutboxRelay;
   consumers: RunningConsumer[];
-  /** The process's Prometheus registry, served on GET /metrics; services add their own metrics. */
+  /** The process's Prometheus registry, served on GET /metrics of METRICS_PORT; services add their own metrics. */
   metrics: Registry;
+  /** Verifies the gateway's forwarded tokens for this service; the routes and any fast path share its cache. */
+  forwardTokens: ForwardVerifier;
   groupId(name: string): string;
   consume(opts: Omit<ConsumerOptions, 'kafka' | 'logger' | 'groupId'> & { group: string }): Promise<RunningConsumer>;
   /** Serves the express app `mount` fills; `front` answers the requests it takes before express (a hot path). */
@@ -80,6 +87,7 @@ export interface RuntimeOptions {
 export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { name, config } = opts;
   const logger = createLogger(name, config.LOG_LEVEL);
+  const forwardTokens = createForwardVerifier({ publicKey: gatewayPublicKey(config), audience: name });
   const db = await connectMongo(config.MONGODB_URI, `${config.MONGODB_DB_PREFIX}_${name.replace(/-/g, '_')}`, logger);
   db.plugin(queryGuardPlugin(opts.queries ?? [], (process.env['LMA_QUERY_GUARD'] as QueryGuardMode | undefined) ?? 'warn', logger));
   opts.models(db);
@@ -107,6 +115,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const consumers: RunningConsumer[] = [];
   const stopHooks: (() => Promise<void>)[] = [];
   let server: Server | undefined;
+  let metricsServer: Server | undefined;
   const groupId = (g: string) => `${config.KAFKA_GROUP_PREFIX}.${g}`;
 
   const metrics = createRuntimeMetrics(relay);
@@ -133,6 +142,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     relay,
     consumers,
     metrics: metrics.registry,
+    forwardTokens,
     groupId,
     async consume({ group, ...rest }) {
       // records nobody can read are dead-lettered by the group of the topic's owner only (registry)
@@ -143,21 +153,20 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     },
     async serve(mount, opts = {}) {
       const app = createBaseApp(readiness);
-      // unauthenticated like /healthz: only Prometheus scrapes it, from inside the cluster
-      // network (the port is not exposed through the ingress), and it holds counts, no data
-      app.get('/metrics', async (_req, res, next) => {
-        try {
-          const body = await metrics.registry.metrics();
-          res.type(metrics.registry.contentType).send(body);
-        } catch (err) {
-          next(err);
-        }
-      });
       mount(app);
       app.use(problemMiddleware(logger));
-      server = await listen(app, config.PORT, undefined, opts.front);
-      const addr = server.address();
-      logger.info({ port: typeof addr === 'object' && addr ? addr.port : config.PORT }, `${name} listening`);
+      server = await listen(app, config.PORT, config.HOST, opts.front);
+      metricsServer = await listenMetrics({
+        port: metricsPortOf(config),
+        host: config.HOST,
+        render: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+        onError: (err) => logger.error({ err }, 'metrics not rendered'),
+      });
+      const portOf = (s: Server) => {
+        const addr = s.address();
+        return typeof addr === 'object' && addr ? addr.port : undefined;
+      };
+      logger.info({ host: config.HOST, port: portOf(server), metricsPort: portOf(metricsServer) }, `${name} listening`);
       return server;
     },
     onStop(stop) {
@@ -170,6 +179,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await Promise.all(stopHooks.map((s) => s()));
       await relay.stop();
       if (server) await closeServer(server);
+      if (metricsServer) await closeServer(metricsServer);
       await broker.stop();
       await admin.stop();
       await publisher.stop();

@@ -1,7 +1,6 @@
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaseConfig, loadConfig, port } from '@lma/core';
-import { TestKafka, eventually, infraEnv, kafkaCredentialsEnv, uniquePrefix } from '@lma/testing';
+import { TestKafka, eventually, freePort, infraEnv, kafkaCredentialsEnv, testGatewayKeys, uniquePrefix } from '@lma/testing';
 import { createRuntime, type Runtime } from '../src';
 
 /**
@@ -19,9 +18,12 @@ const blocked = new Promise<void>((resolve) => (release = resolve));
 let handled = 0;
 
 beforeAll(async () => {
+  const metricsPort = await freePort();
   const config = loadConfig(BaseConfig.extend({ PORT: port(0) }), {
     ...infra,
     ...kafkaCredentialsEnv('admin', infra.KAFKA_BROKERS),
+    METRICS_PORT: String(metricsPort),
+    GATEWAY_PUBLIC_KEY: testGatewayKeys.publicPem,
     LOG_LEVEL: 'silent',
     MONGODB_DB_PREFIX: prefix,
     KAFKA_GROUP_PREFIX: prefix,
@@ -38,8 +40,8 @@ beforeAll(async () => {
       handled++;
     },
   });
-  const server: Server = await rt.serve(() => undefined);
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  await rt.serve(() => undefined);
+  url = `http://127.0.0.1:${metricsPort}`;
 });
 afterAll(async () => {
   release();

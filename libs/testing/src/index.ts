@@ -3,3 +3,4 @@ export * from './kafka';
 export * from './services';
 export * from './mongo';
 export * from './bench';
+export * from './gatewayKeys';

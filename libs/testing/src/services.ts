@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { testGatewayKeys } from './gatewayKeys';
 import { kafkaCredentialsEnv, repoRoot } from './infra';
 import { eventually } from './kafka';
 
@@ -18,12 +19,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A real service process (its built `dist/main.js`), as production runs it. */
+/**
+ * A real service process (its built `dist/main.js`), as production runs it: the API on a free
+ * loopback port, /metrics on another. Unless `env` names other keys, every service gets this test
+ * process's gateway public key and the gateway its private key (gatewayKeys.ts).
+ */
 export class ServiceProcess {
   private child?: ChildProcess;
   readonly logs: string[] = [];
   exitCode: number | null = null;
   port = 0;
+  metricsPort = 0;
 
   constructor(
     readonly name: ServiceName,
@@ -34,13 +40,24 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Where Prometheus scrapes it: `${metricsUrl}/metrics`. */
+  get metricsUrl(): string {
+    return `http://127.0.0.1:${this.metricsPort}`;
+  }
+
   async start(): Promise<this> {
     this.port = await freePort();
+    do this.metricsPort = await freePort();
+    while (this.metricsPort === this.port);
     this.exitCode = null;
+    const keys: Record<string, string> =
+      this.name === 'gateway'
+        ? this.env['GATEWAY_SIGNING_KEY_FILE'] ? {} : { GATEWAY_SIGNING_KEY: testGatewayKeys.privatePem }
+        : this.env['GATEWAY_PUBLIC_KEY_FILE'] ? {} : { GATEWAY_PUBLIC_KEY: testGatewayKeys.publicPem };
     // the tracing preload, as every deployment starts a service (docs/observability.md)
     const args = ['--require', path.join(repoRoot, 'libs/service/dist/tracing.js'), path.join(repoRoot, 'services', this.name, 'dist/main.js')];
     const child = spawn(process.execPath, args, {
-      env: { ...process.env, LOG_LEVEL: 'info', ...this.kafkaCredentials(), ...this.env, PORT: String(this.port) },
+      env: { ...process.env, LOG_LEVEL: 'info', ...keys, ...this.kafkaCredentials(), ...this.env, PORT: String(this.port), METRICS_PORT: String(this.metricsPort) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -48,11 +65,17 @@ export class ServiceProcess {
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     child.on('exit', (code) => (this.exitCode = code ?? -1));
-    await eventually(`${this.name} to be ready`, async () => {
-      if (this.exitCode !== null) throw new Error(`${this.name} exited with ${this.exitCode}:\n${this.logs.slice(-20).join('\n')}`);
+    const closed = new Promise((resolve) => child.once('close', resolve));
+    // a process that exits (a configuration error) fails the start at once, with its last log lines
+    const outcome = await eventually(`${this.name} to be ready`, async () => {
+      if (this.exitCode !== null) return 'exited';
       const res = await fetch(`${this.url}/readyz`).catch(() => undefined);
-      return res?.status === 200;
+      return res?.status === 200 ? 'ready' : undefined;
     }, 60_000, 200);
+    if (outcome === 'exited') {
+      await closed;
+      throw new Error(`${this.name} exited with ${this.exitCode}:\n${this.logs.slice(-20).join('\n')}`);
+    }
     return this;
   }
 

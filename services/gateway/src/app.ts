@@ -35,7 +35,7 @@ type Handler = (input: Input, principal: Principal) => Promise<unknown> | unknow
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The caller of a public operation: no credentials asked for, rate-limited by its address. */
-const anonymous = (req: IncomingMessage): Caller => ({ principal: { subject: 'anonymous', permissions: new Set() }, id: `ip:${req.socket.remoteAddress ?? ''}`, forwardToken: '' });
+const anonymous = (req: IncomingMessage): Caller => ({ principal: { subject: 'anonymous', permissions: new Set() }, id: `ip:${req.socket.remoteAddress ?? ''}`, forwardToken: () => '' });
 
 /**
  * `/api/v1/*`: authenticate, rate-limit, authorise, validate with the route declaration, then
@@ -118,7 +118,7 @@ export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: Server
       method,
       url,
       headers: req.headers,
-      token: caller.forwardToken,
+      token: caller.forwardToken(route.service),
       requestId,
       // the text the caller sent, validated above (parsing it again gives the same value)
       body: route.body && json !== undefined ? json.text : undefined,

@@ -1,6 +1,6 @@
 import { allRoutes, asyncApiDocument, openApiDocument } from '@lma/api';
 import { createServer } from 'node:http';
-import { closeServer, connectMongo, createBaseApp, createLogger, ensureIndexes, onShutdown, pingMongo, problemMiddleware, systemClock } from '@lma/core';
+import { closeServer, connectMongo, createBaseApp, createLogger, ensureIndexes, gatewaySigningKey, listenMetrics, metricsPortOf, onShutdown, pingMongo, problemMiddleware, systemClock } from '@lma/core';
 import { SERVER_OPTIONS, answerUnparsableRequests, guardRequests } from '@lma/core';
 import { runMain } from '@lma/service';
 import { queryGuardPlugin, type QueryGuardMode } from '@lma/store/dist/queries';
@@ -19,6 +19,7 @@ import { gatewayQueries } from './infra/queries';
 runMain('gateway', async () => {
   const config = readConfig();
   const logger = createLogger('gateway', config.LOG_LEVEL);
+  const signingKey = gatewaySigningKey(config);
   const db = await connectMongo(config.MONGODB_URI, `${config.MONGODB_DB_PREFIX}_gateway`, logger);
   // the guard every runtime has (createRuntime): a query other than by _id must be declared
   db.plugin(queryGuardPlugin(gatewayQueries, (process.env['LMA_QUERY_GUARD'] as QueryGuardMode | undefined) ?? 'warn', logger));
@@ -56,10 +57,6 @@ runMain('gateway', async () => {
   });
 
   const app = createBaseApp([{ name: 'database', check: () => pingMongo(db) }]);
-  // unauthenticated like /healthz: scraped from inside the cluster network, counts only
-  app.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
   app.use(problemMiddleware(logger));
   const api = createApp({
     routes,
@@ -68,6 +65,7 @@ runMain('gateway', async () => {
     authenticate: createAuthenticator({
       jwt: { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER },
       forwardTtlSeconds: config.FORWARD_TOKEN_TTL_SECONDS,
+      signingKey,
       lookupKey: keys.lookup,
     }),
     limiter,
@@ -80,7 +78,7 @@ runMain('gateway', async () => {
     logger,
     observe: (operation, status, seconds) => duration.observe({ operation, status: String(status) }, seconds),
   });
-  // /api/v1 bypasses express (the hot path); health, readiness and metrics stay on it
+  // /api/v1 bypasses express (the hot path); health and readiness stay on it
   // behind the request guard, as every service (@lma/core listen): malformed requests never reach either
   const server = createServer(
     SERVER_OPTIONS,
@@ -92,11 +90,22 @@ runMain('gateway', async () => {
   );
   answerUnparsableRequests(server);
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.PORT, '0.0.0.0', () => resolve()));
-  const addr = server.address();
-  logger.info({ port: typeof addr === 'object' && addr ? addr.port : config.PORT, routes: routes.length }, 'gateway listening');
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.PORT, config.HOST, () => resolve()));
+  // /metrics on its own port (unauthenticated, for Prometheus only), never on the public one
+  const metricsServer = await listenMetrics({
+    port: metricsPortOf(config),
+    host: config.HOST,
+    render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+    onError: (err) => logger.error({ err }, 'metrics not rendered'),
+  });
+  const portOf = (s: typeof server) => {
+    const addr = s.address();
+    return typeof addr === 'object' && addr ? addr.port : undefined;
+  };
+  logger.info({ host: config.HOST, port: portOf(server), metricsPort: portOf(metricsServer), routes: routes.length }, 'gateway listening');
   onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
     await closeServer(server);
+    await closeServer(metricsServer);
     await proxy.close();
     await db.close();
   });

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { signJwt, verifyJwt, type LmaError } from '@lma/core';
+import { generateKeyPairSync } from 'node:crypto';
+import { createForwardVerifier, signJwt, type LmaError } from '@lma/core';
 import { createAuthenticator } from '../src/api/authenticate';
 import { hashSecret, newApiKey } from '../src/domain/apiKeys';
 import type { CachedApiKey } from '../src/infra/apiKeyStore';
 
 const jwt = { secret: 'unit-test-secret-0123456789abcdef0123', issuer: 'lma-unit' };
+const gatewayKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+/** What a service verifies forwarded tokens with (its own name as the audience). */
+const serviceVerifier = (audience: string, now: () => number) => createForwardVerifier({ publicKey: gatewayKey.publicKey, audience, now });
 
 function setup() {
   const clock = { t: Date.parse('2026-03-01T00:00:00Z') };
@@ -12,7 +16,7 @@ function setup() {
   const stored: { key: CachedApiKey | null } = {
     key: { keyId: k.keyId, secretHash: hashSecret(k.secret), revoked: false, principal: { subject: `apikey:${k.keyId}`, permissions: new Set(['licenses:read']) } },
   };
-  const auth = createAuthenticator({ jwt, forwardTtlSeconds: 60, lookupKey: async () => stored.key, now: () => clock.t });
+  const auth = createAuthenticator({ jwt, forwardTtlSeconds: 60, signingKey: gatewayKey.privateKey, lookupKey: async () => stored.key, now: () => clock.t });
   return { clock, k, stored, auth };
 }
 const detail = async (p: Promise<unknown>) => ((await p.then(() => undefined, (e: LmaError) => e)) as LmaError | undefined)?.message;
@@ -23,9 +27,13 @@ describe('the gateway authenticator', () => {
     const token = signJwt({ sub: 'ada@example.com', permissions: ['leads:read'] }, { ...jwt, now: () => clock.t });
     const caller = await auth({ authorization: `Bearer ${token}` });
     expect(caller.id).toBe('user:ada@example.com');
-    const forwarded = verifyJwt(caller.forwardToken, { ...jwt, now: () => clock.t });
+    const forwarded = serviceVerifier('lead', () => clock.t).verify(caller.forwardToken('lead'));
     expect(forwarded).toEqual({ subject: 'ada@example.com', permissions: new Set(['leads:read']) });
-    expect(() => verifyJwt(caller.forwardToken, { ...jwt, now: () => clock.t + 61_000 })).toThrow(/expired/);
+    // the lead service's token is no good at the license service (aud)
+    expect(() => serviceVerifier('license', () => clock.t).verify(caller.forwardToken('lead'))).toThrow(/another service/);
+    expect(serviceVerifier('license', () => clock.t).verify(caller.forwardToken('license')).subject).toBe('ada@example.com');
+    // 60 s, plus the 5 s of clock skew a service tolerates
+    expect(() => serviceVerifier('lead', () => clock.t + 65_000).verify(caller.forwardToken('lead'))).toThrow(/expired/);
   });
 
   it('stops accepting a cached bearer token when it expires', async () => {
@@ -41,13 +49,13 @@ describe('the gateway authenticator', () => {
   it('re-signs the forwarded token before it gets old', async () => {
     const { clock, auth } = setup();
     const token = signJwt({ sub: 'ada@example.com', permissions: [] }, { ...jwt, now: () => clock.t });
-    const first = (await auth({ authorization: `Bearer ${token}` })).forwardToken;
+    const first = (await auth({ authorization: `Bearer ${token}` })).forwardToken('license');
     clock.t += 29_000;
-    expect((await auth({ authorization: `Bearer ${token}` })).forwardToken).toBe(first);
+    expect((await auth({ authorization: `Bearer ${token}` })).forwardToken('license')).toBe(first);
     clock.t += 2_000;
-    const second = (await auth({ authorization: `Bearer ${token}` })).forwardToken;
+    const second = (await auth({ authorization: `Bearer ${token}` })).forwardToken('license');
     expect(second).not.toBe(first);
-    expect(() => verifyJwt(second, { ...jwt, now: () => clock.t + 50_000 })).not.toThrow();
+    expect(() => serviceVerifier('license', () => clock.t + 50_000).verify(second)).not.toThrow();
   });
 
   it('accepts an API key as ApiKey or X-API-Key and refuses a wrong secret, an unknown or revoked key', async () => {

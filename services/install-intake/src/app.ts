@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { getOnboarding, getOnboardingByEvent, listOnboardings, mountRoute, retryOnboarding } from '@lma/api';
-import { ConflictError, NotFoundError, authenticate, type AuthOptions, type Clock } from '@lma/core';
+import { ConflictError, NotFoundError, authenticate, type Clock, type ForwardVerifier } from '@lma/core';
 import type { Aggregates } from '@lma/store';
 import { describeOnboarding, latestOnboardings } from './domain/diagnostics';
 import { resume, sagaIdFor, type Onboarding } from './domain/onboarding';
@@ -11,7 +11,8 @@ export interface AppDeps {
   sagas: SagaStore;
   inbound: Aggregates<InboundEvent>;
   clock: Clock;
-  auth: AuthOptions | undefined;
+  /** The gateway's forwarded tokens (the only callers accepted). */
+  auth: ForwardVerifier;
 }
 
 /** Onboardings the list shows at most. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BaseConfig, intSetting, loadConfig, port } from '@lma/core';
+import { BaseConfig, intSetting, loadConfig, port, requireGatewayPublicKey } from '@lma/core';
 
 export const InstallIntakeConfig = BaseConfig.extend({
   PORT: port(4001),
@@ -8,7 +8,7 @@ export const InstallIntakeConfig = BaseConfig.extend({
   /** Sends of one command before its step counts as failed; 0 (default): keep re-sending. */
   SAGA_MAX_SENDS: intSetting(0, 0, 1000),
   SAGA_SWEEP_INTERVAL_MS: intSetting(5_000, 100, 600_000),
-});
+}).superRefine(requireGatewayPublicKey);
 export type InstallIntakeConfig = z.infer<typeof InstallIntakeConfig>;
 
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): InstallIntakeConfig => loadConfig(InstallIntakeConfig, env);

@@ -67,7 +67,7 @@ runMain('install-intake', async () => {
     maxSends: config.SAGA_MAX_SENDS,
   });
   rt.onStop(() => sweeper.stop());
-  const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
+  const auth = rt.forwardTokens;
   await rt.serve(createApp({ sagas, inbound, clock, auth }));
 });
 

@@ -23,6 +23,6 @@ runMain('lead', async () => {
   await rt.consume({ group: 'lead.commands', topics: [InternalTopic.LeadCommands], handle: onLeadCommand(deps) });
   // the licenses shown with leads, accounts and contacts; a new group reads the whole topic
   await rt.consume({ group: 'lead.license-events', topics: [LICENSE_EVENTS_TOPIC], fromBeginning: true, handle: onLicenseEvent(deps) });
-  const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
+  const auth = rt.forwardTokens;
   await rt.serve(createApp({ ...deps, auth }));
 });

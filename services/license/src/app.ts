@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { authenticate, type AuthOptions } from '@lma/core';
+import { authenticate, type ForwardVerifier } from '@lma/core';
 import { mountChecks, type CheckAnswerer } from './api/checks';
 import type { ApiDeps } from './api/deps';
 import { mountLicenses } from './api/licenses';
@@ -8,7 +8,8 @@ import { mountRepublish } from './api/republish';
 import { mountSeats } from './api/seats';
 
 export interface AppDeps extends ApiDeps {
-  auth: AuthOptions | undefined;
+  /** The gateway's forwarded tokens (the only callers accepted), shared with the fast path. */
+  auth: ForwardVerifier;
   /** The check answers with their metrics, shared with the fast path (checkFastPath.ts). */
   checkAnswers: CheckAnswerer;
 }

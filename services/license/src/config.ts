@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BaseConfig, intSetting, loadConfig, port } from '@lma/core';
+import { BaseConfig, intSetting, loadConfig, port, requireGatewayPublicKey } from '@lma/core';
 
 export const LicenseConfig = BaseConfig.extend({
   PORT: port(4003),
@@ -8,7 +8,7 @@ export const LicenseConfig = BaseConfig.extend({
    * license: infra/refreshDigests.ts); pages of other jobs are read by `_id`. 0: never.
    */
   LICENSE_REFRESH_DIGEST_JOBS: intSetting(4, 0, 64),
-});
+}).superRefine(requireGatewayPublicKey);
 export type LicenseConfig = z.infer<typeof LicenseConfig>;
 
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): LicenseConfig => loadConfig(LicenseConfig, env);

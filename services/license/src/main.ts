@@ -85,7 +85,7 @@ runMain('license', async () => {
   });
   // a republish an administrator asked for: one pass over many licenses, on a lane of its own
   await rt.consume({ group: 'license.republish', topics: [InternalTopic.LicenseRepublishCommands], handle: onRepublishLicenses({ data, models: m, clock }) });
-  const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
+  const auth = rt.forwardTokens;
   await followLicenseEvents(rt, checks);
   const checkAnswers = createCheckAnswerer({ checks, clock }, rt.metrics);
   // the license check hot path answers in front of express (api/checkFastPath.ts); all else goes to express

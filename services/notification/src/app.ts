@@ -16,7 +16,7 @@ import {
   updateNotificationRule,
   type Precondition,
 } from '@lma/api';
-import { ConflictError, NotFoundError, ValidationError, authenticate, type AuthOptions, type Clock } from '@lma/core';
+import { ConflictError, NotFoundError, ValidationError, authenticate, type Clock, type ForwardVerifier } from '@lma/core';
 import type { Store } from '@lma/store';
 import { ruleView, notificationView } from './api/views';
 import { resend } from './domain/delivery';
@@ -29,7 +29,8 @@ export interface AppDeps {
   store: Store;
   aggregates: Aggregates;
   clock: Clock;
-  auth: AuthOptions | undefined;
+  /** The gateway's forwarded tokens (the only callers accepted). */
+  auth: ForwardVerifier;
   /** Wakes the deliverer (a resend). */
   kick: () => void;
   /** Webhooks may point to internal addresses (NOTIFY_WEBHOOK_ALLOW_PRIVATE). */

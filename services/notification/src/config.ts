@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { BaseConfig, intSetting, loadConfig, port } from '@lma/core';
+import { BaseConfig, intSetting, loadConfig, port, requireGatewayPublicKey } from '@lma/core';
 
 const Settings = BaseConfig.extend({
   PORT: port(4004),
@@ -87,7 +87,7 @@ function productionProblems(c: z.infer<typeof Settings>): { field: string; reaso
 
 export const NotificationConfig = Settings.superRefine((c, ctx) => {
   for (const p of productionProblems(c)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [p.field], message: p.reason });
-});
+}).superRefine(requireGatewayPublicKey);
 export type NotificationConfig = z.infer<typeof NotificationConfig>;
 
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): NotificationConfig => loadConfig(NotificationConfig, env);

@@ -71,7 +71,7 @@ runMain('notification', async () => {
   await rt.consume({ group: 'notification.onboarding', topics: [NotificationInputTopic.OnboardingEvents], handle: onOnboardingEvent(deps) });
   const scanner = startScanner({ ...deps, intervalMs: config.NOTIFY_SCAN_INTERVAL_MS, owner, onScan: metrics.scanned });
   rt.onStop(() => scanner.stop());
-  const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
+  const auth = rt.forwardTokens;
   await rt.serve(createApp({ models: m, store: rt.store, aggregates, clock, auth, kick: deliverer.kick, allowPrivateWebhooks: config.NOTIFY_WEBHOOK_ALLOW_PRIVATE }));
 });
 

@@ -1,9 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config';
 
-const required = { KAFKA_BROKERS: 'kafka:9092', MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0' };
+const GATEWAY_PUBLIC_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const required = { KAFKA_BROKERS: 'kafka:9092', MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0', GATEWAY_PUBLIC_KEY };
 /** What a production deployment sets (deploy/k8s/overlays/production). */
 const production = {
   ...required,

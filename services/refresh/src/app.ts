@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Express, Request } from 'express';
 import { decodeCursor, getRefreshJob, getRefreshStatus, grantRefresh, listRefreshGrants, listRefreshJobs, mountRoute, pageFrom, requestRefresh, retryRefreshJob } from '@lma/api';
 import { traceContext, type TraceContext } from '@lma/contracts';
-import { NotFoundError, ValidationError, authenticate, type AuthOptions, type Clock } from '@lma/core';
+import { NotFoundError, ValidationError, authenticate, type Clock, type ForwardVerifier } from '@lma/core';
 import { jobIdFor, nextWeeklyAt, unusedGrantIds, withGrant } from './domain/allowance';
 import type { RefreshJob } from './domain/job';
 import { acceptRefresh, acceptRetry, packageRecord, type JobDeps } from './infra/jobs';
@@ -11,7 +11,8 @@ import { jobView } from './infra/progress';
 
 export interface AppDeps extends JobDeps {
   clock: Clock;
-  auth: AuthOptions | undefined;
+  /** The gateway's forwarded tokens (the only callers accepted). */
+  auth: ForwardVerifier;
 }
 
 /** The request's trace context, continued by the snapshot request the job publishes. */

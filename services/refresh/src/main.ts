@@ -28,7 +28,7 @@ runMain('refresh', async () => {
   await rt.consume({ group: 'refresh.replies', topics: [RefreshTopic.RefreshReplies], handle: onRefreshReply(deps) });
   const sweeper = startSweeper({ ...deps, logger: rt.logger, intervalMs: config.REFRESH_SWEEP_INTERVAL_MS, pageTimeoutMs: config.REFRESH_PAGE_TIMEOUT_MS });
   rt.onStop(() => sweeper.stop());
-  const auth = config.AUTH_JWT_SECRET ? { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER } : undefined;
+  const auth = rt.forwardTokens;
   await rt.serve(createApp({ ...deps, auth }));
 });
 

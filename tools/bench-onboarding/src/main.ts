@@ -274,7 +274,7 @@ async function measureQuiet(when: string, stack: BenchStack, admin: Admin, servi
   const share = (x?: number, y?: number) => (x === undefined || y === undefined ? undefined : (y - x) / window);
   // after the window: a scrape's own database queries must not count as standing still
   const scraped = new Map<string, number[]>();
-  for (const s of services) scraped.set(s.name, await scrapes(s.url));
+  for (const s of services) scraped.set(s.name, await scrapes(s.metricsUrl));
   console.log('done');
   const dbShare = share(a.db, b.db);
   return {

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { formatLicenseName, type PackageInstalledV1 } from '@lma/contracts';
-import { signJwt } from '@lma/core';
 import { newLicense } from '@lma/license/dist/domain/license';
 import { driftOf, publishedInstallation, type SyntheticPackage } from '@lma/simulator';
-import { BenchStack, eventually, freePort, ids, repoRoot, type ServiceProcess } from '@lma/testing';
+import { BenchStack, eventually, forwarded, freePort, ids, repoRoot, type ServiceProcess } from '@lma/testing';
 
 /**
  * `npm run bench:refresh`: a package of N installations in the marketplace simulator, its N
@@ -15,7 +14,6 @@ import { BenchStack, eventually, freePort, ids, repoRoot, type ServiceProcess } 
  * own license and refresh services and simulator, on the running broker and database, with their
  * own topics and databases (removed at the end).
  */
-const JWT = { secret: 'bench-refresh-secret-0123456789abcdef', issuer: 'lma-bench' };
 const SIZES = (process.env['BENCH_SIZES'] ?? '10000,100000').split(',').map(Number);
 const DRIFT = Number(process.env['BENCH_DRIFT'] ?? 0.002);
 const PAGE_SIZE = Number(process.env['BENCH_PAGE_SIZE'] ?? 1000);
@@ -61,8 +59,6 @@ const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
   const stack = await new BenchStack('benchrefresh', {
-    AUTH_JWT_SECRET: JWT.secret,
-    AUTH_JWT_ISSUER: JWT.issuer,
     REFRESH_PAGE_TIMEOUT_MS: '600000',
     // the relay's periodic scan only catches leftovers (local writes are relayed at once by
     // hint); on FerretDB it reads the whole licenses collection, so it runs rarely here
@@ -84,7 +80,8 @@ async function main(): Promise<void> {
       await exited;
     });
     await eventually('the simulator', async () => (await fetch(`${simUrl}/healthz`).catch(() => undefined))?.ok ?? false, 60_000, 200);
-    const auth = `Bearer ${signJwt({ sub: 'bench', permissions: ['admin'] }, JWT)}`;
+    /** What the gateway would forward to the refresh service (signed per call: it lives minutes). */
+    const auth = () => forwarded('refresh', ['admin'], 'bench');
 
     console.log(`refresh benchmark: ${BenchStack.machine()}, page size ${PAGE_SIZE}, drift ${DRIFT * 100}%`);
     let number = 0;
@@ -141,16 +138,16 @@ async function main(): Promise<void> {
         body: JSON.stringify({ count: size, drift: DRIFT, packageVersionId: pkg.packageVersionId, versionNumber: pkg.versionNumber, driftVersionId: pkg.driftVersionId, driftVersionNumber: pkg.driftVersionNumber }),
       });
 
-      const idle = await metricsOf(refresh.url);
-      const mem = sampler(refresh.url);
+      const idle = await metricsOf(refresh.metricsUrl);
+      const mem = sampler(refresh.metricsUrl);
       const t0 = performance.now();
-      const res = await fetch(`${refresh.url}/v1/packages/${pkg.packageId}/refresh`, { method: 'POST', headers: { authorization: auth } });
+      const res = await fetch(`${refresh.url}/v1/packages/${pkg.packageId}/refresh`, { method: 'POST', headers: { authorization: auth() } });
       const { jobId } = (await res.json()) as { jobId: string };
       if (res.status !== 202) throw new Error(`refresh refused: ${res.status}`);
       const job = await eventually(
         `job ${jobId}`,
         async () => {
-          const j = (await (await fetch(`${refresh.url}/v1/refresh-jobs/${jobId}`, { headers: { authorization: auth } })).json()) as {
+          const j = (await (await fetch(`${refresh.url}/v1/refresh-jobs/${jobId}`, { headers: { authorization: auth() } })).json()) as {
             state: string;
             summary: { corrected: number; unchanged: number; created: number; missingUpstream: number; failed: number };
           };

@@ -6,7 +6,7 @@ import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
 import { CommandType, InternalTopic, newEventId, type CreateLicenseV1, type PackageInstalledV1 } from '@lma/contracts';
 import { signJwt } from '@lma/core';
-import { ServiceProcess, TestKafka, TestMongo, eventually, ids, infraEnv, kafkaClientAuth, repoRoot, runKafkaProvisioning, uniquePrefix } from '@lma/testing';
+import { ServiceProcess, TestKafka, TestMongo, eventually, forwarded, ids, infraEnv, kafkaClientAuth, repoRoot, runKafkaProvisioning, uniquePrefix } from '@lma/testing';
 
 /**
  * `npm run bench:checks`: seeds BENCH_LICENSES licenses (CreateLicense commands, as the onboarding
@@ -25,7 +25,10 @@ const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 10);
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 100);
 const VIA_GATEWAY = process.env['BENCH_GATEWAY'] === '1';
+/** A user token for the gateway (HS256, its development mode); the license service itself accepts only forwarded tokens. */
 const token = `Bearer ${signJwt({ sub: 'bench', permissions: ['admin'] }, JWT)}`;
+/** What the gateway would forward to the license service (lives 300 s: signed again per use). */
+const direct = () => forwarded('license', ['admin'], 'bench');
 
 async function pool<T>(items: T[], concurrency: number, f: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -77,17 +80,18 @@ async function main(): Promise<void> {
         LEAD_URL: nowhere,
         NOTIFICATION_URL: nowhere,
         REFRESH_URL: nowhere,
+        AUTH_DEV_HS256: 'true',
         RATE_LIMIT_CHECK_PER_SECOND: '10000000',
         RATE_LIMIT_CHECK_BURST: '10000000',
       }).start();
       started.push(gateway);
-      gatewayUrl = gateway.url;
+      gatewayUrl = gateway.metricsUrl;
       base = `${gateway.url}/api/v1`;
     }
     const api = async (method: string, p: string, body?: unknown) => {
       const res = await fetch(`${license.url}/v1${p}`, {
         method,
-        headers: { authorization: token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { authorization: direct(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -138,17 +142,19 @@ async function main(): Promise<void> {
     const checks = orgs.flatMap((o) => [...holders.get(o)!.slice(0, 3).map((u) => ({ o, u })), { o, u: ids.userId() }]);
     const paths = checks.map((c) => `${base.replace(/^http:\/\/[^/]+/, '')}/license-checks?packageId=${packageId}&subscriberOrgId=${c.o}&userId=${c.u}`);
     const origin = base.replace(/^(http:\/\/[^/]+).*$/, '$1');
+    // through the gateway a user token; straight to the service what the gateway would forward
+    const authorization = VIA_GATEWAY ? token : direct();
     // warm-up: every license and user once (loads the read model), and the JIT
-    await run({ url: origin, connections: 4, amount: paths.length * 2, headers: { authorization: token }, requests: paths.map((p) => ({ method: 'GET', path: p })) });
+    await run({ url: origin, connections: 4, amount: paths.length * 2, headers: { authorization }, requests: paths.map((p) => ({ method: 'GET', path: p })) });
 
-    /** CPU seconds the license service has used (its /metrics): the cost per check, whatever else runs on the machine. */
+    /** CPU seconds the license service has used (its /metrics, on its metrics port): the cost per check, whatever else runs on the machine. */
     const cpuOf = async (url: string) => Number(/^process_cpu_seconds_total ([0-9.e+-]+)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? NaN);
-    const cpu = () => cpuOf(license.url);
+    const cpu = () => cpuOf(license.metricsUrl);
     const gatewayCpu = () => (gatewayUrl ? cpuOf(gatewayUrl) : Promise.resolve(NaN));
     const g0 = await gatewayCpu();
     const cpu0 = await cpu();
     const single = await run({
-      url: origin, connections: CONNECTIONS, duration: SECONDS, headers: { authorization: token },
+      url: origin, connections: CONNECTIONS, duration: SECONDS, headers: { authorization },
       requests: paths.map((p) => ({ method: 'GET', path: p })),
     });
     const cpu1 = await cpu();
@@ -157,7 +163,7 @@ async function main(): Promise<void> {
       JSON.stringify({ checks: Array.from({ length: BATCH }, (_, j) => { const c = checks[(i * BATCH + j) % checks.length]!; return { packageId, subscriberOrgId: c.o, userId: c.u }; }) }));
     const batch = await run({
       url: origin, connections: Math.max(1, Math.floor(CONNECTIONS / 2)), duration: SECONDS,
-      headers: { authorization: token, 'content-type': 'application/json' },
+      headers: { authorization, 'content-type': 'application/json' },
       requests: batches.map((body) => ({ method: 'POST', path: `${base.replace(/^http:\/\/[^/]+/, '')}/license-checks`, body })),
     });
     const cpu2 = await cpu();
@@ -176,7 +182,7 @@ async function main(): Promise<void> {
         (VIA_GATEWAY ? ' (license service only, not the gateway)' : ''),
     );
     if (VIA_GATEWAY) console.log(`gateway CPU: ${perCheckUs(g1 - g0, single.requests.total)} µs per single check, ${perCheckUs(g2 - g1, batch.requests.total * BATCH)} µs per check in batches`);
-    const metrics = await (await fetch(`${license.url}/metrics`)).text();
+    const metrics = await (await fetch(`${license.metricsUrl}/metrics`)).text();
     const line = (re: RegExp) => metrics.split('\n').filter((l) => re.test(l)).join('\n');
     console.log(`\n${line(/^lma_license_checks_total/)}`);
   } finally {

@@ -1,4 +1,5 @@
-import { UnauthenticatedError, signJwt, verifyJwt, type AuthOptions, type AuthScheme, type Principal } from '@lma/core';
+import type { KeyObject } from 'node:crypto';
+import { UnauthenticatedError, signForwardToken, verifyJwt, type AuthOptions, type AuthScheme, type ForwardAudience, type Principal } from '@lma/core';
 import { parseApiKey, secretMatches } from '../domain/apiKeys';
 import type { CachedApiKey } from '../infra/apiKeyStore';
 
@@ -7,8 +8,12 @@ export interface Caller {
   principal: Principal;
   /** Rate-limit identity: one bucket per user or per API key. */
   id: string;
-  /** Short-lived HS256 JWT (`sub`, `permissions`) the services verify with `authenticate`. */
-  forwardToken: string;
+  /**
+   * The token forwarded to one service for this caller (ES256, typ lma-forward+jwt, aud = the
+   * service, `sub`, `permissions`), signed with the gateway's key on first use and re-used for half
+   * its lifetime: once per caller and service, not per request.
+   */
+  forwardToken: (service: ForwardAudience) => string;
 }
 
 interface Entry {
@@ -30,6 +35,8 @@ const refused = (scheme: AuthScheme, message: string, cause?: unknown) => new Un
 export function createAuthenticator(deps: {
   jwt: AuthOptions;
   forwardTtlSeconds: number;
+  /** The gateway's P-256 private key (GATEWAY_SIGNING_KEY). */
+  signingKey: KeyObject;
   lookupKey: (keyId: string) => Promise<CachedApiKey | null>;
   now?: () => number;
 }) {
@@ -38,7 +45,17 @@ export function createAuthenticator(deps: {
   const bearers = new Map<string, Entry>();
   const keys = new Map<string, Entry>();
 
-  const forward = (p: Principal) => signJwt({ sub: p.subject, permissions: [...p.permissions] }, { ...deps.jwt, now, expiresInSeconds: deps.forwardTtlSeconds });
+  const forward = (p: Principal): Caller['forwardToken'] => {
+    const signed = new Map<ForwardAudience, { token: string; until: number }>();
+    return (service) => {
+      const t = now();
+      const hit = signed.get(service);
+      if (hit && hit.until > t) return hit.token;
+      const token = signForwardToken(deps.signingKey, { aud: service, sub: p.subject, permissions: p.permissions }, { ttlSeconds: deps.forwardTtlSeconds, now });
+      signed.set(service, { token, until: t + reuseMs });
+      return token;
+    };
+  };
   const remember = (map: Map<string, Entry>, key: string, caller: Caller, until: number) => {
     if (map.size >= MAX_ENTRIES) map.clear();
     map.set(key, { caller, until });

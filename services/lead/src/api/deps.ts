@@ -1,4 +1,4 @@
-import type { AuthOptions, Clock } from '@lma/core';
+import type { Clock, ForwardVerifier } from '@lma/core';
 import type { LeadData } from '../infra/aggregates';
 import type { Models } from '../infra/models';
 
@@ -8,5 +8,6 @@ export interface ApiDeps {
   /** Everything else: reads and writes by `_id` through the store. */
   data: LeadData;
   clock: Clock;
-  auth: AuthOptions | undefined;
+  /** The gateway's forwarded tokens (the only callers accepted). */
+  auth: ForwardVerifier;
 }

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { licenseApi, parseRoute } from '@lma/api';
-import { ForbiddenError, PROBLEM_CONTENT_TYPE, UnauthenticatedError, ValidationError, hasPermission, nestsDeeperThan, notUtf8Error, problemOf, tooDeepError, verifyJwt, type AuthOptions, type Logger, type Principal } from '@lma/core';
+import { ForbiddenError, PROBLEM_CONTENT_TYPE, ValidationError, bearerToken, hasPermission, nestsDeeperThan, notUtf8Error, problemOf, tooDeepError, type ForwardVerifier, type Logger } from '@lma/core';
 import type { CheckAnswerer } from './checks';
 
 const PATH = '/v1/license-checks';
@@ -10,20 +10,19 @@ const BODY_LIMIT = 64 * 1024;
 const JSON_TYPE = /^application\/json\s*(;\s*charset=("?)utf-8\2\s*)?$/i;
 
 export interface CheckFastPathDeps {
-  auth: AuthOptions | undefined;
+  /** The service's forwarded-token verifier (express routes use the same one, and its cache). */
+  auth: ForwardVerifier;
   answers: CheckAnswerer;
   logger: Logger;
-  /** Verified bearer tokens remembered (cleared when full). */
-  maxTokens?: number;
 }
 
 /**
  * `GET /v1/license-checks` and `POST /v1/license-checks` on a raw node:http listener in front of
- * express (main.ts): the license check hot path without express routing, middleware and per-request
- * JWT verification. Answers exactly as the declared routes (api/checks.ts mounted by mountRoute
+ * express (main.ts): the license check hot path without express routing and middleware; a forwarded
+ * token is verified once and then found in the verifier's cache until it expires. Answers exactly as the declared routes (api/checks.ts mounted by mountRoute
  * behind `authenticate`): the same order (body, then 401, 403, 400), the same problem+json, the
  * same validation (parseRoute with the route declarations), the same answers and metrics
- * (CheckAnswerer). A verified bearer token is remembered by its exact string until its `exp`.
+ * (CheckAnswerer).
  *
  * Returns false for every request it does not take, left to express: other paths or methods,
  * case or trailing-slash variants of the path, a GET with a body, a POST whose body is not plain
@@ -31,29 +30,11 @@ export interface CheckFastPathDeps {
  * charsets, too large). Unlike express it sends no ETag (check answers are not cached).
  */
 export function createCheckFastPath(deps: CheckFastPathDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const maxTokens = deps.maxTokens ?? 10_000;
-  const now = deps.auth?.now ?? Date.now;
-  const tokens = new Map<string, { principal: Principal; untilMs: number }>();
-
-  function principalOf(header: string | undefined): Principal {
-    // as @lma/core authenticate
-    if (!deps.auth) throw new UnauthenticatedError('Authentication is not configured on this service (AUTH_JWT_SECRET)');
-    if (!header || !header.startsWith('Bearer ')) throw new UnauthenticatedError('A bearer token is required');
-    const token = header.slice('Bearer '.length).trim();
-    const hit = tokens.get(token);
-    if (hit && now() < hit.untilMs) return hit.principal;
-    const principal = verifyJwt(token, deps.auth);
-    // verifyJwt accepted it, so the claims are JSON with a numeric exp; valid while floor(now/1000) < exp
-    const exp = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number }).exp;
-    if (tokens.size >= maxTokens) tokens.clear();
-    tokens.set(token, { principal, untilMs: exp * 1000 });
-    return principal;
-  }
-
   async function answer(req: IncomingMessage, query: string, bodyText: string | undefined): Promise<unknown> {
     let body: unknown;
     if (bodyText !== undefined) body = parseJsonBody(bodyText);
-    const principal = principalOf(req.headers.authorization);
+    // as @lma/core authenticate
+    const principal = deps.auth.verify(bearerToken(req.headers.authorization));
     if (!hasPermission(principal, 'licenses:read')) throw new ForbiddenError('licenses:read');
     if (bodyText === undefined) {
       const input = parseRoute(licenseApi.checkLicense, { params: {}, query: parseQuery(query), body: undefined });
