@@ -7,6 +7,7 @@ import { queryGuardPlugin, type QueryGuardMode } from '@lma/store/dist/queries';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { createAuthenticator } from './api/authenticate';
 import { createProxy } from './api/proxy';
+import { createUserTokenVerifier, userTokenSettingsOf } from './api/userTokens';
 import { API_PREFIX, createApp } from './app';
 import { readConfig } from './config';
 import { RateLimiter } from './domain/rateLimiter';
@@ -56,6 +57,8 @@ runMain('gateway', async () => {
     registers: [registry],
   });
 
+  // user tokens: OpenID Connect (discovery retried in the background) and, in development, HS256
+  const userTokens = createUserTokenVerifier(userTokenSettingsOf(config), { logger });
   const app = createBaseApp([{ name: 'database', check: () => pingMongo(db) }]);
   app.use(problemMiddleware(logger));
   const api = createApp({
@@ -63,7 +66,7 @@ runMain('gateway', async () => {
     openapi: openApiDocument(routes),
     asyncapi: asyncApiDocument({ partitions: config.KAFKA_TOPIC_PARTITIONS }),
     authenticate: createAuthenticator({
-      jwt: { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_JWT_ISSUER },
+      userTokens,
       forwardTtlSeconds: config.FORWARD_TOKEN_TTL_SECONDS,
       signingKey,
       lookupKey: keys.lookup,
@@ -104,6 +107,7 @@ runMain('gateway', async () => {
   };
   logger.info({ host: config.HOST, port: portOf(server), metricsPort: portOf(metricsServer), routes: routes.length }, 'gateway listening');
   onShutdown(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
+    userTokens.close();
     await closeServer(server);
     await closeServer(metricsServer);
     await proxy.close();

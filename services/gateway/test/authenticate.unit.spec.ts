@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { createForwardVerifier, signJwt, type LmaError } from '@lma/core';
 import { createAuthenticator } from '../src/api/authenticate';
+import { createUserTokenVerifier } from '../src/api/userTokens';
 import { hashSecret, newApiKey } from '../src/domain/apiKeys';
 import type { CachedApiKey } from '../src/infra/apiKeyStore';
 
@@ -16,13 +17,18 @@ function setup() {
   const stored: { key: CachedApiKey | null } = {
     key: { keyId: k.keyId, secretHash: hashSecret(k.secret), revoked: false, principal: { subject: `apikey:${k.keyId}`, permissions: new Set(['licenses:read']) } },
   };
-  const auth = createAuthenticator({ jwt, forwardTtlSeconds: 60, signingKey: gatewayKey.privateKey, lookupKey: async () => stored.key, now: () => clock.t });
+  // user tokens as in development (AUTH_DEV_HS256): userTokens.unit.spec.ts covers OpenID Connect
+  const userTokens = createUserTokenVerifier(
+    { devHs256: jwt, permissionsClaim: 'permissions', knownPermissions: ['leads:read', 'licenses:read', 'admin'], maxTokenAgeSeconds: 3600, clockSkewSeconds: 0 },
+    { now: () => clock.t },
+  );
+  const auth = createAuthenticator({ userTokens, forwardTtlSeconds: 60, signingKey: gatewayKey.privateKey, lookupKey: async () => stored.key, now: () => clock.t });
   return { clock, k, stored, auth };
 }
 const detail = async (p: Promise<unknown>) => ((await p.then(() => undefined, (e: LmaError) => e)) as LmaError | undefined)?.message;
 
 describe('the gateway authenticator', () => {
-  it('accepts a bearer token and forwards a short-lived token with the same subject and permissions', async () => {
+  it('accepts a bearer token and forwards a short-lived token per service with the same subject and permissions', async () => {
     const { clock, auth } = setup();
     const token = signJwt({ sub: 'ada@example.com', permissions: ['leads:read'] }, { ...jwt, now: () => clock.t });
     const caller = await auth({ authorization: `Bearer ${token}` });

@@ -1,7 +1,8 @@
 import type { KeyObject } from 'node:crypto';
-import { UnauthenticatedError, signForwardToken, verifyJwt, type AuthOptions, type AuthScheme, type ForwardAudience, type Principal } from '@lma/core';
+import { UnauthenticatedError, signForwardToken, type AuthScheme, type ForwardAudience, type Principal } from '@lma/core';
 import { parseApiKey, secretMatches } from '../domain/apiKeys';
 import type { CachedApiKey } from '../infra/apiKeyStore';
+import type { UserTokenVerifier } from './userTokens';
 
 /** A caller the gateway has authenticated, with the token it forwards to the services. */
 export interface Caller {
@@ -33,7 +34,8 @@ const refused = (scheme: AuthScheme, message: string, cause?: unknown) => new Un
  * nothing (the cache is keyed by the exact token string).
  */
 export function createAuthenticator(deps: {
-  jwt: AuthOptions;
+  /** Verifies user tokens (OpenID Connect, or HS256 in development): userTokens.ts. */
+  userTokens: Pick<UserTokenVerifier, 'verify'>;
   forwardTtlSeconds: number;
   /** The gateway's P-256 private key (GATEWAY_SIGNING_KEY). */
   signingKey: KeyObject;
@@ -62,18 +64,18 @@ export function createAuthenticator(deps: {
     return caller;
   };
 
-  function bearer(token: string): Caller {
+  async function bearer(token: string): Promise<Caller> {
     const t = now();
     const hit = bearers.get(token);
     if (hit && hit.until > t) return hit.caller;
-    let principal: Principal;
+    let verified;
     try {
-      principal = verifyJwt(token, { ...deps.jwt, now });
+      verified = await deps.userTokens.verify(token);
     } catch (err) {
       throw err instanceof UnauthenticatedError ? refused('Bearer', err.message, err) : err;
     }
-    const exp = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number }).exp * 1000;
-    return remember(bearers, token, { principal, id: `user:${principal.subject}`, forwardToken: forward(principal) }, Math.min(exp, t + reuseMs));
+    const { principal, expiresAt } = verified;
+    return remember(bearers, token, { principal, id: `user:${principal.subject}`, forwardToken: forward(principal) }, Math.min(expiresAt, t + reuseMs));
   }
 
   async function apiKey(key: string): Promise<Caller> {
@@ -95,7 +97,7 @@ export function createAuthenticator(deps: {
       const space = auth.indexOf(' ');
       const scheme = space > 0 ? auth.slice(0, space).toLowerCase() : auth.toLowerCase();
       const value = space > 0 ? auth.slice(space + 1).trim() : '';
-      if (scheme === 'bearer') return bearer(value);
+      if (scheme === 'bearer') return await bearer(value);
       if (scheme === 'apikey') return await apiKey(value);
       throw new UnauthenticatedError('Unsupported authorization scheme: use Bearer <JWT> or ApiKey <key>', { schemes: SCHEMES });
     }
