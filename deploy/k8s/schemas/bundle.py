@@ -27,6 +27,7 @@ KINDS = [
     "poddisruptionbudget-policy-v1",
     "horizontalpodautoscaler-autoscaling-v2",
     "networkpolicy-networking-v1",
+    "job-batch-v1",
 ]
 OUT = Path(__file__).resolve().parent
 
