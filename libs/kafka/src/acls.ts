@@ -179,11 +179,21 @@ async function describeAllAcls(admin: Admin): Promise<AclEntry[]> {
   return res.resources.flatMap((r) => r.acls.map((a) => ({ ...a, resourceType: r.resourceType, resourceName: r.resourceName, resourcePatternType: r.resourcePatternType })));
 }
 
-/** The ACL table of `aclBindings` as Markdown (docs/security.md): one row per principal. */
+/**
+ * The ACL table of `aclBindings` as Markdown (docs/security.md, kept equal by a unit test): one
+ * row per principal; the dead-letter topics a service writes (those of what it reads) are left
+ * out of the table and said once under it.
+ */
 export function aclTable(scope: AclScope = {}): string {
   const rows = [...topicAccess()].map(([p, a]) => {
-    const list = (l: string[]) => (l.length ? l.map((t) => `\`${t}\``).join(', ') : '—');
-    return `| \`${p}\` | ${list(a.write)} | ${list(a.read)} | \`${groupPrefixOf(p, scope)}\`* |`;
+    const list = (l: string[]) => (l.length ? l.map((t) => `\`${t}\``).join(', ') : 'nothing');
+    return `| \`${p}\` | ${list(a.write.filter((t) => !t.endsWith('.dlq')))} | ${list(a.read)} | \`${groupPrefixOf(p, scope)}*\` |`;
   });
-  return ['| principal | writes | reads | consumer groups |', '|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| principal | writes | reads | consumer groups |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+    'Each service also writes `<topic>.dlq` for every topic it reads (its consumer dead-letters there what it cannot handle).',
+  ].join('\n');
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EVENTS, InternalTopic, LICENSE_EVENTS_TOPIC, LMA_SERVICES, MARKETPLACE_EVENTS_TOPIC, MARKETPLACE_SNAPSHOT_REQUESTS_TOPIC, TOPICS, dlqTopic } from '@lma/contracts';
 import { aclBindings, aclTable, groupPrefixOf, provisionedTopics, topicAccess } from '../src/acls';
@@ -44,5 +46,10 @@ describe('ACLs from the contracts registry', () => {
     expect(provisionedTopics()).toHaveLength(TOPICS.size * 2);
     const table = aclTable();
     for (const p of [...LMA_SERVICES, 'marketplace', 'vendor']) expect(table).toContain(`| \`${p}\` |`);
+  });
+
+  it('docs/security.md shows the ACL table as the registry makes it (npm run build, then node libs/kafka/dist/provision-main.js --table)', () => {
+    const doc = readFileSync(path.resolve(__dirname, '../../../docs/security.md'), 'utf8');
+    expect(doc).toContain(aclTable());
   });
 });
