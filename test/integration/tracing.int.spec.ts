@@ -8,7 +8,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { InternalTopic, LICENSE_EVENTS_TOPIC, LicenseEventType, MARKETPLACE_EVENTS_TOPIC } from '@lma/contracts';
 import { createLogger } from '@lma/core';
 import { createKafka, startConsumer, topicNames, type RunningConsumer } from '@lma/kafka';
-import { ServiceProcess, eventually, kafkaClientAuth } from '@lma/testing';
+import { ServiceProcess, eventually, kafkaClientAuth, kafkaCredentialsEnv } from '@lma/testing';
 import { Harness, forwarded } from './harness';
 
 /** One span as the services export it (OTLP/HTTP JSON), attributes flattened. */
@@ -274,6 +274,8 @@ describe('shutdown', () => {
     // a batch delay far beyond the test: only the shutdown's flush can export the span
     const lead = await new ServiceProcess('lead', {
       ...h.env,
+      // consumer groups outside the harness's ACLs (lead's are <prefix>.lead*): the admin's credentials
+      ...kafkaCredentialsEnv('admin', h.env['KAFKA_BROKERS']),
       KAFKA_GROUP_PREFIX: `${h.prefix}-shutdown`,
       OTEL_SERVICE_NAME: 'lead-shutdown',
       OTEL_BSP_SCHEDULE_DELAY: '600000',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { formatLicenseName, type PackageInstalledV1 } from '@lma/contracts';
 import { newLicense } from '@lma/license/dist/domain/license';
 import { driftOf, publishedInstallation, type SyntheticPackage } from '@lma/simulator';
-import { BenchStack, eventually, forwarded, freePort, ids, repoRoot, type ServiceProcess } from '@lma/testing';
+import { BenchStack, eventually, forwarded, freePort, ids, kafkaCredentialsEnv, repoRoot, type ServiceProcess } from '@lma/testing';
 
 /**
  * `npm run bench:refresh`: a package of N installations in the marketplace simulator, its N
@@ -70,7 +70,8 @@ async function main(): Promise<void> {
     const simPort = await freePort();
     const simUrl = `http://127.0.0.1:${simPort}`;
     const sim = spawn(process.execPath, [path.join(repoRoot, 'tools/simulator/dist/main.js'), '--control-port', String(simPort), '--page-size', String(PAGE_SIZE)], {
-      env: { ...process.env, ...stack.env },
+      // the marketplace's own Kafka credentials on the local secured broker
+      env: { ...process.env, ...kafkaCredentialsEnv('marketplace', stack.infra.KAFKA_BROKERS), ...stack.env },
       stdio: 'ignore',
     });
     stack.onStop(async () => {
