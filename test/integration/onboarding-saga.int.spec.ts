@@ -206,11 +206,9 @@ describe('onboarding saga', () => {
     for (const r of replay) {
       await h.kafka.publishEvent(r.topic, { id: r.event!.id, type: r.event!.type, key: r.key, data: r.event!.data });
     }
-    await eventually('replays consumed', async () => {
-      const saga = await h.db('install-intake').collection('onboardings').findOne({ _id: d.sagaId } as never);
-      return saga && saga['state'] === 'completed' ? saga : undefined;
-    });
-    await new Promise((r) => setTimeout(r, 2_000));
+    // every service has read the replays (its group's committed offset is past them), and nothing changed
+    await h.kafka.waitForGroupsToPass([...new Set(replay.map((r) => r.topic))], 60_000);
+    expect((await h.db('install-intake').collection('onboardings').findOne({ _id: d.sagaId } as never))?.['state']).toBe('completed');
     expect(await h.db('lead').collection('leads').countDocuments({ subscriberOrgId: install.subscriberOrgId })).toBe(1);
     expect(await h.db('license').collection('licenses').countDocuments({ subscriberOrgId: install.subscriberOrgId })).toBe(1);
     const created = h.kafka.recordsOn(LICENSE_EVENTS_TOPIC, (r) => r.key === `${pkg.packageId}:${install.subscriberOrgId}` && r.event?.type === LicenseEventType.Created);

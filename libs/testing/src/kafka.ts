@@ -117,6 +117,22 @@ export class TestKafka {
     }
   }
 
+  /**
+   * Waits until every consumer group of this test run (its prefix; the test's own watchers
+   * aside) that reads one of `topics` has finished every record published on them before this
+   * call: the services have seen those records, whatever they did with them.
+   */
+  async waitForGroupsToPass(topics: string[], timeoutMs = 30_000): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const wanted = new Set(topics.map((t) => this.topic(t)));
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(this.topicPrefix) && !g.startsWith(`${this.topicPrefix}watch-`));
+    const readers: [string, string][] = [];
+    for (const groupId of groups) for (const t of await admin.fetchOffsets({ groupId })) if (wanted.has(t.topic)) readers.push([groupId, t.topic.slice(this.topicPrefix.length)]);
+    await admin.disconnect();
+    await Promise.all(readers.map(([groupId, topic]) => this.waitForGroupToPass(groupId, topic, timeoutMs)));
+  }
+
   recordsOn(topic: string, filter: (r: ReceivedRecord) => boolean = () => true): ReceivedRecord[] {
     return this.received.filter((r) => r.topic === topic && filter(r));
   }

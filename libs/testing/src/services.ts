@@ -45,10 +45,13 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.metricsPort}`;
   }
 
-  async start(): Promise<this> {
-    this.port = await freePort();
-    do this.metricsPort = await freePort();
-    while (this.metricsPort === this.port);
+  /** Starts the process; `samePort` keeps the ports of its last start (a restart others still address). */
+  async start(opts: { samePort?: boolean } = {}): Promise<this> {
+    if (!opts.samePort || !this.port) {
+      this.port = await freePort();
+      do this.metricsPort = await freePort();
+      while (this.metricsPort === this.port);
+    }
     this.exitCode = null;
     const keys: Record<string, string> =
       this.name === 'gateway'
@@ -91,6 +94,11 @@ export class ServiceProcess {
   /** Its own Kafka principal on the local secured broker (a test may still set other credentials in `env`). */
   private kafkaCredentials(): Record<string, string> {
     return kafkaCredentialsEnv(this.name, this.env['KAFKA_BROKERS'] ?? process.env['KAFKA_BROKERS']);
+  }
+
+  /** Sends a signal without waiting (SIGSTOP / SIGCONT to freeze and thaw it). */
+  signal(signal: NodeJS.Signals): void {
+    if (this.child && this.exitCode === null) this.child.kill(signal);
   }
 
   kill(): Promise<number> {
