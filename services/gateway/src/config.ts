@@ -29,6 +29,9 @@ const rolePermissions = z.string().transform((s, ctx) => {
   return r.data;
 });
 
+/** A name reserved for examples (RFC 2606): what the deployment templates hold until replaced. */
+const placeholderHost = (host: string) => /(^|\.)(example|invalid|test)$/.test(host) || /(^|\.)example\.(com|net|org)$/.test(host);
+
 /**
  * Who may sign user tokens: an OpenID Connect provider (OIDC_ISSUER) and, in development only,
  * the shared HS256 secret (AUTH_DEV_HS256=true with AUTH_JWT_SECRET); at least one of them.
@@ -39,6 +42,9 @@ function requireUserTokenSource(c: { NODE_ENV: string; OIDC_ISSUER?: string | un
   }
   if (c.AUTH_DEV_HS256 && c.NODE_ENV === 'production') {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['AUTH_DEV_HS256'], message: 'must not be true with NODE_ENV=production (HS256 user tokens are for development only; use OIDC_ISSUER)' });
+  }
+  if (c.NODE_ENV === 'production' && c.OIDC_ISSUER && placeholderHost(new URL(c.OIDC_ISSUER).hostname)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['OIDC_ISSUER'], message: `must name your identity provider in production, not the placeholder ${c.OIDC_ISSUER}` });
   }
   if (c.AUTH_DEV_HS256 && !c.AUTH_JWT_SECRET) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['AUTH_JWT_SECRET'], message: 'is required with AUTH_DEV_HS256=true (at least 32 characters)' });

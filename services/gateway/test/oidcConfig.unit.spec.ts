@@ -28,8 +28,10 @@ describe('the gateway configuration of user tokens', () => {
     expect(readConfig({ ...base, AUTH_DEV_HS256: 'true', AUTH_JWT_SECRET: secret })).toMatchObject({ AUTH_DEV_HS256: true, AUTH_JWT_SECRET: secret });
   });
 
-  it('refuses the development switch in production and without its secret', () => {
+  it('refuses the development switch in production and without its secret, and a placeholder issuer in production', () => {
     expect(problems({ ...base, NODE_ENV: 'production', AUTH_DEV_HS256: 'true', AUTH_JWT_SECRET: secret, OIDC_ISSUER: 'https://idp.example.com' })).toMatch(/AUTH_DEV_HS256: must not be true with NODE_ENV=production/);
+    expect(problems({ ...base, NODE_ENV: 'production', OIDC_ISSUER: 'https://login.example.com/realms/lma' })).toMatch(/OIDC_ISSUER: must name your identity provider in production, not the placeholder/);
+    expect(problems({ ...base, NODE_ENV: 'production', OIDC_ISSUER: 'https://login.acme-corp.com/realms/lma' })).toBe('');
     expect(problems({ ...base, AUTH_DEV_HS256: 'true' })).toMatch(/AUTH_JWT_SECRET: is required with AUTH_DEV_HS256=true/);
     expect(problems({ ...base, AUTH_DEV_HS256: 'true', AUTH_JWT_SECRET: 'short' })).toMatch(/AUTH_JWT_SECRET: must be at least 32 characters/);
     expect(problems({ ...base, AUTH_DEV_HS256: 'yes', OIDC_ISSUER: 'https://idp.example.com' })).toMatch(/AUTH_DEV_HS256: must be true or false/);
