@@ -1,7 +1,7 @@
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import type { LicenseV1 } from '@lma/contracts';
-import { freePort, ids } from '@lma/testing';
+import { eventually, freePort, ids, type Db, type ServiceProcess } from '@lma/testing';
 
 /** A mail as the notification service delivered it to the test's SMTP server. */
 export interface CaughtMail {
@@ -90,4 +90,25 @@ export function quickNotificationEnv(smtp: TestSmtp, clockFile: string, extra: R
     NOTIFY_LEASE_MS: '2000',
     ...extra,
   };
+}
+
+/** Scans the notification service process has run so far (its `lma_notification_scans_total`). */
+export async function scansOf(service: ServiceProcess): Promise<number> {
+  const text = await (await fetch(`${service.metricsUrl}/metrics`)).text();
+  return Number(/^lma_notification_scans_total (\d+(?:\.\d+)?)/m.exec(text)?.[1] ?? NaN);
+}
+
+/**
+ * Waits until each process has finished `n` more scans than now: what a scan would raise from the
+ * state as it is now has been raised (a scan under way may have read the state before the change,
+ * hence at least two for "a whole scan after").
+ */
+export async function scansPassed(services: ServiceProcess[], n = 2): Promise<void> {
+  const from = await Promise.all(services.map(scansOf));
+  await eventually(`${n} more scans`, async () => (await Promise.all(services.map(scansOf))).every((c, i) => c >= from[i]! + n), 30_000, 50);
+}
+
+/** Waits until none of these notifications awaits a delivery attempt: nothing more will be sent for them. */
+export async function nothingPending(db: Db, notificationIds: string[]): Promise<void> {
+  await eventually('no delivery pending', async () => (await db.collection('pending_deliveries').countDocuments({ notificationId: { $in: notificationIds } })) === 0, 30_000, 50);
 }

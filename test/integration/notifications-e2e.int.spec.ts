@@ -6,7 +6,7 @@ import { MARKETPLACE_EVENTS_TOPIC, MarketplaceEventType, type PackageUninstalled
 import { setClockOffset } from '@lma/core';
 import { eventually, ids } from '@lma/testing';
 import { Harness } from './harness';
-import { TestSmtp } from './notification-fixtures';
+import { TestSmtp, nothingPending, scansPassed } from './notification-fixtures';
 
 /**
  * Alerts end to end: the marketplace installs through install-intake, lead and license; the lead
@@ -107,12 +107,15 @@ describe('notifications through the whole system', () => {
     const install = h.installData(ids.packageId(), ids.packageVersionId());
     await h.install(install);
     await eventually('the parked onboarding', async () => (await h.db('notification').collection('parked_onboardings').countDocuments({ subscriberOrgId: install.subscriberOrgId })) === 1, 30_000);
-    await new Promise((r) => setTimeout(r, 700));
+    // whole scans have seen it parked, not yet for long enough
+    await scansPassed([h.service('notification')]);
     expect(mails.filter((m) => m.subject.startsWith(`Onboarding of ${install.subscriberOrgId}`))).toHaveLength(0);
     setClockOffset(clockFile, 31 * 60_000);
     const mail = await eventually('the parked-too-long mail', () => mails.find((m) => m.subject === `Onboarding of ${install.subscriberOrgId} parked: package-not-registered`), 30_000);
     expect(mail.to).toContain(ada.email);
-    await new Promise((r) => setTimeout(r, 1000));
+    await scansPassed([h.service('notification')]);
+    const raised = await h.db('notification').collection<{ _id: string }>('notifications').find({ subscriberOrgId: install.subscriberOrgId }).toArray();
+    await nothingPending(h.db('notification'), raised.map((n) => n._id));
     expect(mails.filter((m) => m.subject.startsWith(`Onboarding of ${install.subscriberOrgId}`))).toHaveLength(1);
     setClockOffset(clockFile, 0);
   });

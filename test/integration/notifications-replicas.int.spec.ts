@@ -6,7 +6,7 @@ import { LICENSE_EVENTS_TOPIC, LicenseEventType, type LicenseV1 } from '@lma/con
 import { setClockOffset } from '@lma/core';
 import { ServiceProcess, eventually, ids } from '@lma/testing';
 import { Harness } from './harness';
-import { TestSmtp, newLicense, quickNotificationEnv } from './notification-fixtures';
+import { TestSmtp, newLicense, nothingPending, quickNotificationEnv, scansPassed } from './notification-fixtures';
 
 /**
  * Exactly once under stress: two replicas of the notification service with the same
@@ -80,8 +80,11 @@ describe('exactly once per occasion', () => {
       await eventually('every alert sent', async () => (await notifications().countDocuments({ ruleId: rule.ruleId, status: 'sent' })) === 40, 60_000);
       console.log(`measured: 40 expiry alerts due -> all sent (one replica SIGKILLed mid-scan): ${Date.now() - movedAt} ms`);
       await restarted;
-      await new Promise((r) => setTimeout(r, 1000));
+      // both replicas have scanned again and read every redelivery; nothing is left to deliver
+      await h.kafka.waitForGroupToPass(`${h.prefix}.notification.licenses`, LICENSE_EVENTS_TOPIC);
+      await scansPassed([h.service('notification'), second]);
       const stored = await notificationsOf({ ruleId: rule.ruleId });
+      await nothingPending(h.db('notification'), stored.map((n) => n._id));
       expect(stored).toHaveLength(40);
       expect(new Set(stored.map((n) => n['licenseId'])).size).toBe(40);
       const bulk = mails.filter((m) => m.subject.startsWith('bulk '));

@@ -9,7 +9,7 @@ import { InternalTopic, LICENSE_EVENTS_TOPIC, LeadEventType, LicenseEventType, N
 import { setClockOffset } from '@lma/core';
 import { eventually, freePort, ids } from '@lma/testing';
 import { Harness } from './harness';
-import { TestSmtp, newLicense, quickNotificationEnv } from './notification-fixtures';
+import { TestSmtp, newLicense, nothingPending, quickNotificationEnv, scansPassed } from './notification-fixtures';
 
 /**
  * The notification service on its own, fed `lma.license.events` and the lead service's team
@@ -177,7 +177,7 @@ describe('rules', () => {
     other = { ...other, status: 'Uninstalled', revision: 2 };
     await publishLicense(LicenseEventType.Uninstalled, other);
     await eventually('the second uninstall to be read', async () => (await h.db('notification').collection('licenses').findOne({ _id: other.licenseId as never, revision: 2 })) !== null, 20_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await h.kafka.waitForGroupToPass(`${h.prefix}.notification.licenses`, LICENSE_EVENTS_TOPIC);
     expect(await notificationsOf({ ruleId: rule.ruleId })).toHaveLength(1);
     expect((await h.http('notification', 'GET', `/v1/notifications/${raised!._id}`, undefined, ['notification-rules:read'])).body).toMatchObject({ status: 'sent', ruleId: rule.ruleId });
   });
@@ -276,7 +276,7 @@ describe('uninstall, suspension and webhooks', () => {
       return all[0]?.['status'] === 'sent' && all;
     });
     expect((n!['log'] as { outcome: string }[]).at(-1)!.outcome).toBe('sent');
-    await new Promise((r) => setTimeout(r, 500));
+    await nothingPending(h.db('notification'), [n!._id]);
     expect(mails.filter((m) => m.subject === `smtp-restart ${lic.licenseName}`)).toHaveLength(1);
   });
 
@@ -352,7 +352,7 @@ describe('uninstall, suspension and webhooks', () => {
       expect(log.map((l) => l.outcome)).toEqual(['failed', 'failed', 'failed', 'sent']);
       expect(log[0]!.error).toContain('HTTP 503');
       // nothing more arrives: delivered once
-      await new Promise((r) => setTimeout(r, 800));
+      await nothingPending(h.db('notification'), [n!._id]);
       expect(received).toHaveLength(1);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -378,7 +378,9 @@ describe('onboarding', () => {
     const mail = await eventually('the failed-onboarding mail', () => mails.find((m) => m.subject === `Onboarding ${data.sagaId} failed`));
     expect(mail.to).toContain('ann@partner.example');
     expect(mail.text).toContain(`${data.subscriberOrgId}: license can never be created: seats invalid (http://127.0.0.1:4000/api/v1/onboardings/${data.sagaId})`);
-    await new Promise((r) => setTimeout(r, 500));
+    // both copies read, and nothing left to deliver
+    await h.kafka.waitForGroupToPass(`${h.prefix}.notification.onboarding`, NotificationInputTopic.OnboardingEvents);
+    await nothingPending(h.db('notification'), (await notificationsOf({ sagaId: data.sagaId })).map((n) => n._id));
     expect(mails.filter((m) => m.subject === `Onboarding ${data.sagaId} failed`)).toHaveLength(1);
   });
 });
@@ -404,7 +406,7 @@ describe('expiring licenses', () => {
     await publishLicense(LicenseEventType.Created, old);
     const mailsOf = (l: LicenseV1) => mails.filter((m) => m.subject.startsWith(`${l.licenseName} expires`));
     await eventually('the license in the read model', async () => (await h.db('notification').collection('licenses').countDocuments({ packageId: pkg })) === 2);
-    await new Promise((r) => setTimeout(r, 700)); // two scans
+    await scansPassed([h.service('notification')]);
     expect(mailsOf(lic)).toHaveLength(0);
 
     moveClock(11 * DAY); // 29 days left
@@ -419,7 +421,8 @@ describe('expiring licenses', () => {
     // extended by 30 days: 36 days left, nothing now; the stages are armed again for the new date
     lic = { ...lic, expiresOn: isoDate(today + 70 * DAY), revision: 2 };
     await publishLicense(LicenseEventType.Modified, lic);
-    await new Promise((r) => setTimeout(r, 700));
+    await h.kafka.waitForGroupToPass(`${h.prefix}.notification.licenses`, LICENSE_EVENTS_TOPIC);
+    await scansPassed([h.service('notification')]);
     expect(mailsOf(lic)).toHaveLength(2);
     moveClock(41 * DAY); // 29 days left of the new date
     await eventually('the 30-day alert of the extended license', () => mailsOf(lic).length === 3);
@@ -429,7 +432,8 @@ describe('expiring licenses', () => {
     await publishLicense(LicenseEventType.Modified, old);
     await eventually('the renewed license alert', () => mailsOf(old).length === 1);
     expect(mailsOf(old)[0]!.subject).toContain('stage 7');
-    await new Promise((r) => setTimeout(r, 700));
+    await scansPassed([h.service('notification')]);
+    await nothingPending(h.db('notification'), (await notificationsOf({ ruleId: rule.ruleId })).map((n) => n._id));
     expect(mailsOf(lic)).toHaveLength(3);
     expect(mailsOf(old)).toHaveLength(1);
     expect(await notifications().countDocuments({ ruleId: rule.ruleId })).toBe(4);
