@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { BaseConfig, loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
 
 const valid = { KAFKA_BROKERS: 'localhost:9092', MONGODB_URI: 'mongodb://localhost:27017' };
 const failure = (env: Record<string, string>): string => {
@@ -45,5 +47,15 @@ describe('Kafka security settings', () => {
     expect(failure({ KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: ca })).toMatch(/KAFKA_SSL_KEY_FILE: is required with KAFKA_SSL_CERT_FILE/);
     expect(failure({ KAFKA_SSL: 'yes' })).toMatch(/KAFKA_SSL: must be true or false/);
     expect(loadConfig(BaseConfig, { ...valid, KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: ca }).KAFKA_SSL).toBe(true);
+  });
+
+  it('given the Kafka password in a logged config or kafkajs options, when logged, then it is not written', () => {
+    const out: string[] = [];
+    const logger = createLogger('test-service', 'info');
+    const stream = (logger as unknown as Record<symbol, { write(s: string): void }>)[pino.symbols.streamSym]!;
+    stream.write = (s: string) => void out.push(s);
+    logger.info({ config: { KAFKA_SASL_USERNAME: 'lead', KAFKA_SASL_PASSWORD: 'kafka-secret-1' }, KAFKA_SASL_PASSWORD: 'kafka-secret-2', kafka: { sasl: { password: 'kafka-secret-3' } } }, 'settings');
+    expect(out[0]).toContain('lead');
+    for (const secret of ['kafka-secret-1', 'kafka-secret-2', 'kafka-secret-3']) expect(out[0]).not.toContain(secret);
   });
 });
