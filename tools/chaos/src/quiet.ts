@@ -1,0 +1,55 @@
+import type { Admin } from 'kafkajs';
+import type { World } from './world';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Records every consumer group of the run still has to read, over all its topics. */
+async function totalLag(admin: Admin, prefix: string): Promise<number> {
+  const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${prefix}.`) && !g.includes('.watch-'));
+  const ends = new Map<string, Map<number, number>>();
+  let lag = 0;
+  for (const groupId of groups) {
+    for (const t of await admin.fetchOffsets({ groupId })) {
+      if (!t.topic.startsWith(`${prefix}.`)) continue;
+      let end = ends.get(t.topic);
+      if (!end) {
+        end = new Map((await admin.fetchTopicOffsets(t.topic)).map((p) => [p.partition, Number(p.high)]));
+        ends.set(t.topic, end);
+      }
+      for (const p of t.partitions) {
+        const committed = Number(p.offset);
+        const high = end.get(p.partition) ?? 0;
+        lag += committed < 0 ? high : Math.max(0, high - committed);
+      }
+    }
+  }
+  return lag;
+}
+
+/**
+ * Waits until the system is quiet: no consumer group of the run has anything left to read, no
+ * onboarding is between steps, no notification waits for delivery and no store claim is open,
+ * three times in a row two seconds apart. Returns the seconds it took, or null at the limit.
+ */
+export async function waitForQuiet(world: World, admin: Admin, limitSeconds: number): Promise<{ seconds: number | null; last: Record<string, number> }> {
+  const t0 = Date.now();
+  let calm = 0;
+  let last: Record<string, number> = {};
+  while (Date.now() - t0 < limitSeconds * 1000) {
+    try {
+      const onboardings = world.stack.db('install-intake').collection('onboardings');
+      last = {
+        lag: await totalLag(admin, world.stack.prefix),
+        sagasInFlight: await onboardings.countDocuments({ state: { $in: ['lead_requested', 'license_requested', 'withdrawing_lead'] } }),
+        pendingDeliveries: await world.stack.db('notification').collection('pending_deliveries').countDocuments(),
+        openClaims: (await Promise.all(['install-intake', 'lead', 'license', 'notification', 'refresh'].map((s) => world.stack.db(s as 'lead').collection('store_claims').countDocuments()))).reduce((a, b) => a + b, 0),
+      };
+      calm = Object.values(last).every((v) => v === 0) ? calm + 1 : 0;
+      if (calm >= 3) return { seconds: Math.round((Date.now() - t0) / 1000), last };
+    } catch {
+      calm = 0;
+    }
+    await sleep(2_000);
+  }
+  return { seconds: null, last };
+}
