@@ -10,8 +10,7 @@ import {
   type PackageRegisteredV1,
   type PackageVersionUploadedV1,
 } from '@lma/contracts';
-import { ServiceProcess, TestKafka, TestMongo, kafkaClientAuth, forwarded, ids, infraEnv, repoRoot, testGatewayKeys, uniquePrefix, type Db, type ServiceName } from '@lma/testing';
-import { IdpProcess } from './idp';
+import { IdpProcess, ServiceProcess, TestKafka, TestMongo, kafkaClientAuth, forwarded, ids, infraEnv, repoRoot, testGatewayKeys, uniquePrefix, type Db, type ServiceName } from '@lma/testing';
 
 export { forwarded } from '@lma/testing';
 

@@ -3,7 +3,7 @@ import { SignJWT, decodeJwt, generateKeyPair } from 'jose';
 import { signIn } from '@lma/idp';
 import { eventually, freePort, ids } from '@lma/testing';
 import { Harness, bearer } from './harness';
-import type { IdpProcess } from './idp';
+import type { IdpProcess } from '@lma/testing';
 
 /**
  * Signing in through a real OpenID Connect provider (tools/idp): the gateway starts while the

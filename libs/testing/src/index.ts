@@ -4,3 +4,4 @@ export * from './services';
 export * from './mongo';
 export * from './bench';
 export * from './gatewayKeys';
+export * from './idp';

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -6,27 +6,34 @@ import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
 import { CommandType, InternalTopic, newEventId, type CreateLicenseV1, type PackageInstalledV1 } from '@lma/contracts';
 import { signJwt } from '@lma/core';
-import { ServiceProcess, TestKafka, TestMongo, eventually, forwarded, ids, infraEnv, kafkaClientAuth, repoRoot, runKafkaProvisioning, uniquePrefix } from '@lma/testing';
+import { IdpProcess, ServiceProcess, TestKafka, TestMongo, eventually, forwarded, freePort, ids, infraEnv, kafkaClientAuth, repoRoot, runKafkaProvisioning, uniquePrefix } from '@lma/testing';
 
 /**
  * `npm run bench:checks`: seeds BENCH_LICENSES licenses (CreateLicense commands, as the onboarding
  * saga sends them) with BENCH_SEATS seat holders each (PUT .../seats/{userId}) through a license
  * service it starts, then drives GET /v1/license-checks (and, separately, POST /v1/license-checks
- * with BENCH_BATCH checks per request) with autocannon over keep-alive connections, and prints
- * checks per second and p50/p99 latency. With BENCH_GATEWAY=1 (and services/gateway/dist/main.js
- * built) it goes through the gateway (/api/v1/...) instead. Starts the infrastructure when
- * KAFKA_BROKERS/MONGODB_URI are unset (`deploy/local/infra.sh up`, idempotent), and stops and
- * removes what it started (its services, topics and database).
+ * with BENCH_BATCH checks per request) with autocannon over BENCH_CONNECTIONS (20) keep-alive
+ * connections, and prints checks per second and p50/p99 latency, beside a bare express JSON route
+ * measured in the same run with the same load. With BENCH_GATEWAY=1 it goes through the gateway
+ * (/api/v1/...) as people do: the local identity provider (tools/idp) signs the admin demo user in
+ * and the gateway verifies that OpenID Connect token through its JWKS, then forwards each check
+ * with its own signed token. Starts the infrastructure when KAFKA_BROKERS/MONGODB_URI are unset
+ * (`deploy/local/infra.sh up`, idempotent), and stops and removes what it started (its services,
+ * topics and database).
  */
 const JWT = { secret: 'bench-checks-secret-0123456789abcdef', issuer: 'lma-bench' };
 const LICENSES = Number(process.env['BENCH_LICENSES'] ?? 50);
 const SEATS = Number(process.env['BENCH_SEATS'] ?? 4);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
-const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 10);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 100);
 const VIA_GATEWAY = process.env['BENCH_GATEWAY'] === '1';
-/** A user token for the gateway (HS256, its development mode); the license service itself accepts only forwarded tokens. */
-const token = `Bearer ${signJwt({ sub: 'bench', permissions: ['admin'] }, JWT)}`;
+/**
+ * A user token for the gateway: the local identity provider's access token for its admin demo
+ * user (OpenID Connect, ES256, verified through its JWKS) when the run goes through the gateway;
+ * the license service itself accepts only the gateway's forwarded tokens.
+ */
+let token = `Bearer ${signJwt({ sub: 'bench', permissions: ['admin'] }, JWT)}`;
 /** What the gateway would forward to the license service (lives 300 s: signed again per use). */
 const direct = () => forwarded('license', ['admin'], 'bench');
 
@@ -62,6 +69,8 @@ async function main(): Promise<void> {
     OUTBOX_SCAN_MS: '30000',
   };
   const started: ServiceProcess[] = [];
+  let idp: IdpProcess | undefined;
+  let bare: ChildProcess | undefined;
   const kafka = new TestKafka(infra.KAFKA_BROKERS, `${prefix}.`);
   const mongo = new TestMongo(infra.MONGODB_URI);
   try {
@@ -73,14 +82,17 @@ async function main(): Promise<void> {
     if (VIA_GATEWAY) {
       if (!existsSync(path.join(repoRoot, 'services/gateway/dist/main.js'))) throw new Error('BENCH_GATEWAY=1 needs services/gateway/dist/main.js (build it first)');
       const nowhere = 'http://127.0.0.1:9';
+      idp = await new IdpProcess().start();
+      token = `Bearer ${await idp.token('ADMIN')}`;
       const gateway = await new ServiceProcess('gateway', {
         ...env,
+        OIDC_ISSUER: idp.issuer,
+        OIDC_AUDIENCE: 'lma-api',
         LICENSE_URL: license.url,
         INSTALL_INTAKE_URL: nowhere,
         LEAD_URL: nowhere,
         NOTIFICATION_URL: nowhere,
         REFRESH_URL: nowhere,
-        AUTH_DEV_HS256: 'true',
         RATE_LIMIT_CHECK_PER_SECOND: '10000000',
         RATE_LIMIT_CHECK_BURST: '10000000',
       }).start();
@@ -168,6 +180,12 @@ async function main(): Promise<void> {
     });
     const cpu2 = await cpu();
     const g2 = await gatewayCpu();
+    // the same load on a bare express JSON route in its own process: what one hop of node + express costs here, now
+    const barePort = await freePort();
+    bare = spawn(process.execPath, ['-e', BARE_ROUTE, String(barePort)], { cwd: repoRoot, stdio: 'ignore' });
+    await eventually('the bare express route', async () => (await fetch(`http://127.0.0.1:${barePort}/check`).catch(() => undefined))?.ok ?? false, 10_000, 50);
+    await run({ url: `http://127.0.0.1:${barePort}`, connections: 4, amount: 2_000, requests: [{ method: 'GET', path: '/check' }] });
+    const bareRun = await run({ url: `http://127.0.0.1:${barePort}`, connections: CONNECTIONS, duration: SECONDS, requests: [{ method: 'GET', path: '/check' }] });
     const perCheckUs = (cpuSeconds: number, n: number) => ((cpuSeconds / n) * 1e6).toFixed(1);
     const errors = (r: autocannon.Result) => r.errors + r.timeouts + r.non2xx;
     const via = VIA_GATEWAY ? 'through the gateway' : 'license service directly';
@@ -175,6 +193,7 @@ async function main(): Promise<void> {
     const pe = process.env;
     console.log(`tracing: sampler ${pe['OTEL_TRACES_SAMPLER'] ?? 'parentbased_always_on'}${pe['OTEL_TRACES_SAMPLER_ARG'] ? ` ${pe['OTEL_TRACES_SAMPLER_ARG']}` : ''}, untraced paths ${pe['LMA_UNTRACED_PATHS'] || 'none'}${pe['OTEL_SDK_DISABLED'] === 'true' ? ', SDK disabled' : ''}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.log(`single checks: ${CONNECTIONS} connections: ${Math.round(single.requests.average)} checks/s, p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms, max ${single.latency.max} ms, errors ${errors(single)}`);
+    console.log(`bare express JSON route, same run: ${CONNECTIONS} connections: ${Math.round(bareRun.requests.average)} requests/s, p50 ${bareRun.latency.p50} ms, p99 ${bareRun.latency.p99} ms, errors ${errors(bareRun)}`);
     console.log(`batch checks (${BATCH} per request): ${Math.max(1, Math.floor(CONNECTIONS / 2))} connections: ${Math.round(batch.requests.average * BATCH)} checks/s (${Math.round(batch.requests.average)} requests/s), request p50 ${batch.latency.p50} ms, p99 ${batch.latency.p99} ms, errors ${errors(batch)}`);
     console.log(
       `license service CPU: ${perCheckUs(cpu1 - cpu0, single.requests.total)} µs per single check (${Math.round(single.requests.total / (cpu1 - cpu0))} checks per CPU-second), ` +
@@ -186,7 +205,9 @@ async function main(): Promise<void> {
     const line = (re: RegExp) => metrics.split('\n').filter((l) => re.test(l)).join('\n');
     console.log(`\n${line(/^lma_license_checks_total/)}`);
   } finally {
+    bare?.kill('SIGTERM');
     for (const s of started.reverse()) await s.stop();
+    await idp?.stop();
     await kafka.close();
     await mongo.connect();
     await mongo.db(`${prefix}_license`).dropDatabase();
@@ -199,6 +220,14 @@ async function main(): Promise<void> {
     await admin.disconnect();
   }
 }
+
+/** A bare express app answering one JSON document, the baseline of every route: `node -e BARE_ROUTE <port>`. */
+const BARE_ROUTE = `
+const express = require('express');
+const app = express();
+app.get('/check', (_req, res) => res.json({ licensed: true, reason: null, licenseId: 'lic_bare', status: 'Active', expiresOn: null, siteLicense: false, revision: 1 }));
+app.listen(Number(process.argv[1]), '127.0.0.1');
+`;
 
 main().catch((err: unknown) => {
   console.error(err);

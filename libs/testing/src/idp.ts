@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readDemoCredentials, signIn, type Credentials, type DemoUser } from '@lma/idp';
-import { eventually, repoRoot } from '@lma/testing';
+import { repoRoot } from './infra';
+import { eventually } from './kafka';
 
 /**
- * The local identity provider (tools/idp, its built dist/main.js) as a process of one test file:
+ * The local identity provider (tools/idp, its built dist/main.js) as a process of one test file or benchmark:
  * its own signing key and demo users' passwords in a temporary folder, a free port unless one is
  * given. `signIn(user)` goes through authorization code + PKCE as a browser would.
  */
