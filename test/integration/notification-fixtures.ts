@@ -99,13 +99,14 @@ export async function scansOf(service: ServiceProcess): Promise<number> {
 }
 
 /**
- * Waits until each process has finished `n` more scans than now: what a scan would raise from the
- * state as it is now has been raised (a scan under way may have read the state before the change,
- * hence at least two for "a whole scan after").
+ * Waits until the processes together have finished `n` more scans than now (replicas take turns:
+ * one scans at a time): what a scan would raise from the state as it is now has been raised (a scan
+ * under way may have read the state before the change, hence at least two for "a whole scan after").
  */
 export async function scansPassed(services: ServiceProcess[], n = 2): Promise<void> {
-  const from = await Promise.all(services.map(scansOf));
-  await eventually(`${n} more scans`, async () => (await Promise.all(services.map(scansOf))).every((c, i) => c >= from[i]! + n), 30_000, 50);
+  const total = async () => (await Promise.all(services.map(scansOf))).reduce((a, b) => a + b, 0);
+  const from = await total();
+  await eventually(`${n} more scans`, async () => (await total()) >= from + n, 30_000, 50);
 }
 
 /** Waits until none of these notifications awaits a delivery attempt: nothing more will be sent for them. */
