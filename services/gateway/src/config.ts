@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { ALL_PERMISSIONS, type Permission } from '@lma/api';
 import { BaseConfig, intSetting, loadConfig, port, requireGatewaySigningKey } from '@lma/core';
@@ -108,6 +109,12 @@ export const GatewayConfig = BaseConfig.pick({
    */
   RATE_LIMIT_UNAUTHENTICATED_PER_SECOND: intSetting(2, 1, 1_000_000),
   RATE_LIMIT_UNAUTHENTICATED_BURST: intSetting(30, 1, 1_000_000),
+  /** The built console served at / (docs/console.md); a directory without index.html: / answers 404. */
+  CONSOLE_DIR: z.string().min(1).default(path.resolve(__dirname, '../../console/dist')),
+  /** The console's public OpenID Connect client at OIDC_ISSUER and the resource indicator of this API there. */
+  CONSOLE_CLIENT_ID: z.string().min(1).default('lma-console'),
+  CONSOLE_API_RESOURCE: z.string().regex(/^[a-z][a-z0-9+.-]*:[^#\s]+$/i, 'must be an absolute URI without a fragment').default('urn:lma:api'),
+  CONSOLE_SCOPE: z.string().min(1).default('openid profile email'),
 }).superRefine(requireGatewaySigningKey).superRefine(requireUserTokenSource);
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 

@@ -6,6 +6,7 @@ import { runMain } from '@lma/service';
 import { queryGuardPlugin, type QueryGuardMode } from '@lma/store/dist/queries';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { createAuthenticator } from './api/authenticate';
+import { consoleRoutes } from './api/console';
 import { createProxy } from './api/proxy';
 import { createUserTokenVerifier, userTokenSettingsOf } from './api/userTokens';
 import { API_PREFIX, createApp } from './app';
@@ -60,6 +61,21 @@ runMain('gateway', async () => {
   // user tokens: OpenID Connect (discovery retried in the background) and, in development, HS256
   const userTokens = createUserTokenVerifier(userTokenSettingsOf(config), { logger });
   const app = createBaseApp([{ name: 'database', check: () => pingMongo(db) }]);
+  // the console (services/console) at / and its sign-in settings; /api/v1 never reaches express
+  app.use(
+    consoleRoutes({
+      dir: config.CONSOLE_DIR,
+      settings: {
+        authority: config.OIDC_ISSUER ?? null,
+        clientId: config.CONSOLE_CLIENT_ID,
+        resource: config.CONSOLE_API_RESOURCE,
+        scope: config.CONSOLE_SCOPE,
+        permissionsClaim: config.OIDC_PERMISSIONS_CLAIM,
+        rolePermissions: config.OIDC_ROLE_PERMISSIONS ?? null,
+      },
+      logger,
+    }),
+  );
   app.use(problemMiddleware(logger));
   const api = createApp({
     routes,

@@ -1,0 +1,24 @@
+import { createBrowserRouter } from 'react-router';
+import { Shell } from './components/Shell';
+import { LicensesPage } from './pages/Licenses';
+import { LicensePage } from './pages/License';
+import { DashboardPage } from './pages/Dashboard';
+import { OnboardingsPage } from './pages/Onboardings';
+import { PackagesPage, PackagePage } from './pages/Packages';
+import { NotFoundPage } from './pages/NotFound';
+
+export const router = createBrowserRouter([
+  {
+    path: '/',
+    element: <Shell />,
+    children: [
+      { index: true, element: <DashboardPage /> },
+      { path: 'licenses', element: <LicensesPage /> },
+      { path: 'licenses/:licenseId', element: <LicensePage /> },
+      { path: 'onboardings', element: <OnboardingsPage /> },
+      { path: 'packages', element: <PackagesPage /> },
+      { path: 'packages/:packageId', element: <PackagePage /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
