@@ -249,8 +249,19 @@ cmd_stop() {
   bash deploy/local/infra.sh down
 }
 
+# the console's browser tests (test/integration/console.int.spec.ts) drive Debian's chromium with
+# playwright-core (Playwright's own browser download does not work here); installed when missing
+ensure_chromium() {
+  if [[ -x "${LMA_CHROMIUM:-/usr/bin/chromium}" ]]; then return; fi
+  log "installing chromium for the console's browser tests"
+  local sudo=""
+  if [[ $(id -u) != 0 ]]; then sudo="sudo"; fi
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+}
+
 cmd_test() {
   ensure_deps
+  ensure_chromium
   build
   log "lint and type-check"
   npx eslint .

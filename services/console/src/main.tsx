@@ -12,7 +12,7 @@ import { RouterProvider } from 'react-router';
 import { AuthProvider, useAuth } from './auth';
 import { configureApi } from './api/client';
 import { loadSettings, type ConsoleSettings } from './settings';
-import { router } from './routes';
+import { createRouter } from './routes';
 import { theme } from './theme';
 
 const queryClient = new QueryClient({
@@ -21,10 +21,15 @@ const queryClient = new QueryClient({
   },
 });
 
-function Api({ children }: { children: React.ReactNode }) {
+function SignedIn() {
   const auth = useAuth();
   configureApi(auth.accessToken, () => void auth.signInAgain());
-  return <>{children}</>;
+  const [router] = useState(createRouter);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  );
 }
 
 function App() {
@@ -51,11 +56,7 @@ function App() {
   }
   return (
     <AuthProvider settings={settings}>
-      <Api>
-        <QueryClientProvider client={queryClient}>
-          <RouterProvider router={router} />
-        </QueryClientProvider>
-      </Api>
+      <SignedIn />
     </AuthProvider>
   );
 }

@@ -7,7 +7,9 @@ import { OnboardingsPage } from './pages/Onboardings';
 import { PackagesPage, PackagePage } from './pages/Packages';
 import { NotFoundPage } from './pages/NotFound';
 
-export const router = createBrowserRouter([
+/** Made once signed in: the sign-in callback has put the wanted page back in the address bar by then. */
+export const createRouter = () =>
+  createBrowserRouter([
   {
     path: '/',
     element: <Shell />,

@@ -39,7 +39,7 @@ export function ModifyLicenseDialog({ license, opened, onClose }: { license: Lic
   return (
     <Modal opened={opened} onClose={close} title={`Modify License ${license.licenseName}`} size="lg">
       <Stack>
-        <Alert variant="light" title="Rules" color="blue">
+        <Alert variant="light" title="Rules" color="blue" role="note">
           <List size="sm" spacing={2}>
             {RULES.map((r) => (
               <List.Item key={r}>{r}</List.Item>

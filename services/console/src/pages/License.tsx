@@ -47,10 +47,10 @@ export function LicensePage() {
       <Card withBorder>
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
           <Field label="License id">
-            <Code>{l.licenseId}</Code>
+            <Code style={{ wordBreak: 'break-all' }}>{l.licenseId}</Code>
           </Field>
           <Field label="Package">
-            <Anchor component={Link} to={`/packages/${l.packageId}`} ff="monospace">
+            <Anchor component={Link} to={`/packages/${l.packageId}`} ff="monospace" style={{ wordBreak: 'break-all' }}>
               {l.packageId}
             </Anchor>
           </Field>

@@ -1,0 +1,201 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CommandType, InternalTopic, newEventId, type CreateLicenseV1, type DefaultLicense } from '@lma/contracts';
+import { IdpProcess, eventually, freePort, repoRoot, type ServiceProcess } from '@lma/testing';
+import { Harness, bearer } from './harness';
+
+/**
+ * The console (services/console) in a real headless Chromium (Debian's chromium driven by
+ * playwright-core), served by a real gateway in front of install-intake and the license service, people signing in
+ * through the local identity provider (tools/idp) with authorization code + PKCE. Screenshots of
+ * the main pages go to docs/console/ (docs/console.md shows them).
+ */
+const CHROMIUM = process.env['LMA_CHROMIUM'] ?? '/usr/bin/chromium';
+const SHOTS = path.join(repoRoot, 'docs', 'console');
+const h = new Harness('console');
+let gateway: ServiceProcess;
+let idp: IdpProcess;
+let browser: Browser;
+
+const ACTIVE_10: DefaultLicense = { status: 'Active', lengthDays: null, seats: 10 };
+let pkgA: string;
+let licensesOfA: string[] = [];
+
+async function createLicense(packageId: string, packageVersionId: string): Promise<string> {
+  const install = h.installData(packageId, packageVersionId);
+  const sagaId = `onb:console-${newEventId()}`;
+  const data: CreateLicenseV1 = { sagaId, commandId: `${sagaId}:create-license:1`, install, leadId: null, contactId: null };
+  await h.kafka.publishEvent(InternalTopic.LicenseCommands, { type: CommandType.CreateLicense, key: `${packageId}:${install.subscriberOrgId}`, data, source: 'lma/install-intake' });
+  return `lic_${packageId}_${install.subscriberOrgId}`;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (npm test installs it), or set LMA_CHROMIUM`);
+  if (!existsSync(path.join(repoRoot, 'services/console/dist/index.html'))) throw new Error('the console is not built: npm run build');
+  const idpPort = await freePort();
+  await h.start(['install-intake', 'license'], []);
+  // the gateway finds the provider through discovery once it is up (retried in the background)
+  gateway = await h.startGateway({ OIDC_ISSUER: `http://127.0.0.1:${idpPort}`, OIDC_AUDIENCE: 'lma-api' });
+  idp = await new IdpProcess({ IDP_REDIRECT_URIS: `${gateway.url}/,http://127.0.0.1:4000/` }).start(idpPort);
+  // Playwright gives each launch a fresh profile (--user-data-dir in a new temporary directory)
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+
+  // two licenses of package A (Active by default, 10 seats), one of package B
+  const [a, b] = [await h.registerPackage({ defaultLicense: ACTIVE_10, packageName: 'Invoice Pro' }), await h.registerPackage({ defaultLicense: ACTIVE_10, packageName: 'Other App' })];
+  const [va, vb] = [await h.uploadVersion(a.packageId), await h.uploadVersion(b.packageId, { versionNumber: '2.1.0' })];
+  pkgA = a.packageId;
+  const admin = bearer(['admin']);
+  const versionsKnown = async (packageId: string) => {
+    const res = await fetch(h.api(`/packages/${packageId}/versions`), { headers: { authorization: admin } });
+    const body = (await res.json()) as { items?: unknown[] };
+    if (!res.ok) throw new Error(`GET /packages/${packageId}/versions answered ${res.status}: ${JSON.stringify(body)}`);
+    return body.items?.length === 1;
+  };
+  await eventually('the versions known to the license service', async () => (await versionsKnown(a.packageId)) && (await versionsKnown(b.packageId)));
+  licensesOfA = [await createLicense(a.packageId, va.packageVersionId), await createLicense(a.packageId, va.packageVersionId)];
+  await createLicense(b.packageId, vb.packageVersionId);
+  await eventually('the three licenses', async () => {
+    const res = await fetch(h.api('/licenses?limit=10'), { headers: { authorization: admin } });
+    return res.ok && ((await res.json()) as { items: unknown[] }).items.length === 3;
+  });
+  // discovery is retried in the background: wait until the gateway accepts the provider's tokens
+  const token = await idp.token('ADMIN');
+  await eventually('the gateway to accept the provider\'s tokens', async () => (await fetch(h.api('/licenses'), { headers: { authorization: `Bearer ${token}` } })).status === 200, 30_000, 200);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await idp?.stop();
+  await h.stop();
+});
+
+/** A fresh browser session (own cookies and storage) signed in as a demo user through the provider's form. */
+async function signedIn(user: 'MANAGER' | 'ANALYST', at: string, viewport = { width: 1280, height: 860 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  await page.goto(`${gateway.url}${at}`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // the provider's own page: a different origin
+  await page.waitForURL((u) => u.origin === idp.issuer);
+  await page.getByLabel('Email').fill(idp.users[user].email);
+  await page.getByLabel('Password').fill(idp.users[user].password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => u.origin === gateway.url && !u.searchParams.has('code'));
+  return { context, page };
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+
+describe('the console in a browser', () => {
+  it('the gateway serves the console: index.html for client routes (no-cache), hashed assets immutable, the sign-in settings, a missing file a 404 problem', async () => {
+    const index = await fetch(`${gateway.url}/licenses/some-deep-link?status=Active`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(index.headers.get('content-security-policy')).toContain(`connect-src 'self' ${idp.issuer}`);
+    const html = await index.text();
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(asset).toMatch(/^\/assets\/index-[\w-]+\.js$/);
+    const js = await fetch(`${gateway.url}${asset}`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    const settings = await (await fetch(`${gateway.url}/console-config.json`)).json();
+    expect(settings).toMatchObject({ authority: idp.issuer, clientId: 'lma-console', resource: 'urn:lma:api', permissionsClaim: 'permissions' });
+    const missing = await fetch(`${gateway.url}/assets/not-there-123.js`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    // the API stays the API
+    expect((await fetch(h.api('/licenses'))).status).toBe(401);
+  });
+
+  it('a license manager signs in, finds a license by filter, modifies it and sees the audit entry; Trial after Active is refused with the reason', async () => {
+    const { context, page } = await signedIn('MANAGER', '/licenses');
+    await expect.poll(() => page.getByTestId('signed-in-as').textContent()).toBe('Max Manager');
+    await page.getByRole('heading', { name: 'Licenses' }).waitFor();
+    await page.getByLabel('Package id').fill(pkgA);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('textbox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'Active' }).click();
+    await page.waitForURL((u) => u.searchParams.get('packageId') === pkgA && u.searchParams.get('status') === 'Active');
+    const rows = page.getByRole('table', { name: 'Licenses' }).getByRole('row');
+    await expect.poll(() => rows.count()).toBe(3); // the header and the two licenses of package A
+    await shot(page, 'licenses');
+
+    // the filtered list is a link others can open
+    const deepLink = page.url();
+    await page.goto(deepLink);
+    await expect.poll(() => rows.count()).toBe(3);
+
+    await page.goto(`${gateway.url}/licenses/${licensesOfA[0]}`);
+    await page.getByRole('heading', { name: /^License L-\d+/ }).waitFor();
+    expect(await page.getByTestId('seats-available').textContent()).toBe('10');
+    await page.getByRole('button', { name: 'Modify License' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('A Trial license must expire within 90 days of today.').waitFor();
+    // an Active license is not offered Trial: the rule is said before anything is sent
+    await dialog.getByRole('textbox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'Trial' }).click();
+    await dialog.getByText('A license that has been Active can never go back to Trial.').last().waitFor();
+    expect(await dialog.getByRole('button', { name: 'Save changes' }).isDisabled()).toBe(true);
+    await shot(page, 'modify-license-rules');
+
+    await dialog.getByRole('textbox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'Suspended' }).click();
+    await dialog.getByLabel('Seats', { exact: true }).fill('4');
+    await dialog.getByLabel('Reason').fill('customer downsized');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText(/is at revision 2/).waitFor();
+    const audit = page.getByRole('list', { name: 'Audit timeline' }).or(page.locator('[aria-label="Audit timeline"]'));
+    await audit.getByText('“customer downsized”').waitFor();
+    await audit.getByText(/manager@demo\.example/).first().waitFor();
+    await audit.getByText('status: Active → Suspended').waitFor();
+    expect(await page.getByTestId('seats-available').textContent()).toBe('4');
+    await shot(page, 'license');
+
+    // Suspended now, Active before: only the server knows; it refuses and the dialog says why
+    await page.getByRole('button', { name: 'Modify License' }).click();
+    await dialog.getByRole('textbox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'Trial' }).click();
+    await dialog.getByText('If this license has ever been Active, the API refuses Trial.').waitFor();
+    await dialog.getByRole('button', { name: 'In 30 days' }).click();
+    await dialog.getByLabel('Reason').fill('back to a trial');
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    const refusal = dialog.getByRole('alert', { name: 'License rule violated' });
+    await refusal.getByText('A license that has been Active can never go back to Trial').first().waitFor();
+    await refusal.getByText('status: cannot be Trial: the license has been Active').waitFor();
+    await refusal.scrollIntoViewIfNeeded();
+    await shot(page, 'modify-license-refused');
+    await context.close();
+  });
+
+  it('an analyst (read-only) reads the license but is not offered Modify License or seat changes', async () => {
+    const { context, page } = await signedIn('ANALYST', `/licenses/${licensesOfA[1]}`);
+    await page.getByRole('heading', { name: /^License L-\d+/ }).waitFor();
+    // the page rendered with the license: the actions would be in the same render
+    await page.getByText('Seats available').waitFor();
+    expect(await page.getByRole('button', { name: 'Modify License' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Assign a seat' }).count()).toBe(0);
+    await page.goto(`${gateway.url}/`);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await expect.poll(() => page.getByLabel('Active licenses').textContent()).toBe('2');
+    await shot(page, 'dashboard');
+    await context.close();
+  });
+
+  it('is readable on a phone (390 px): the licenses list scrolls sideways inside its container, the menu folds', async () => {
+    const { context, page } = await signedIn('ANALYST', '/licenses', { width: 390, height: 844 });
+    await page.getByRole('heading', { name: 'Licenses' }).waitFor();
+    await page.getByRole('button', { name: 'Menu' }).waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shot(page, 'licenses-390');
+    await context.close();
+  });
+});
