@@ -83,6 +83,12 @@ export interface ConsumerOptions {
    */
   deadLettersUnreadable?: (topic: string, type: string | undefined) => boolean;
   /**
+   * Remembers which records this group has dead-lettered, so a record dead-lettered just before
+   * its offset could be committed (a crash, a broker restart) is not dead-lettered again when it
+   * comes back. Without one, a dead letter is at least once.
+   */
+  deadLetterLedger?: DeadLetterLedger;
+  /**
    * The group is this process's alone (a read model's: its offsets mean nothing to the next
    * process), so it is deleted when the consumer stops. A process that dies leaves it behind
    * until the broker expires its offsets (`offsets.retention.minutes`, 7 days by default).
@@ -90,6 +96,14 @@ export interface ConsumerOptions {
   ephemeralGroup?: boolean;
   topicNames?: TopicNames;
   metrics?: ConsumerMetrics;
+}
+
+/** Where a consumer group notes the records it has dead-lettered (libs/service keeps it in the service's database). */
+export interface DeadLetterLedger {
+  /** Notes that `id` is about to be dead-lettered; 'sent' when it was dead-lettered before. */
+  begin(id: string): Promise<'new' | 'sent' | 'unsure'>;
+  /** Notes that `id` is on the dead-letter topic. */
+  sent(id: string): Promise<void>;
 }
 
 export interface RunningConsumer {
@@ -204,6 +218,12 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     // the record keeps its original headers (traceparent included) for a replay; the span
     // only shows the dead-lettering inside the process span
     const dlq = dlqTopic(topic);
+    // the same record of the same group comes back when its offset was not committed: once is enough
+    const ledgerId = `${groupId}|${topic}|${partition}|${message.offset}`;
+    if ((await opts.deadLetterLedger?.begin(ledgerId)) === 'sent') {
+      log.info({ topic, partition, offset: message.offset, event_id: headerString(message.headers, 'ce_id') }, 'record dead-lettered before: not again');
+      return;
+    }
     const span = startProducerSpan(
       dlq,
       context.active(),
@@ -217,6 +237,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     } finally {
       span.end();
     }
+    await opts.deadLetterLedger?.sent(ledgerId);
     metrics?.deadLettered({ topic, type, group: groupId, reason: why });
     log.warn({ topic, partition, offset: message.offset, reason, event_id: headerString(message.headers, 'ce_id') }, 'record dead-lettered');
   }

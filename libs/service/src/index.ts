@@ -34,6 +34,7 @@ import {
   topicNames,
   waitForTopics,
   type ConsumerOptions,
+  type DeadLetterLedger,
   type KafkaPrincipal,
   type Publisher,
   type RunningConsumer,
@@ -117,6 +118,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let server: Server | undefined;
   let metricsServer: Server | undefined;
   const groupId = (g: string) => `${config.KAFKA_GROUP_PREFIX}.${g}`;
+  const deadLetterLedger = deadLetterLedgerOf(store);
 
   const metrics = createRuntimeMetrics(relay);
   const admin = createBrokerAdmin(kafka);
@@ -147,7 +149,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     async consume({ group, ...rest }) {
       // records nobody can read are dead-lettered by the group of the topic's owner only (registry)
       const deadLettersUnreadable = (topic: string, type: string | undefined) => deadLettersOn(name, topic, type);
-      const c = await startConsumer({ metrics: metrics.consumer, deadLettersUnreadable, ...rest, kafka, logger, groupId: groupId(group), topicNames: names });
+      const c = await startConsumer({ metrics: metrics.consumer, deadLettersUnreadable, deadLetterLedger, ...rest, kafka, logger, groupId: groupId(group), topicNames: names });
       consumers.push(c);
       return c;
     },
@@ -238,4 +240,30 @@ export function runMain(name: string, main: () => Promise<unknown>): void {
     createLogger(name).fatal({ err }, 'failed to start');
     process.exit(1);
   });
+}
+
+/** A dead-lettered record of a consumer group, by group, topic, partition and offset. */
+interface DeadLetterNote {
+  _id: string;
+  state: 'sending' | 'sent';
+  at: Date;
+}
+
+/**
+ * The records the service's consumer groups have dead-lettered, in its database (`dead_letters`,
+ * read by `_id` only): a record whose offset was not committed before a crash or a broker restart
+ * comes back, and is not dead-lettered a second time. Only a crash between the dead-letter topic's
+ * acknowledgement and the note can still give two.
+ */
+export function deadLetterLedgerOf(store: Store): DeadLetterLedger {
+  const notes = store.aggregates<DeadLetterNote>('dead_letters');
+  return {
+    async begin(id) {
+      if (await notes.insertOnce({ _id: id, state: 'sending', at: new Date() })) return 'new';
+      return (await notes.get(id))?.state === 'sent' ? 'sent' : 'unsure';
+    },
+    async sent(id) {
+      await notes.update(id, (n) => (n ? { state: { ...n, state: 'sent', at: new Date() } } : null));
+    },
+  };
 }

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mongoose, { type Connection } from 'mongoose';
+import { Kafka, logLevel } from 'kafkajs';
+import { dlqTopic } from '@lma/contracts';
+import { createLogger } from '@lma/core';
+import { createKafka, startConsumer, topicNames, type ConsumerOptions, type RunningConsumer } from '@lma/kafka';
+import { Store } from '@lma/store';
+import { TestKafka, eventually, infraEnv, kafkaClientAuth, uniquePrefix } from '@lma/testing';
+import { deadLetterLedgerOf } from '../src';
+
+/**
+ * A record a consumer group dead-letters comes back when its offset was not committed (a crash,
+ * a broker restart between the dead letter and the commit): the group's ledger in the service's
+ * database keeps it from being dead-lettered twice.
+ */
+const infra = infraEnv();
+const prefix = `${uniquePrefix('deadletters')}.`;
+const topic = 'junk';
+const group = `${prefix}junk-readers`;
+const tk = new TestKafka(infra.KAFKA_BROKERS, prefix);
+const kafka = new Kafka({ clientId: 'deadletters-test', brokers: infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaClientAuth() });
+const logger = createLogger('deadletters-test', 'silent');
+let conn: Connection;
+let store: Store;
+const consumers: RunningConsumer[] = [];
+
+beforeAll(async () => {
+  conn = await mongoose.createConnection(infra.MONGODB_URI, { dbName: `${prefix.slice(0, -1)}_ledger` }).asPromise();
+  store = await Store.open(conn, { logger });
+  await tk.createTopics([topic, dlqTopic(topic)], 1);
+  await tk.watch([dlqTopic(topic)]);
+});
+
+afterAll(async () => {
+  await Promise.all(consumers.map((c) => c.stop()));
+  await tk.close();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [tk.topic(topic), tk.topic(dlqTopic(topic))] }).catch(() => undefined);
+  await admin.disconnect();
+  await conn?.dropDatabase();
+  await conn?.close();
+});
+
+async function consume(extra: Partial<ConsumerOptions>): Promise<RunningConsumer> {
+  const c = await startConsumer({
+    kafka: createKafka({ brokers: infra.KAFKA_BROKERS.split(','), clientId: group, logger, ...kafkaClientAuth() }),
+    groupId: group,
+    topics: [topic],
+    logger,
+    topicNames: topicNames(prefix),
+    handle: async () => undefined,
+    ...extra,
+  });
+  consumers.push(c);
+  return c;
+}
+
+/** Reads the record again from the start, as the group does after a crash before its commit. */
+async function rewind(c: RunningConsumer): Promise<void> {
+  await c.stop();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.setOffsets({ groupId: group, topic: tk.topic(topic), partitions: [{ partition: 0, offset: '0' }] });
+  await admin.disconnect();
+}
+
+const deadLetters = (key: string) => tk.recordsOn(dlqTopic(topic), (r) => r.key === key);
+
+describe('dead letters', () => {
+  it('a record read again after its dead letter is not dead-lettered a second time; without the ledger it would be', async () => {
+    const key = `junk-${Math.random().toString(36).slice(2)}`;
+    const headers = { ce_specversion: '1.0', ce_id: key, ce_source: 'test', ce_type: 'lma.test.junk', ce_time: new Date().toISOString(), 'content-type': 'application/json' };
+    await tk.publishRaw(topic, { key, value: 'not json', headers });
+    const ledger = deadLetterLedgerOf(store);
+
+    const first = await consume({ deadLetterLedger: ledger });
+    await eventually('the dead letter', () => deadLetters(key).length === 1);
+    await tk.waitForGroupToPass(group, topic);
+    await rewind(first);
+
+    const again = await consume({ deadLetterLedger: ledger });
+    await tk.waitForGroupToPass(group, topic);
+    expect(deadLetters(key)).toHaveLength(1);
+    expect(deadLetters(key)[0]!.headers['lma_dlq_reason']).toMatch(/not valid JSON/);
+    await rewind(again);
+
+    // the same redelivery without a ledger: dead-lettered again (what the ledger prevents)
+    await consume({});
+    await eventually('a second dead letter without the ledger', () => deadLetters(key).length === 2);
+  });
+});
