@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '@lma/testing';
+import { eventually, repoRoot, type ServiceProcess } from '@lma/testing';
 import { SERVICES, type World } from './world';
 
 export interface FaultRecord {
@@ -14,11 +15,25 @@ export interface FaultRecord {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const infra = (cmd: string) => execFileSync('bash', [path.join(repoRoot, 'deploy/local/infra.sh'), cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const infra = (cmd: string) => promisify(execFile)('bash', [path.join(repoRoot, 'deploy/local/infra.sh'), cmd], { encoding: 'utf8' });
 
 /** Whether this machine's broker and database are the ones deploy/local/infra.sh started (only those may be restarted). */
 export function localInfraRestartable(): boolean {
   return !process.env['KAFKA_BROKERS'] && !process.env['MONGODB_URI'] && existsSync(path.join(repoRoot, '.local/kafka.pid')) && existsSync(path.join(repoRoot, '.local/ferretdb.pid'));
+}
+
+/**
+ * Starts a killed replica again on its ports and waits until it is ready, longer than a test
+ * would: under other faults (a broker restart while its consumer groups rebalance) that can take
+ * minutes, and the run wants to know how long.
+ */
+async function restart(s: ServiceProcess): Promise<void> {
+  try {
+    await s.start({ samePort: true });
+  } catch (err) {
+    if (s.exitCode !== null) throw err;
+    await eventually(`${s.name} ready again`, async () => (await fetch(`${s.url}/readyz`).catch(() => undefined))?.status === 200, 300_000, 500);
+  }
 }
 
 /** How long a SIGSTOPped replica stays stopped: past the consumer session timeout (30 s), so its partitions move. */
@@ -44,7 +59,7 @@ export function schedule(world: World): { name: string; target: string; run: () 
         await s.kill();
         const t0 = Date.now();
         await sleep(3_000);
-        await s.start({ samePort: true });
+        await restart(s);
         return Date.now() - t0;
       },
     });
@@ -67,9 +82,9 @@ export function schedule(world: World): { name: string; target: string; run: () 
       target: 'kafka',
       run: async () => {
         const t0 = Date.now();
-        infra('stop-kafka');
+        await infra('stop-kafka');
         await sleep(3_000);
-        infra('start-kafka');
+        await infra('start-kafka');
         return Date.now() - t0;
       },
     });
@@ -78,9 +93,9 @@ export function schedule(world: World): { name: string; target: string; run: () 
       target: 'ferretdb',
       run: async () => {
         const t0 = Date.now();
-        infra('stop-ferretdb');
+        await infra('stop-ferretdb');
         await sleep(3_000);
-        infra('start-ferretdb');
+        await infra('start-ferretdb');
         return Date.now() - t0;
       },
     });
@@ -88,24 +103,28 @@ export function schedule(world: World): { name: string; target: string; run: () 
   return faults;
 }
 
-/** Runs the faults one after another, evenly spaced over `seconds`; returns what happened. */
+/**
+ * Starts each fault at its time, evenly spaced over `seconds`, without waiting for the previous
+ * one to recover (a replica restarting while the broker restarts is part of the test); resolves
+ * with what happened once every fault has recovered.
+ */
 export async function runFaults(world: World, seconds: number, stopAt: () => boolean): Promise<FaultRecord[]> {
   const faults = schedule(world);
   const gap = (seconds * 1000) / (faults.length + 1);
   const t0 = Date.now();
-  const out: FaultRecord[] = [];
+  const running: Promise<FaultRecord>[] = [];
   for (const [n, f] of faults.entries()) {
     const due = t0 + gap * (n + 1);
     while (Date.now() < due && !stopAt()) await sleep(Math.min(500, due - Date.now()));
     if (stopAt()) break;
     const rec: FaultRecord = { at: Math.round((Date.now() - t0) / 1000), fault: f.name, target: f.target, recoveredMs: null };
-    try {
-      rec.recoveredMs = await f.run();
-    } catch (err) {
-      rec.error = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    }
     world.logger.warn({ fault: rec }, 'fault injected');
-    out.push(rec);
+    running.push(
+      f.run().then(
+        (ms) => ({ ...rec, recoveredMs: ms }),
+        (err: unknown) => ({ ...rec, error: err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err) }),
+      ),
+    );
   }
-  return out;
+  return await Promise.all(running);
 }

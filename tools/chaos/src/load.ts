@@ -112,7 +112,9 @@ export async function runLoad(
     const got = await world.api('GET', `/licenses/${l.licenseId}`);
     const etag = got.headers?.get('etag');
     if (got.status !== 200 || !etag) return;
-    let body: Record<string, unknown> = { reason: marker, seats: 1 + Math.floor(Math.random() * 50) };
+    // a different seat count, so an accepted change always changes something
+    const seats = 1 + Math.floor(Math.random() * 50);
+    let body: Record<string, unknown> = { reason: marker, seats: seats === got.body['seats'] ? seats + 1 : seats };
     let ifMatch = etag;
     let valid = true;
     if (roll < 0.1) {

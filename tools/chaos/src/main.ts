@@ -37,6 +37,7 @@ function table(rows: string[][]): string {
 }
 
 async function main(): Promise<void> {
+  process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
   const seconds = num('CHAOS_SECONDS', 300, 10);
   const rate = num('CHAOS_RATE', 5, 0.1);
   const packages = num('CHAOS_PACKAGES', 3, 1);

@@ -3,9 +3,14 @@ import type { World } from './world';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Records every consumer group of the run still has to read, over all its topics. */
+/**
+ * Records the live consumer groups of the run still have to read, over all their topics. A group
+ * without members is left out: the read-model group a killed license replica leaves behind
+ * (ephemeral, one per process) is never read again.
+ */
 async function totalLag(admin: Admin, prefix: string): Promise<number> {
-  const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${prefix}.`) && !g.includes('.watch-'));
+  const named = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${prefix}.`) && !g.includes('.watch-'));
+  const groups = (await admin.describeGroups(named)).groups.filter((g) => g.members.length > 0).map((g) => g.groupId);
   const ends = new Map<string, Map<number, number>>();
   let lag = 0;
   for (const groupId of groups) {

@@ -84,6 +84,7 @@ export class World {
       NOTIFY_SCAN_INTERVAL_MS: '5000',
       REFRESH_SWEEP_INTERVAL_MS: '2000',
       SHUTDOWN_TIMEOUT_MS: '10000',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
     });
   }
 
