@@ -8,7 +8,7 @@ import { Harness, bearer } from './harness';
 
 /**
  * The console (services/console) in a real headless Chromium (Debian's chromium driven by
- * playwright-core), served by a real gateway in front of install-intake and the license service, people signing in
+ * playwright-core), served by a real gateway in front of install-intake, the lead, license and refresh services, people signing in
  * through the local identity provider (tools/idp) with authorization code + PKCE. Screenshots of
  * the main pages go to docs/console/ (docs/console.md shows them).
  */
@@ -35,7 +35,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (npm test installs it), or set LMA_CHROMIUM`);
   if (!existsSync(path.join(repoRoot, 'services/console/dist/index.html'))) throw new Error('the console is not built: npm run build');
   const idpPort = await freePort();
-  await h.start(['install-intake', 'license'], []);
+  await h.start(['install-intake', 'lead', 'license', 'refresh'], []);
   // the gateway finds the provider through discovery once it is up (retried in the background)
   gateway = await h.startGateway({ OIDC_ISSUER: `http://127.0.0.1:${idpPort}`, OIDC_AUDIENCE: 'lma-api' });
   idp = await new IdpProcess({ IDP_REDIRECT_URIS: `${gateway.url}/,http://127.0.0.1:4000/` }).start(idpPort);
@@ -77,7 +77,7 @@ afterAll(async () => {
 });
 
 /** A fresh browser session (own cookies and storage) signed in as a demo user through the provider's form. */
-async function signedIn(user: 'MANAGER' | 'ANALYST', at: string, viewport = { width: 1280, height: 860 }): Promise<{ context: BrowserContext; page: Page }> {
+async function signedIn(user: 'ADMIN' | 'MANAGER' | 'ANALYST', at: string, viewport = { width: 1280, height: 860 }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
@@ -187,6 +187,64 @@ describe('the console in a browser', () => {
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await expect.poll(() => page.getByLabel('Active licenses').textContent()).toBe('2');
     await shot(page, 'dashboard');
+    await context.close();
+  });
+
+  it('an admin finds why an install has no license (parked: inactive lead manager), retries it, and picks an active lead manager, which resumes it', async () => {
+    const member = async (name: string) => {
+      const r = await h.http('lead', 'POST', '/v1/team-members', { name, email: `${name.split(' ')[0]!.toLowerCase()}.${Date.now()}@vendor.example`, active: true, roles: ['lead-manager', 'license-manager'] });
+      expect(r.status).toBe(201);
+      return r.body['id'] as string;
+    };
+    const [ivan, nora] = [await member('Ivan Inactive'), await member('Nora Next')];
+    const pkg = await h.registerPackage({ defaultLicense: ACTIVE_10, packageName: 'Parked App' });
+    const version = await h.uploadVersion(pkg.packageId);
+    expect((await h.http('lead', 'PUT', `/v1/packages/${pkg.packageId}/lead-routing`, { leadManagerId: ivan })).status).toBe(200);
+    expect((await h.http('lead', 'PATCH', `/v1/team-members/${ivan}`, { active: false })).status).toBe(200);
+    const install = h.installData(pkg.packageId, version.packageVersionId);
+    await h.install(install);
+
+    const { context, page } = await signedIn('ADMIN', `/onboardings?packageId=${pkg.packageId}&subscriberOrgId=${install.subscriberOrgId}`);
+    const parked = page.getByRole('alert', { name: 'Parked: lead-manager-inactive' });
+    // the onboarding parks once the lead service has answered: look it up again until it shows
+    await expect
+      .poll(async () => {
+        if (await parked.isVisible()) return true;
+        await page.getByRole('button', { name: 'Look up' }).click();
+        return parked.isVisible();
+      }, { timeout: 30_000, interval: 500 })
+      .toBe(true);
+    await parked.getByText(/Resumes on:/).waitFor();
+    await page.getByRole('button', { name: 'Retry now' }).click();
+    await page.getByText('Retried: the onboarding resumes now.').waitFor();
+    await page.getByText(/: resumed$/).first().waitFor();
+    await shot(page, 'onboarding-parked');
+
+    await page.goto(`${gateway.url}/packages/${pkg.packageId}`);
+    await page.getByRole('heading', { name: 'Parked App' }).waitFor();
+    await expect.poll(() => page.getByTestId('lead-manager').textContent()).toBe(`Current: Ivan Inactive (${ivan})`);
+    // the weekly refresh allowance of a package never refreshed
+    await expect.poll(() => page.getByTestId('refresh-allowance').textContent()).toBe('Available now.');
+    await page.getByRole('textbox', { name: 'New lead manager' }).click();
+    // who cannot be chosen says why
+    await page.getByRole('option', { name: `Ivan Inactive (${ivan}): inactive` }).waitFor();
+    await page.getByRole('option', { name: `Nora Next (${nora})`, exact: true }).click();
+    await page.getByRole('button', { name: 'Change', exact: true }).click();
+    await expect.poll(() => page.getByTestId('lead-manager').textContent()).toBe(`Current: Nora Next (${nora})`);
+    await page.getByText('Lead manager changed').waitFor();
+    await shot(page, 'package');
+
+    // the change resumed the onboarding: it completes with a license
+    await page.goto(`${gateway.url}/onboardings?packageId=${pkg.packageId}&subscriberOrgId=${install.subscriberOrgId}`);
+    const completed = page.getByText('completed', { exact: true });
+    await expect
+      .poll(async () => {
+        if (await completed.isVisible()) return true;
+        await page.getByRole('button', { name: 'Look up' }).click();
+        return completed.isVisible();
+      }, { timeout: 30_000, interval: 500 })
+      .toBe(true);
+    await page.getByText(/^License: L-\d+/).waitFor();
     await context.close();
   });
 

@@ -8,6 +8,7 @@ import { useAuth } from '../auth';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Time } from '../components/Time';
 
+const UNDER_WAY: Schemas['Onboarding']['state'][] = ['lead_requested', 'license_requested', 'withdrawing_lead'];
 const STATE_COLORS: Record<string, string> = { completed: 'green', parked: 'orange', failed: 'red' };
 
 /** "Why has this install no license?": the onboardings of an install (org + package) or of one event. */
@@ -25,10 +26,15 @@ export function OnboardingsPage() {
       eventId
         ? [data(await api.GET('/onboardings/by-event/{eventId}', { params: { path: { eventId } } }))]
         : data(await api.GET('/onboardings', { params: { query: { packageId: packageId!, subscriberOrgId: subscriberOrgId! } } })).items,
+    // an onboarding under way is followed live until it completes, parks or fails
+    refetchInterval: (q) => (q.state.data?.some((o) => UNDER_WAY.includes(o.state)) ? 2000 : false),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setParams(mode === 'event' ? { eventId: form.eventId.trim() } : { packageId: form.packageId.trim(), subscriberOrgId: form.subscriberOrgId.trim() });
+    const next: Record<string, string> = mode === 'event' ? { eventId: form.eventId.trim() } : { packageId: form.packageId.trim(), subscriberOrgId: form.subscriberOrgId.trim() };
+    // the same lookup again reads it again
+    if (new URLSearchParams(next).toString() === params.toString()) void found.refetch();
+    else setParams(next);
   };
   return (
     <Stack>

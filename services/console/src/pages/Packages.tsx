@@ -4,6 +4,8 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { api, data } from '../api/client';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Time } from '../components/Time';
+import { LeadManager } from '../packages/LeadManager';
+import { Refresh } from '../packages/Refresh';
 
 export function PackagesPage() {
   const [params, setParams] = useSearchParams();
@@ -103,6 +105,10 @@ export function PackagePage() {
           </div>
         </SimpleGrid>
       </Card>
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <LeadManager packageId={p.packageId} />
+        <Refresh packageId={p.packageId} />
+      </SimpleGrid>
       <Card withBorder>
         <Title order={2} size="h3" mb="sm">
           Versions
