@@ -190,7 +190,7 @@ describe('the console in a browser', () => {
     await context.close();
   });
 
-  it('an admin finds why an install has no license (parked: inactive lead manager), retries it, and picks an active lead manager, which resumes it', async () => {
+  it('an admin finds why an install has no license (parked: inactive lead manager), retries it, picks an active lead manager, which resumes it, and converts the lead', async () => {
     const member = async (name: string) => {
       const r = await h.http('lead', 'POST', '/v1/team-members', { name, email: `${name.split(' ')[0]!.toLowerCase()}.${Date.now()}@vendor.example`, active: true, roles: ['lead-manager', 'license-manager'] });
       expect(r.status).toBe(201);
@@ -245,6 +245,17 @@ describe('the console in a browser', () => {
       }, { timeout: 30_000, interval: 500 })
       .toBe(true);
     await page.getByText(/^License: L-\d+/).waitFor();
+
+    // its lead, owned by the new lead manager, converted into an account and a contact
+    await page.getByRole('link', { name: /^lead_/ }).click();
+    await page.getByRole('heading', { name: /^Lead Grace Hopper/ }).waitFor();
+    await page.getByText(nora, { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Convert' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Convert' }).click();
+    await page.getByText('Converted', { exact: true }).waitFor();
+    await page.getByRole('link', { name: 'account', exact: true }).click();
+    await page.getByRole('heading', { name: 'Account Navy Labs' }).waitFor();
+    await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
     await context.close();
   });
 

@@ -6,6 +6,7 @@ import { DashboardPage } from './pages/Dashboard';
 import { OnboardingsPage } from './pages/Onboardings';
 import { PackagesPage, PackagePage } from './pages/Packages';
 import { NotFoundPage } from './pages/NotFound';
+import { AccountPage, AccountsPage, ContactPage, ContactsPage, LeadPage, LeadsPage } from './pages/People';
 
 /** Made once signed in: the sign-in callback has put the wanted page back in the address bar by then. */
 export const createRouter = () =>
@@ -20,6 +21,12 @@ export const createRouter = () =>
       { path: 'onboardings', element: <OnboardingsPage /> },
       { path: 'packages', element: <PackagesPage /> },
       { path: 'packages/:packageId', element: <PackagePage /> },
+      { path: 'leads', element: <LeadsPage /> },
+      { path: 'leads/:leadId', element: <LeadPage /> },
+      { path: 'accounts', element: <AccountsPage /> },
+      { path: 'accounts/:accountId', element: <AccountPage /> },
+      { path: 'contacts', element: <ContactsPage /> },
+      { path: 'contacts/:contactId', element: <ContactPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -8,6 +8,9 @@ const NAV: { to: string; label: string; permission: string }[] = [
   { to: '/licenses', label: 'Licenses', permission: 'licenses:read' },
   { to: '/onboardings', label: 'Onboardings', permission: 'licenses:read' },
   { to: '/packages', label: 'Packages', permission: 'packages:read' },
+  { to: '/leads', label: 'Leads', permission: 'leads:read' },
+  { to: '/accounts', label: 'Accounts', permission: 'accounts:read' },
+  { to: '/contacts', label: 'Contacts', permission: 'contacts:read' },
 ];
 
 /** The frame of every page: navigation (what the person may read), theme switch, who is signed in. */

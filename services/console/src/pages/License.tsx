@@ -80,9 +80,9 @@ export function LicensePage() {
             {l.sandbox ? ' (sandbox)' : ''}
           </Field>
           <Field label="Revision">{l.revision}</Field>
-          <Field label="Lead">{l.leadId ?? '—'}</Field>
-          <Field label="Account">{l.accountId ?? '—'}</Field>
-          <Field label="Contact">{l.contactId ?? '—'}</Field>
+          <Field label="Lead">{l.leadId ? <Anchor component={Link} to={`/leads/${l.leadId}`}>{l.leadId}</Anchor> : '—'}</Field>
+          <Field label="Account">{l.accountId ? <Anchor component={Link} to={`/accounts/${l.accountId}`}>{l.accountId}</Anchor> : '—'}</Field>
+          <Field label="Contact">{l.contactId ? <Anchor component={Link} to={`/contacts/${l.contactId}`}>{l.contactId}</Anchor> : '—'}</Field>
         </SimpleGrid>
       </Card>
       <SimpleGrid cols={{ base: 1, md: 2 }}>

@@ -93,6 +93,11 @@ function Onboarding({ onboarding: o }: { onboarding: Schemas['Onboarding'] }) {
       <Text size="sm" c="dimmed">
         Started <Time iso={o.createdAt} /> by event {o.installEventId}
       </Text>
+      {o.lead?.leadId && (
+        <Text>
+          Lead: <Anchor component={Link} to={`/leads/${o.lead.leadId}`}>{o.lead.leadId}</Anchor> (owner {o.lead.ownerId}, {o.lead.created ? 'new' : `matched by ${o.lead.matchedBy}`})
+        </Text>
+      )}
       {o.license && (
         <Text>
           License: <Anchor component={Link} to={`/licenses/${o.license.licenseId}`}>{o.license.licenseName ?? o.license.licenseId}</Anchor>
