@@ -1,14 +1,16 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CommandType, InternalTopic, newEventId, type CreateLicenseV1, type DefaultLicense } from '@lma/contracts';
-import { IdpProcess, eventually, freePort, repoRoot, type ServiceProcess } from '@lma/testing';
+import { IdpProcess, eventually, freePort, kafkaCredentialsEnv, repoRoot, type ServiceProcess } from '@lma/testing';
 import { Harness, bearer } from './harness';
 
 /**
  * The console (services/console) in a real headless Chromium (Debian's chromium driven by
- * playwright-core), served by a real gateway in front of install-intake, the lead, license and refresh services, people signing in
+ * playwright-core), served by a real gateway in front of install-intake, the lead, license and refresh services (and
+ * the marketplace simulator answering the refresh), people signing in
  * through the local identity provider (tools/idp) with authorization code + PKCE. Screenshots of
  * the main pages go to docs/console/ (docs/console.md shows them).
  */
@@ -18,6 +20,9 @@ const h = new Harness('console');
 let gateway: ServiceProcess;
 let idp: IdpProcess;
 let browser: Browser;
+/** The marketplace simulator (tools/simulator): answers the refresh service's snapshot requests. */
+let sim: ChildProcess | undefined;
+let simUrl: string;
 
 const ACTIVE_10: DefaultLicense = { status: 'Active', lengthDays: null, seats: 10 };
 let pkgA: string;
@@ -46,6 +51,12 @@ beforeAll(async () => {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   mkdirSync(SHOTS, { recursive: true });
+  const simPort = await freePort();
+  simUrl = `http://127.0.0.1:${simPort}`;
+  sim = spawn(process.execPath, [path.join(repoRoot, 'tools/simulator/dist/main.js'), '--control-port', String(simPort), '--page-size', '2'], {
+    env: { ...process.env, ...kafkaCredentialsEnv('marketplace', h.env['KAFKA_BROKERS']), ...h.env, LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
 
   // two licenses of package A (Active by default, 10 seats), one of package B
   const [a, b] = [await h.registerPackage({ defaultLicense: ACTIVE_10, packageName: 'Invoice Pro' }), await h.registerPackage({ defaultLicense: ACTIVE_10, packageName: 'Other App' })];
@@ -71,6 +82,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (sim && sim.exitCode === null) {
+    const exited = new Promise((r) => sim!.once('exit', r));
+    sim.kill('SIGTERM');
+    await exited;
+  }
   await browser?.close();
   await idp?.stop();
   await h.stop();
@@ -256,6 +272,31 @@ describe('the console in a browser', () => {
     await page.getByRole('link', { name: 'account', exact: true }).click();
     await page.getByRole('heading', { name: 'Account Navy Labs' }).waitFor();
     await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
+    await context.close();
+  });
+
+  it('a license manager refreshes a package: the allowance, the job followed live, its summary, then the next allowed time', async () => {
+    await eventually('the simulator to be ready', async () => (await fetch(`${simUrl}/healthz`).catch(() => undefined))?.ok ?? false, 30_000, 200);
+    const simCall = async <T>(p: string, body: unknown): Promise<T> => {
+      const res = await fetch(`${simUrl}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.ok).toBe(true);
+      return (await res.json()) as T;
+    };
+    const pkg = await simCall<{ packageId: string }>('/packages', { versions: 1, defaultLicense: { status: 'Active', lengthDays: null, seats: 5 } });
+    // three installations the marketplace knows and LMA never heard of
+    await simCall(`/packages/${pkg.packageId}/installations`, { count: 3, publish: false });
+    const admin = bearer(['admin']);
+    await eventually('the package known to the license service', async () => (await fetch(h.api(`/packages/${pkg.packageId}`), { headers: { authorization: admin } })).ok);
+
+    const { context, page } = await signedIn('MANAGER', `/packages/${pkg.packageId}`);
+    await expect.poll(() => page.getByTestId('refresh-allowance').textContent()).toBe('Available now.');
+    await page.getByRole('button', { name: 'Refresh licenses' }).click();
+    await expect.poll(() => page.getByTestId('refresh-state').textContent(), { timeout: 45_000, interval: 250 }).toBe('completed');
+    const summary = page.getByRole('table', { name: 'Refresh summary' });
+    await expect.poll(() => summary.getByRole('row', { name: /^Created/ }).textContent()).toBe('Created3');
+    await expect.poll(() => page.getByTestId('refresh-allowance').textContent()).toMatch(/^Next available .+\.$/);
+    expect(await page.getByRole('button', { name: 'Refresh licenses' }).isDisabled()).toBe(true);
+    await shot(page, 'refresh');
     await context.close();
   });
 
