@@ -37,6 +37,12 @@ const JobRef = z.object({ jobId: z.string().min(1).max(200), packageId: PackageI
 export const ReconcileLicensesV1 = JobRef.extend({
   page: z.number().int().min(1),
   installations: z.array(SnapshotInstallation),
+  /**
+   * When the marketplace answered with the page (its `ce_time`): the snapshot is the truth as of
+   * then, not as of when LMA reconciles it. Absent in commands sent before it existed: the time of
+   * the reconcile then.
+   */
+  observedAt: z.string().datetime({ offset: true }).optional(),
 });
 export type ReconcileLicensesV1 = z.infer<typeof ReconcileLicensesV1>;
 

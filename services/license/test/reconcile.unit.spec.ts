@@ -3,7 +3,7 @@ import { LicenseEventType, examplePackageInstalled, type SnapshotInstallation } 
 import { newLicense, type License, type PackageDefaults } from '../src/domain/license';
 import { detectDrift, eventTypeFor, installationDriftKey, licenseDriftKey } from '../src/domain/reconcile';
 
-const now = new Date('2026-06-01T12:00:00Z');
+const now = '2026-06-01T12:00:00.000Z';
 const defaults: PackageDefaults = { defaultLicense: { status: 'Active', lengthDays: null, seats: 10 }, sandboxSiteLicense: true };
 const by = 'refresh:rj_1';
 
@@ -27,7 +27,7 @@ describe('detectDrift', () => {
   it('given another version in the snapshot, then the version is corrected as an upgrade', () => {
     const d = detectDrift(license(), snapshot({ packageVersionId: '04tAAAAAAAAAAAAAA9', versionNumber: '9.9.9' }), defaults, by, now)!;
     expect(d.fields).toEqual(['version']);
-    expect(d.decision.set).toMatchObject({ packageVersionId: '04tAAAAAAAAAAAAAA9', versionNumber: '9.9.9', versionAt: now.toISOString() });
+    expect(d.decision.set).toMatchObject({ packageVersionId: '04tAAAAAAAAAAAAAA9', versionNumber: '9.9.9', versionAt: now });
     expect(d.decision.event).toEqual({ type: LicenseEventType.Upgraded, changedBy: by, reason: 'refresh' });
   });
 
@@ -36,14 +36,14 @@ describe('detectDrift', () => {
     const d = detectDrift(license(), s, defaults, by, now)!;
     // a Trial org that became Active: its trial end no longer applies
     expect(d.fields).toEqual(['orgEdition', 'orgStatus', 'orgExpiresOn', 'instance']);
-    expect(d.decision.set).toMatchObject({ orgEdition: 'Unlimited', instance: 'EU9', orgStatus: 'Active', orgExpiresOn: null, orgInfoCurrentAsOf: now.toISOString() });
+    expect(d.decision.set).toMatchObject({ orgEdition: 'Unlimited', instance: 'EU9', orgStatus: 'Active', orgExpiresOn: null, orgInfoCurrentAsOf: now });
     expect(d.decision.event?.type).toBe(LicenseEventType.Modified);
   });
 
   it('given an uninstalled snapshot of an installed license, then it becomes Uninstalled with no seats in use', () => {
     const d = detectDrift(license(), snapshot({ uninstalled: true, usedLicenses: null }), defaults, by, now)!;
     expect(d.fields).toEqual(['uninstalled']);
-    expect(d.decision.set).toMatchObject({ status: 'Uninstalled', usedLicenses: null, presenceAt: now.toISOString() });
+    expect(d.decision.set).toMatchObject({ status: 'Uninstalled', usedLicenses: null, presenceAt: now });
     expect(d.decision.event?.type).toBe(LicenseEventType.Uninstalled);
   });
 
@@ -52,6 +52,17 @@ describe('detectDrift', () => {
     expect(d.fields).toEqual(['uninstalled']);
     expect(d.decision.set).toMatchObject({ status: 'Active', usedLicenses: 2 });
     expect(d.decision.event?.type).toBe(LicenseEventType.Reinstalled);
+  });
+
+  it('given a snapshot older than what the license learned since (a reinstall, an upgrade, an org change after the page), then those fields are left alone', () => {
+    const after = '2026-06-01T12:00:05.000Z';
+    // uninstalled in the snapshot, reinstalled after it: stays installed, seats in use untouched
+    expect(detectDrift(license({ presenceAt: after }), snapshot({ uninstalled: true, usedLicenses: null }), defaults, by, now)).toBeNull();
+    expect(detectDrift(license({ status: 'Uninstalled', usedLicenses: null, presenceAt: after }), snapshot({ usedLicenses: 2 }), defaults, by, now)).toBeNull();
+    expect(detectDrift(license({ versionAt: after }), snapshot({ packageVersionId: '04tAAAAAAAAAAAAAA9', versionNumber: '9.9.9' }), defaults, by, now)).toBeNull();
+    expect(detectDrift(license({ orgInfoCurrentAsOf: after }), snapshot({ org: { ...examplePackageInstalled.org, edition: 'Unlimited' } }), defaults, by, now)).toBeNull();
+    // the same snapshot taken after those facts corrects them
+    expect(detectDrift(license({ presenceAt: after }), snapshot({ uninstalled: true, usedLicenses: null }), defaults, by, '2026-06-01T12:00:06.000Z')?.fields).toEqual(['uninstalled']);
   });
 
   it('given other seats in use, then they are corrected as a seats-used change', () => {

@@ -1,13 +1,16 @@
 import { LicenseEventType, type DriftField, type SnapshotInstallation } from '@lma/contracts';
 import type { License, PackageDefaults } from './license';
-import type { Decision } from './lifecycle';
+import { isAfter, type Decision } from './lifecycle';
 
 /**
  * Drift between a license and the marketplace's snapshot of its installation (a refresh). The
- * snapshot is the truth as of the refresh: every field that differs is corrected in one change,
- * with one event, and the times the lifecycle rules compare with (`presenceAt`, `versionAt`,
- * `orgInfoCurrentAsOf`) move to the refresh time, so a marketplace event older than the snapshot
- * arriving late cannot undo the correction.
+ * snapshot is the truth as of when the marketplace took it (`asOf`, the page's time): every field
+ * that differs is corrected in one change, with one event, and the times the lifecycle rules
+ * compare with (`presenceAt`, `versionAt`, `orgInfoCurrentAsOf`) move to that time, so a
+ * marketplace event older than the snapshot arriving late cannot undo the correction, and one
+ * newer than the snapshot still applies. A field the license learned of after the snapshot (a
+ * reinstall, an upgrade, an org change applied before the page was reconciled) is newer than the
+ * snapshot and is left alone.
  */
 export interface Drift {
   fields: DriftField[];
@@ -45,18 +48,20 @@ export function eventTypeFor(fields: readonly DriftField[], uninstalledNow: bool
  * still corrected); one saying installed brings an Uninstalled license back with the package's
  * default status. Used licenses are compared only for installed licenses.
  */
-export function detectDrift(l: License, i: SnapshotInstallation, defaults: PackageDefaults | null, changedBy: string, now: Date): Drift | null {
+export function detectDrift(l: License, i: SnapshotInstallation, defaults: PackageDefaults | null, changedBy: string, asOf: string): Drift | null {
   const set: Partial<License> = {};
   const fields: DriftField[] = [];
-  const at = now.toISOString();
+  const at = asOf;
+  /** Whether the license's own knowledge of a field, as of `since`, is no newer than the snapshot. */
+  const snapshotNewer = (since: string) => !isAfter(since, asOf);
 
-  if (l.packageVersionId !== i.packageVersionId || l.versionNumber !== i.versionNumber) {
+  if ((l.packageVersionId !== i.packageVersionId || l.versionNumber !== i.versionNumber) && snapshotNewer(l.versionAt)) {
     fields.push('version');
     Object.assign(set, { packageVersionId: i.packageVersionId, versionNumber: i.versionNumber, versionAt: at });
   }
   const org = orgFields(i);
   for (const f of ORG_FIELDS) {
-    if (l[f] !== org[f]) {
+    if (l[f] !== org[f] && snapshotNewer(l.orgInfoCurrentAsOf)) {
       fields.push(f);
       Object.assign(set, { [f]: org[f] });
     }
@@ -64,7 +69,10 @@ export function detectDrift(l: License, i: SnapshotInstallation, defaults: Packa
   if (ORG_FIELDS.some((f) => fields.includes(f))) set.orgInfoCurrentAsOf = at;
 
   const wasUninstalled = l.status === 'Uninstalled';
-  if (i.uninstalled && !wasUninstalled) {
+  const presence = snapshotNewer(l.presenceAt);
+  if (!presence) {
+    // installed or uninstalled after the snapshot: its presence and seats in use are newer
+  } else if (i.uninstalled && !wasUninstalled) {
     fields.push('uninstalled');
     Object.assign(set, { status: 'Uninstalled', usedLicenses: null, presenceAt: at });
   } else if (!i.uninstalled && wasUninstalled) {

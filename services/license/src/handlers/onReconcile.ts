@@ -90,7 +90,7 @@ async function reconcilePage(deps: ReconcileDeps, cmd: ReconcileLicensesV1, trac
     if (known && (known.key === null || known.key === installationDriftKey(i))) return { subscriberOrgId: i.subscriberOrgId, outcome: 'unchanged' };
     try {
       const stored = await deps.data.licenses.get(licenseIdFor(i.packageId, i.subscriberOrgId));
-      return await reconcileOne(deps, i, stored, defaults, changeId, now, trace);
+      return await reconcileOne(deps, i, stored, defaults, changeId, cmd.observedAt ?? now.toISOString(), now, trace);
     } catch (err) {
       // infrastructure and races retry the page (corrections already made are kept as applied)
       if (isTransient(err)) throw err;
@@ -112,6 +112,8 @@ async function reconcileOne(
   first: License | null,
   defaults: PackageDefaults | null,
   changeId: string,
+  /** When the marketplace took the snapshot (domain/reconcile.ts). */
+  asOf: string,
   now: Date,
   trace: TraceContext,
 ): Promise<ReconcileOutcome> {
@@ -119,7 +121,7 @@ async function reconcileOne(
   if (!first?.licenseName) return { subscriberOrgId: org, outcome: 'create-needed' };
   // a deleted license (its org was deleted) stays deleted
   const correction = (l: License): (Decision & { fields: DriftField[] }) | null => {
-    const drift = !l.deletedAt && !l.appliedEventIds.includes(changeId) ? detectDrift(l, i, defaults, changeId, now) : null;
+    const drift = !l.deletedAt && !l.appliedEventIds.includes(changeId) ? detectDrift(l, i, defaults, changeId, asOf) : null;
     return drift ? { ...drift.decision, fields: drift.fields } : null;
   };
   if (!correction(first)) return { subscriberOrgId: org, outcome: 'unchanged' };

@@ -39,7 +39,7 @@ export function onSnapshotPage(deps: ProgressDeps) {
     };
     const reconcile = eventOf(
       RefreshCommandType.ReconcileLicenses,
-      { jobId: d.requestId, packageId: d.packageId, page: d.page, installations: d.installations } satisfies ReconcileLicensesV1,
+      { jobId: d.requestId, packageId: d.packageId, page: d.page, installations: d.installations, observedAt: event.time } satisfies ReconcileLicensesV1,
       { id: `${pageId}:reconcile`, key: d.packageId, time: now, ...traceContext(event) },
     );
     if (!(await deps.aggregates.pages.insertOnce(page, [reconcile]))) ctx.logger.info({ job_id: d.requestId, page: d.page }, 'duplicate snapshot page ignored');
