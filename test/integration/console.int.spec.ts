@@ -201,8 +201,16 @@ describe('the console in a browser', () => {
     expect(await page.getByRole('button', { name: 'Assign a seat' }).count()).toBe(0);
     await page.goto(`${gateway.url}/`);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    await expect.poll(() => page.getByLabel('Active licenses').textContent()).toBe('2');
+    const active = (await (await fetch(h.api('/licenses?status=Active&limit=200'), { headers: { authorization: bearer(['licenses:read']) } })).json()) as { items: unknown[] };
+    await expect.poll(() => page.getByLabel('Active licenses').textContent()).toBe(String(active.items.length));
     await shot(page, 'dashboard');
+    // the dark theme, kept across loads
+    await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+    await expect.poll(() => page.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    expect(await page.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark');
+    await shot(page, 'dashboard-dark');
     await context.close();
   });
 
