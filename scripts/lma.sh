@@ -222,6 +222,7 @@ LMA is running. Where to look:
   health            curl http://127.0.0.1:4003/readyz
   metrics           http://127.0.0.1:4103/metrics (each service on its port + 100; docs/observability.md)
   mails (alerts)    http://127.0.0.1:1080   (the demo mail catcher; docs/notifications.md)
+  the console       http://127.0.0.1:4000/ (sign in as a demo user below; docs/console.md)
   the API           http://127.0.0.1:4000/api/v1 (docs/api.md; OpenAPI at /api/v1/openapi.json)
   sign in           $IDP_URL (OpenID Connect, docs/security.md) as admin@demo.example,
                     manager@demo.example or analyst@demo.example; passwords in $STATE/secrets/idp-users.env
