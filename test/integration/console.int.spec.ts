@@ -214,7 +214,7 @@ describe('the console in a browser', () => {
     await context.close();
   });
 
-  it('an admin finds why an install has no license (parked: inactive lead manager), retries it, picks an active lead manager, which resumes it, and converts the lead', async () => {
+  it('an admin finds why an install has no license (parked: inactive lead manager), retries it, picks an active lead manager, which resumes it, converts the lead, and makes and revokes an API key', async () => {
     const member = async (name: string) => {
       const r = await h.http('lead', 'POST', '/v1/team-members', { name, email: `${name.split(' ')[0]!.toLowerCase()}.${Date.now()}@vendor.example`, active: true, roles: ['lead-manager', 'license-manager'] });
       expect(r.status).toBe(201);
@@ -280,6 +280,18 @@ describe('the console in a browser', () => {
     await page.getByRole('link', { name: 'account', exact: true }).click();
     await page.getByRole('heading', { name: 'Account Navy Labs' }).waitFor();
     await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
+
+    // an API key for a vendor system: its secret shown once, working, then revoked
+    await page.getByRole('link', { name: 'Administration' }).click();
+    await page.getByLabel('Name').fill('billing sync');
+    await page.getByRole('button', { name: 'Create API key' }).click();
+    const secret = (await page.getByTestId('new-api-key').textContent()) ?? '';
+    expect(secret).toMatch(/^lma_/);
+    expect((await fetch(h.api('/licenses?limit=1'), { headers: { authorization: `ApiKey ${secret}` } })).status).toBe(200);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Revoke billing sync' }).click();
+    await page.getByText('API key billing sync revoked: it no longer works.').waitFor();
+    expect(await page.getByText(secret).count()).toBe(0);
     await context.close();
   });
 

@@ -6,6 +6,7 @@ import { DashboardPage } from './pages/Dashboard';
 import { OnboardingsPage } from './pages/Onboardings';
 import { PackagesPage, PackagePage } from './pages/Packages';
 import { NotFoundPage } from './pages/NotFound';
+import { AdminPage } from './pages/Admin';
 import { AccountPage, AccountsPage, ContactPage, ContactsPage, LeadPage, LeadsPage } from './pages/People';
 
 /** Made once signed in: the sign-in callback has put the wanted page back in the address bar by then. */
@@ -27,6 +28,7 @@ export const createRouter = () =>
       { path: 'accounts/:accountId', element: <AccountPage /> },
       { path: 'contacts', element: <ContactsPage /> },
       { path: 'contacts/:contactId', element: <ContactPage /> },
+      { path: 'admin', element: <AdminPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

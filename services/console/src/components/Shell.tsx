@@ -11,6 +11,7 @@ const NAV: { to: string; label: string; permission: string }[] = [
   { to: '/leads', label: 'Leads', permission: 'leads:read' },
   { to: '/accounts', label: 'Accounts', permission: 'accounts:read' },
   { to: '/contacts', label: 'Contacts', permission: 'contacts:read' },
+  { to: '/admin', label: 'Administration', permission: 'team:read' },
 ];
 
 /** The frame of every page: navigation (what the person may read), theme switch, who is signed in. */
