@@ -9,7 +9,7 @@ import { Harness, bearer } from './harness';
 
 /**
  * The console (services/console) in a real headless Chromium (Debian's chromium driven by
- * playwright-core), served by a real gateway in front of install-intake, the lead, license and refresh services (and
+ * playwright-core), served by a real gateway in front of every service (and
  * the marketplace simulator answering the refresh), people signing in
  * through the local identity provider (tools/idp) with authorization code + PKCE. Screenshots of
  * the main pages go to docs/console/ (docs/console.md shows them).
@@ -40,7 +40,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (npm test installs it), or set LMA_CHROMIUM`);
   if (!existsSync(path.join(repoRoot, 'services/console/dist/index.html'))) throw new Error('the console is not built: npm run build');
   const idpPort = await freePort();
-  await h.start(['install-intake', 'lead', 'license', 'refresh'], []);
+  await h.start(['install-intake', 'lead', 'license', 'notification', 'refresh'], []);
   // the gateway finds the provider through discovery once it is up (retried in the background)
   gateway = await h.startGateway({ OIDC_ISSUER: `http://127.0.0.1:${idpPort}`, OIDC_AUDIENCE: 'lma-api' });
   idp = await new IdpProcess({ IDP_REDIRECT_URIS: `${gateway.url}/,http://127.0.0.1:4000/` }).start(idpPort);
@@ -211,6 +211,10 @@ describe('the console in a browser', () => {
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     expect(await page.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark');
     await shot(page, 'dashboard-dark');
+    // the alerts a read-only user may read: no rule yet, nothing sent, nothing to switch
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.getByText('No rule: nobody is alerted.').waitFor();
+    await page.getByText('Nothing sent yet.').waitFor();
     await context.close();
   });
 

@@ -7,6 +7,7 @@ import { OnboardingsPage } from './pages/Onboardings';
 import { PackagesPage, PackagePage } from './pages/Packages';
 import { NotFoundPage } from './pages/NotFound';
 import { AdminPage } from './pages/Admin';
+import { AlertsPage } from './pages/Alerts';
 import { AccountPage, AccountsPage, ContactPage, ContactsPage, LeadPage, LeadsPage } from './pages/People';
 
 /** Made once signed in: the sign-in callback has put the wanted page back in the address bar by then. */
@@ -28,6 +29,7 @@ export const createRouter = () =>
       { path: 'accounts/:accountId', element: <AccountPage /> },
       { path: 'contacts', element: <ContactsPage /> },
       { path: 'contacts/:contactId', element: <ContactPage /> },
+      { path: 'alerts', element: <AlertsPage /> },
       { path: 'admin', element: <AdminPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],

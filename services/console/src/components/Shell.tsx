@@ -11,6 +11,7 @@ const NAV: { to: string; label: string; permission: string }[] = [
   { to: '/leads', label: 'Leads', permission: 'leads:read' },
   { to: '/accounts', label: 'Accounts', permission: 'accounts:read' },
   { to: '/contacts', label: 'Contacts', permission: 'contacts:read' },
+  { to: '/alerts', label: 'Alerts', permission: 'notification-rules:read' },
   { to: '/admin', label: 'Administration', permission: 'team:read' },
 ];
 
