@@ -75,7 +75,12 @@ export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: Server
   async function authenticated(req: IncomingMessage): Promise<Caller> {
     const address = clientAddressKey(req.socket.remoteAddress);
     const open = deps.addresses.peek(address, 'unauthenticated');
-    if (!open.ok) throw new RateLimitedError(open.retryAfterSeconds, `Too many requests without valid credentials from this address; retry in ${open.retryAfterSeconds} s`);
+    if (!open.ok) {
+      // a token verified before still works: only unknown credentials wait
+      const known = deps.authenticate.known?.(req.headers);
+      if (known) return known;
+      throw new RateLimitedError(open.retryAfterSeconds, `Too many requests without valid credentials from this address; retry in ${open.retryAfterSeconds} s`);
+    }
     try {
       return await deps.authenticate(req.headers);
     } catch (err) {

@@ -52,6 +52,18 @@ describe('the gateway authenticator', () => {
     expect(await detail(auth({ authorization: `Bearer ${token}` }))).toMatch(/expired/);
   });
 
+  it('knows a bearer token only once it has been verified, and only until it expires (what passes an address over its budget)', async () => {
+    const { clock, auth } = setup();
+    const token = signJwt({ sub: 'ada@example.com', permissions: [] }, { ...jwt, now: () => clock.t, expiresInSeconds: 10 });
+    const headers = { authorization: `Bearer ${token}` };
+    expect(auth.known(headers)).toBeUndefined();
+    const caller = await auth(headers);
+    expect(auth.known(headers)).toBe(caller);
+    expect(auth.known({ authorization: `Bearer ${token}x` })).toBeUndefined();
+    clock.t += 10_000;
+    expect(auth.known(headers)).toBeUndefined();
+  });
+
   it('re-signs the forwarded token before it gets old', async () => {
     const { clock, auth } = setup();
     const token = signJwt({ sub: 'ada@example.com', permissions: [] }, { ...jwt, now: () => clock.t });

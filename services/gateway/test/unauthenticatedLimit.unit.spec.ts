@@ -43,6 +43,7 @@ describe('requests without valid credentials, per client address', () => {
   let base: string;
   let lookups = 0;
   const good = 'Bearer good';
+  const signedIn = 'Bearer verified-before';
   const principal: Principal = { subject: 'alice', permissions: new Set(['admin']) };
 
   beforeAll(async () => {
@@ -52,11 +53,15 @@ describe('requests without valid credentials, per client address', () => {
       openapi: openApiDocument(routes),
       asyncapi: asyncApiDocument({ partitions: 3 }),
       // each call stands for a database read (an API key id) or a signature check
-      authenticate: (headers) => {
-        lookups++;
-        if (headers.authorization === good) return Promise.resolve({ principal, id: 'user:alice', forwardToken: () => '' } as unknown as Caller);
-        return Promise.reject(new UnauthenticatedError('The API key is invalid', { schemes: ['Bearer', 'ApiKey'], refused: 'ApiKey' }));
-      },
+      authenticate: Object.assign(
+        (headers: { authorization?: string }) => {
+          lookups++;
+          if (headers.authorization === good) return Promise.resolve({ principal, id: 'user:alice', forwardToken: () => '' } as unknown as Caller);
+          return Promise.reject(new UnauthenticatedError('The API key is invalid', { schemes: ['Bearer', 'ApiKey'], refused: 'ApiKey' }));
+        },
+        // a token verified before (in the authenticator's cache)
+        { known: (headers: { authorization?: string }) => (headers.authorization === signedIn ? ({ principal, id: 'user:bob', forwardToken: () => '' } as unknown as Caller) : undefined) },
+      ),
       limiter: new RateLimiter({ default: { ratePerSecond: 1000, burst: 1000 }, check: { ratePerSecond: 1000, burst: 1000 } }, Date.now),
       addresses: new RateLimiter({ unauthenticated: { ratePerSecond: 1, burst: 3 } }, Date.now),
       proxy: { forward: () => Promise.reject(new Error('no service here')), close: () => Promise.resolve() } as unknown as GatewayDeps['proxy'],
@@ -82,9 +87,12 @@ describe('requests without valid credentials, per client address', () => {
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(await refused.json()).toMatchObject({ type: 'https://lma.example/problems/rate-limited', detail: expect.stringMatching(/without valid credentials from this address/) });
-    // no credentials at all and valid ones wait too: the address is refused before anything is looked at
+    // no credentials at all and credentials not verified yet wait too: the address is refused before anything is looked at
     expect((await get()).status).toBe(429);
     expect((await get(good)).status).toBe(429);
+    expect(lookups).toBe(3);
+    // someone behind the same address already signed in (a token verified before) is not locked out
+    expect((await get(signedIn)).status).toBe(200);
     expect(lookups).toBe(3);
 
     // the bucket refills at 1/s: a valid caller gets through, and that costs nothing
