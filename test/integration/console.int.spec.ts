@@ -295,7 +295,7 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('button', { name: 'Revoke billing sync' }).click();
     await page.getByText('API key billing sync revoked: it no longer works.').waitFor();
-    expect(await page.getByText(secret).count()).toBe(0);
+    await expect.poll(() => page.getByText(secret).count()).toBe(0);
     await context.close();
   });
 
