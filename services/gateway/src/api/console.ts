@@ -21,6 +21,8 @@ export interface ConsoleOptions {
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** The paths the console's router answers: `/`, or up to four segments of letters, digits, `_` and `-`. */
+const CLIENT_ROUTE = /^(?:\/[A-Za-z0-9_-]+){0,4}\/?$/;
 
 /**
  * The console at `/` (everything outside /api/v1, /healthz and /readyz): hashed assets with
@@ -81,9 +83,10 @@ export function consoleRoutes(opts: ConsoleOptions): Router {
     }),
   );
   router.use(express.static(opts.dir, { index: false, fallthrough: true, setHeaders: (res) => res.setHeader('cache-control', 'no-cache') }));
-  // a client route (no file extension) gets the application; a missing file stays a 404 problem
+  // a client route (a few plain segments: /licenses/lic_...) gets the application; a missing file,
+  // or anything else (empty segments, dots, encoded characters: //etc/passwd), stays a 404 problem
   router.get(/.*/, (req, res, next) => {
-    if (req.path.startsWith('/assets/') || path.posix.extname(req.path) !== '') return next();
+    if (req.path.startsWith('/assets/') || !CLIENT_ROUTE.test(req.path)) return next();
     sendIndex(req, res);
   });
   return router;
