@@ -42,7 +42,7 @@ describe('the console at / (gateway)', () => {
   it('serves the sign-in settings; a missing file, a traversal and other methods are 404 problems, not the application', async () => {
     const s = await request(app).get('/console-config.json');
     expect(s.body).toEqual(settings);
-    for (const res of [await request(app).get('/assets/nope.js'), await request(app).get('/favicon.ico'), await request(app).get('/assets/..%2f..%2fetc%2fpasswd'), await request(app).get('//etc/passwd'), await request(app).get('/licenses/..%2f..%2fetc'), await request(app).post('/licenses').send({})]) {
+    for (const res of [await request(app).get('/assets/nope.js'), await request(app).get('/favicon.ico'), await request(app).get('/assets/..%2f..%2fetc%2fpasswd'), await request(app).get('//etc/passwd'), await request(app).get('/metrics'), await request(app).get('/no-such-section'), await request(app).get('/licenses/..%2f..%2fetc'), await request(app).post('/licenses').send({})]) {
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     }

@@ -21,8 +21,12 @@ export interface ConsoleOptions {
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-/** The paths the console's router answers: `/`, or up to four segments of letters, digits, `_` and `-`. */
-const CLIENT_ROUTE = /^(?:\/[A-Za-z0-9_-]+){0,4}\/?$/;
+/**
+ * The paths the console's router answers (services/console/src/routes.tsx): `/`, or one of its
+ * sections followed by plain segments (letters, digits, `_`, `-`). Anything else (`/metrics`,
+ * `//etc/passwd`) is not the application.
+ */
+const CLIENT_ROUTE = /^\/(?:(?:licenses|onboardings|packages|leads|accounts|contacts|alerts|admin)(?:\/[A-Za-z0-9_-]+){0,3}\/?)?$/;
 
 /**
  * The console at `/` (everything outside /api/v1, /healthz and /readyz): hashed assets with
