@@ -220,7 +220,12 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     const dlq = dlqTopic(topic);
     // the same record of the same group comes back when its offset was not committed: once is enough
     const ledgerId = `${groupId}|${topic}|${partition}|${message.offset}`;
-    if ((await opts.deadLetterLedger?.begin(ledgerId)) === 'sent') {
+    // a ledger that cannot be read (its database restarting) leaves the dead letter at least once
+    const noted = await opts.deadLetterLedger?.begin(ledgerId).catch((err: unknown) => {
+      log.warn({ err, topic, partition, offset: message.offset }, 'dead-letter ledger not read: dead-lettering anyway');
+      return 'unsure' as const;
+    });
+    if (noted === 'sent') {
       log.info({ topic, partition, offset: message.offset, event_id: headerString(message.headers, 'ce_id') }, 'record dead-lettered before: not again');
       return;
     }
@@ -237,7 +242,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     } finally {
       span.end();
     }
-    await opts.deadLetterLedger?.sent(ledgerId);
+    await opts.deadLetterLedger?.sent(ledgerId).catch((err: unknown) => log.warn({ err, topic, partition, offset: message.offset }, 'dead letter not noted in the ledger: a redelivery sends it again'));
     metrics?.deadLettered({ topic, type, group: groupId, reason: why });
     log.warn({ topic, partition, offset: message.offset, reason, event_id: headerString(message.headers, 'ce_id') }, 'record dead-lettered');
   }
