@@ -101,7 +101,8 @@ export class BenchStack {
     this.cleanups.push(cleanup);
   }
 
-  private async stopProcesses(): Promise<void> {
+  /** Stops what was started (cleanups, then the services), leaving the run's databases and topics. */
+  async stopProcesses(): Promise<void> {
     for (const c of this.cleanups.splice(0).reverse()) await c().catch(() => undefined);
     for (const s of [...this.started].reverse()) await s.stop();
   }

@@ -167,7 +167,8 @@ export class World {
 
   async stop(keep: boolean): Promise<void> {
     for (const s of this.stops.splice(0).reverse()) await s().catch(() => undefined);
-    if (keep) return;
-    await this.stack.stop();
+    // CHAOS_KEEP: the processes stop, the databases and topics stay for a look
+    if (keep) await this.stack.stopProcesses();
+    else await this.stack.stop();
   }
 }
