@@ -41,6 +41,11 @@ export const BaseConfig = z.object({
   OUTBOX_SCAN_MS: intSetting(2_000, 50, 600_000),
   /** How often the consumer lag gauge is read again from the broker's offsets. */
   KAFKA_LAG_REFRESH_MS: intSetting(10_000, 100, 600_000),
+  /**
+   * How long the broker waits for a consumer's heartbeat before its partitions go to the other
+   * members of its group (a crashed or frozen replica); within the broker's group.min/max.session.timeout.ms.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: intSetting(30_000, 6_000, 300_000),
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;
 

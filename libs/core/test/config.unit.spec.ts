@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       SHUTDOWN_TIMEOUT_MS: 20_000,
       OUTBOX_SCAN_MS: 2_000,
       KAFKA_LAG_REFRESH_MS: 10_000,
+      KAFKA_SESSION_TIMEOUT_MS: 30_000,
       KAFKA_SSL: false,
       PORT: 1,
     });
@@ -44,6 +45,11 @@ describe('loadConfig', () => {
     expect(c.PORT).toBe(8080);
     expect(c.KAFKA_TOPIC_PARTITIONS).toBe(3);
     expect(c.SHUTDOWN_TIMEOUT_MS).toBe(5000);
+  });
+
+  it("given a consumer session timeout under the broker's 6 s minimum, when loaded, then the error names it", () => {
+    expect(failure({ ...valid, KAFKA_SESSION_TIMEOUT_MS: '1000' })).toMatch(/KAFKA_SESSION_TIMEOUT_MS: .*6000/);
+    expect(loadConfig(ServiceConfig, { ...valid, KAFKA_SESSION_TIMEOUT_MS: '6000' }).KAFKA_SESSION_TIMEOUT_MS).toBe(6_000);
   });
 
   it('given a mongodb+srv connection string, when loaded, then it is accepted', () => {

@@ -71,6 +71,12 @@ export interface ConsumerOptions {
   concurrency?: number;
   fromBeginning?: boolean;
   /**
+   * How long the broker waits for this member's heartbeat before it gives the member's partitions
+   * to the others (30 s by default; KAFKA_SESSION_TIMEOUT_MS for services). Heartbeats go every
+   * third of it, at most every 3 s.
+   */
+  sessionTimeoutMs?: number;
+  /**
    * The event types this group reads. A record of another type (by its `ce_type` header, or
    * without one) is passed over before its value is parsed: it belongs to another group.
    */
@@ -174,10 +180,11 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     if (ownsUnreadable(topic, headerString(message.headers, 'ce_type'))) return await deadLetter(topic, type, partition, message, err, attempts, 'invalid');
     log.warn({ topic, partition, offset: message.offset, reason: failureReason(err).reason, event_id: headerString(message.headers, 'ce_id') }, 'unreadable record skipped: the dead-letter topic gets it from the group that owns the topic');
   }
+  const sessionTimeout = opts.sessionTimeoutMs ?? 30_000;
   const consumer: Consumer = kafka.consumer({
     groupId,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
+    sessionTimeout,
+    heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
     retry: { retries: 10, initialRetryTime: 300 },
     allowAutoTopicCreation: false,
   });

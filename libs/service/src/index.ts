@@ -149,7 +149,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     async consume({ group, ...rest }) {
       // records nobody can read are dead-lettered by the group of the topic's owner only (registry)
       const deadLettersUnreadable = (topic: string, type: string | undefined) => deadLettersOn(name, topic, type);
-      const c = await startConsumer({ metrics: metrics.consumer, deadLettersUnreadable, deadLetterLedger, ...rest, kafka, logger, groupId: groupId(group), topicNames: names });
+      const c = await startConsumer({ metrics: metrics.consumer, deadLettersUnreadable, deadLetterLedger, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, ...rest, kafka, logger, groupId: groupId(group), topicNames: names });
       consumers.push(c);
       return c;
     },
