@@ -9,20 +9,23 @@ export * from './routes/install-intake';
 export * from './routes/gateway';
 export * from './routes/refresh';
 export * from './routes/notification';
+export * from './routes/dead-letters';
 export * as leadApi from './routes/lead';
 export * as licenseApi from './routes/license';
 import { gatewayRoutes } from './routes/gateway';
+import { deadLetterRoutes } from './routes/dead-letters';
 import { installIntakeRoutes } from './routes/install-intake';
 import { leadRoutes } from './routes/lead';
 import { licenseRoutes } from './routes/license';
 import { notificationRoutes } from './routes/notification';
 import { refreshRoutes } from './routes/refresh';
-export { gatewayRoutes, installIntakeRoutes, leadRoutes, licenseRoutes, notificationRoutes, refreshRoutes };
+export { gatewayRoutes, deadLetterRoutes, installIntakeRoutes, leadRoutes, licenseRoutes, notificationRoutes, refreshRoutes };
 import type { ApiRoute } from './route';
 
 /** Every public operation, in the order the OpenAPI document lists them. */
 export const allRoutes = (): ApiRoute[] => [
   ...gatewayRoutes,
+  ...deadLetterRoutes,
   ...licenseRoutes,
   ...leadRoutes,
   ...installIntakeRoutes,

@@ -52,3 +52,41 @@ export function pageFrom<T extends { _id: string }>(docs: T[], limit: number, so
   const last = items[items.length - 1];
   return { items, nextCursor: docs.length > limit && last ? encodeCursor(sortValue(last), last._id) : null };
 }
+
+/** keysetPage compares the cursor's sort value as given; a date sort key travels as ISO text and is compared as a Date. */
+function reviveDates(filter: unknown, field: string): unknown {
+  if (Array.isArray(filter)) return filter.map((f) => reviveDates(f, field));
+  if (filter === null || typeof filter !== 'object' || filter instanceof Date) return filter;
+  const toDate = (x: unknown) => {
+    const d = typeof x === 'string' ? new Date(x) : null;
+    if (!d || Number.isNaN(d.getTime())) throw new ValidationError([{ field: 'query.cursor', reason: 'must be a cursor returned by a previous page' }]);
+    return d;
+  };
+  return Object.fromEntries(
+    Object.entries(filter).map(([k, v]) => {
+      if (k !== field) return [k, reviveDates(v, field)];
+      if (typeof v === 'string') return [k, toDate(v)];
+      if (v && typeof v === 'object' && !(v instanceof Date)) return [k, Object.fromEntries(Object.entries(v).map(([op, x]) => [op, x instanceof Date ? x : toDate(x)]))];
+      return [k, v];
+    }),
+  );
+}
+
+interface DateFindable {
+  find(filter: Record<string, unknown>): { sort(s: Record<string, 1 | -1>): { limit(n: number): { lean(): unknown } } };
+}
+
+/**
+ * One page of documents ordered by a date field then `_id`, newest first (keyset: stable while
+ * new documents arrive); `filter` may hold conditions on the date field itself.
+ */
+export async function newestFirstPage<T extends { _id: string }>(
+  model: DateFindable,
+  filter: Record<string, unknown>,
+  field: keyof T & string,
+  q: { cursor?: string | undefined; limit: number },
+): Promise<{ items: T[]; nextCursor: string | null }> {
+  const { filter: f, sort } = keysetPage(filter, field, -1, q.cursor);
+  const docs = (await model.find(reviveDates(f, field) as Record<string, unknown>).sort(sort).limit(q.limit + 1).lean()) as T[];
+  return pageFrom(docs, q.limit, (d) => new Date(d[field] as Date).toISOString());
+}

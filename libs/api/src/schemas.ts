@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { DefaultLicense } from '@lma/contracts';
 import { ApiKeyAuditEntry, ApiKeyView, NewApiKeyView } from './routes/gateway';
-import { OnboardingView } from './routes/install-intake';
+import { DeadLetterPage, DeadLetterView } from './routes/dead-letters';
+import { OnboardingAttentionView, OnboardingView } from './routes/install-intake';
 import { AccountView, AuditEntryView, ContactView, LeadConversionView, LeadRoutingView, LeadView, RelatedLicense, TeamMemberView } from './routes/lead';
 import {
   AuditEntryView as LicenseAuditEntryView,
@@ -45,6 +46,9 @@ export const API_SCHEMAS: Readonly<Record<string, z.ZodTypeAny>> = {
   LeadConversion: LeadConversionView,
   AuditEntry: AuditEntryView,
   Onboarding: OnboardingView,
+  OnboardingAttention: OnboardingAttentionView,
+  DeadLetter: DeadLetterView,
+  DeadLetterPage,
   NotificationRule: NotificationRuleView,
   Notification: NotificationView,
   DeliveryAttempt: DeliveryAttemptView,

@@ -46,6 +46,10 @@ export const BaseConfig = z.object({
    * members of its group (a crashed or frozen replica); within the broker's group.min/max.session.timeout.ms.
    */
   KAFKA_SESSION_TIMEOUT_MS: intSetting(30_000, 6_000, 300_000),
+  /** Days the dead-letter ledger (`dead_letters`) keeps a dead letter before it is pruned. */
+  DEAD_LETTER_RETENTION_DAYS: intSetting(7, 1, 365),
+  /** How often the ledger is pruned of dead letters older than the retention. */
+  DEAD_LETTER_PRUNE_MS: intSetting(3_600_000, 100, 86_400_000),
 });
 export type BaseConfig = z.infer<typeof BaseConfig>;
 

@@ -104,10 +104,22 @@ export interface ConsumerOptions {
   metrics?: ConsumerMetrics;
 }
 
+/** A dead-lettered record as the ledger keeps it (the dead letter's `lma_dlq_*` headers). */
+export interface DeadLetterDetails {
+  group: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  eventId: string | null;
+  type: string | null;
+  reason: string;
+  field: string | null;
+}
+
 /** Where a consumer group notes the records it has dead-lettered (libs/service keeps it in the service's database). */
 export interface DeadLetterLedger {
-  /** Notes that `id` is about to be dead-lettered; 'sent' when it was dead-lettered before. */
-  begin(id: string): Promise<'new' | 'sent' | 'unsure'>;
+  /** Notes that `id` is about to be dead-lettered, with what it is and why; 'sent' when it was dead-lettered before. */
+  begin(id: string, note: DeadLetterDetails): Promise<'new' | 'sent' | 'unsure'>;
   /** Notes that `id` is on the dead-letter topic. */
   sent(id: string): Promise<void>;
 }
@@ -228,7 +240,8 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     // the same record of the same group comes back when its offset was not committed: once is enough
     const ledgerId = `${groupId}|${topic}|${partition}|${message.offset}`;
     // a ledger that cannot be read (its database restarting) leaves the dead letter at least once
-    const noted = await opts.deadLetterLedger?.begin(ledgerId).catch((err: unknown) => {
+    const details = { group: groupId, topic, partition, offset: message.offset, eventId: headerString(message.headers, 'ce_id') ?? null, type: headerString(message.headers, 'ce_type') ?? null, reason, field: field ?? null };
+    const noted = await opts.deadLetterLedger?.begin(ledgerId, details).catch((err: unknown) => {
       log.warn({ err, topic, partition, offset: message.offset }, 'dead-letter ledger not read: dead-lettering anyway');
       return 'unsure' as const;
     });

@@ -34,16 +34,17 @@ import {
   topicNames,
   waitForTopics,
   type ConsumerOptions,
-  type DeadLetterLedger,
   type KafkaPrincipal,
   type Publisher,
   type RunningConsumer,
 } from '@lma/kafka';
 import { Store, createOutboxRelay, queryGuardPlugin, type DeclaredQuery, type OutboxRelay, type QueryGuardMode } from '@lma/store';
 import { createBrokerAdmin, type BrokerAdmin } from './broker';
+import { deadLetterLedgerOf, deadLetterQueries, registerDeadLetterModel, serveDeadLetters } from './deadLetters';
 import { createRuntimeMetrics, type RuntimeMetrics } from './metrics';
 
 export { createRuntimeMetrics, type RuntimeMetrics } from './metrics';
+export { deadLetterLedgerOf, deadLetterQueries } from './deadLetters';
 
 /**
  * Everything a service process has: its logger, database, Kafka client, publisher, outbox
@@ -90,8 +91,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const logger = createLogger(name, config.LOG_LEVEL);
   const forwardTokens = createForwardVerifier({ publicKey: gatewayPublicKey(config), audience: name });
   const db = await connectMongo(config.MONGODB_URI, `${config.MONGODB_DB_PREFIX}_${name.replace(/-/g, '_')}`, logger);
-  db.plugin(queryGuardPlugin(opts.queries ?? [], (process.env['LMA_QUERY_GUARD'] as QueryGuardMode | undefined) ?? 'warn', logger));
+  db.plugin(queryGuardPlugin([...(opts.queries ?? []), ...deadLetterQueries], (process.env['LMA_QUERY_GUARD'] as QueryGuardMode | undefined) ?? 'warn', logger));
   opts.models(db);
+  registerDeadLetterModel(db);
   await ensureIndexes(db);
   const security = kafkaSecurityOf(config);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `lma-${name}`, logger, ...security });
@@ -119,6 +121,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let metricsServer: Server | undefined;
   const groupId = (g: string) => `${config.KAFKA_GROUP_PREFIX}.${g}`;
   const deadLetterLedger = deadLetterLedgerOf(store);
+  const deadLetters = serveDeadLetters({ db, service: name, auth: forwardTokens, retentionDays: config.DEAD_LETTER_RETENTION_DAYS, pruneMs: config.DEAD_LETTER_PRUNE_MS, logger });
 
   const metrics = createRuntimeMetrics(relay);
   const admin = createBrokerAdmin(kafka);
@@ -155,6 +158,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     },
     async serve(mount, opts = {}) {
       const app = createBaseApp(readiness);
+      deadLetters.mount(app);
       mount(app);
       app.use(problemMiddleware(logger));
       server = await listen(app, config.PORT, config.HOST, opts.front);
@@ -176,6 +180,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     },
     async stop() {
       await lagRefresh.stop();
+      await deadLetters.stop();
       // consumers first: in-flight records finish and their offsets are committed
       await Promise.all(consumers.map((c) => c.stop()));
       await Promise.all(stopHooks.map((s) => s()));
@@ -240,30 +245,4 @@ export function runMain(name: string, main: () => Promise<unknown>): void {
     createLogger(name).fatal({ err }, 'failed to start');
     process.exit(1);
   });
-}
-
-/** A dead-lettered record of a consumer group, by group, topic, partition and offset. */
-interface DeadLetterNote {
-  _id: string;
-  state: 'sending' | 'sent';
-  at: Date;
-}
-
-/**
- * The records the service's consumer groups have dead-lettered, in its database (`dead_letters`,
- * read by `_id` only): a record whose offset was not committed before a crash or a broker restart
- * comes back, and is not dead-lettered a second time. Only a crash between the dead-letter topic's
- * acknowledgement and the note can still give two.
- */
-export function deadLetterLedgerOf(store: Store): DeadLetterLedger {
-  const notes = store.aggregates<DeadLetterNote>('dead_letters');
-  return {
-    async begin(id) {
-      if (await notes.insertOnce({ _id: id, state: 'sending', at: new Date() })) return 'new';
-      return (await notes.get(id))?.state === 'sent' ? 'sent' : 'unsure';
-    },
-    async sent(id) {
-      await notes.update(id, (n) => (n ? { state: { ...n, state: 'sent', at: new Date() } } : null));
-    },
-  };
 }

@@ -3,7 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { createApiKey, eventSchema, getApiKey, getApiKeyAudit, getAsyncApi, getEventSchema, getOpenApi, hasBody, listApiKeys, parseRoute, revokeApiKey, successStatus, type ApiRoute, type AsyncApiDocument, type OpenApiDocument } from '@lma/api';
 import { ForbiddenError, NotFoundError, RateLimitedError, UnauthenticatedError, UnsupportedMediaTypeError, ValidationError, hasPermission, isJsonMediaType, type Logger, type Principal } from '@lma/core';
+import { listDeadLetters } from '@lma/api';
 import type { Authenticator, Caller } from './api/authenticate';
+import { deadLetterList, type DeadLetterQuery } from './api/deadLetters';
 import { HttpProblem, readJson, sendJson, sendProblem } from './api/http';
 import type { Proxy } from './api/proxy';
 import { clientAddressKey, type RateLimiter } from './domain/rateLimiter';
@@ -31,7 +33,7 @@ export interface GatewayDeps {
 }
 
 type Input = ReturnType<typeof parseRoute>;
-type Handler = (input: Input, principal: Principal) => Promise<unknown> | unknown;
+type Handler = (input: Input, principal: Principal, caller: Caller, requestId: string) => Promise<unknown> | unknown;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The caller of a public operation: no credentials asked for, rate-limited by its address. */
@@ -44,6 +46,7 @@ const anonymous = (req: IncomingMessage): Caller => ({ principal: { subject: 'an
  */
 export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const match = compileRoutes(deps.routes);
+  const deadLetters = deadLetterList(deps);
   const local: Record<string, Handler> = {
     [getOpenApi.operationId]: () => deps.openapi,
     [getAsyncApi.operationId]: () => deps.asyncapi,
@@ -61,6 +64,7 @@ export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: Server
     [getApiKey.operationId]: ({ params }) => deps.keys.get((params as { keyId: string }).keyId),
     [revokeApiKey.operationId]: ({ params }, p) => deps.keys.revoke((params as { keyId: string }).keyId, p.subject),
     [getApiKeyAudit.operationId]: ({ params }) => deps.keys.audit((params as { keyId: string }).keyId),
+    [listDeadLetters.operationId]: ({ query }, _p, caller, requestId) => deadLetters(query as DeadLetterQuery, caller, requestId),
   };
   for (const r of deps.routes) {
     if (r.service === 'gateway' && !local[r.operationId]) throw new Error(`gateway route ${r.operationId} has no handler`);
@@ -112,7 +116,7 @@ export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: Server
     const input = parseRoute(route, { params: m.params, query: q < 0 ? {} : parseQuery(url.slice(q + 1)), body });
 
     if (route.service === 'gateway') {
-      const result = await local[route.operationId]!(input, caller.principal);
+      const result = await local[route.operationId]!(input, caller.principal, caller, requestId);
       const status = successStatus(route);
       if (status === 204 || result === undefined) res.writeHead(status).end();
       else sendJson(res, status, result);

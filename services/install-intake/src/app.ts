@@ -1,8 +1,8 @@
 import type { Express } from 'express';
-import { getOnboarding, getOnboardingByEvent, listOnboardings, mountRoute, retryOnboarding } from '@lma/api';
+import { getOnboarding, getOnboardingByEvent, listOnboardingAttention, listOnboardings, mountRoute, retryOnboarding } from '@lma/api';
 import { ConflictError, NotFoundError, authenticate, type Clock, type ForwardVerifier } from '@lma/core';
 import type { Aggregates } from '@lma/store';
-import { describeOnboarding, latestOnboardings } from './domain/diagnostics';
+import { describeAttention, describeOnboarding, latestOnboardings } from './domain/diagnostics';
 import { resume, sagaIdFor, type Onboarding } from './domain/onboarding';
 import type { InboundEvent } from './infra/models';
 import type { SagaStore } from './infra/sagaStore';
@@ -31,6 +31,11 @@ export function createApp(deps: AppDeps) {
       const sagas = latestOnboardings(await deps.sagas.ofInstallation(query.packageId, query.subscriberOrgId), LIST_LIMIT);
       if (sagas.length === 0) throw new NotFoundError(`No onboarding for package ${query.packageId} and org ${query.subscriberOrgId}`);
       return { items: sagas.map(describeOnboarding) };
+    });
+    // before /onboardings/{sagaId}, which would take `attention` for an id
+    mountRoute(app, listOnboardingAttention, async ({ query }) => {
+      const page = await deps.sagas.needingAttention(query);
+      return { items: page.items.map(describeAttention), nextCursor: page.nextCursor };
     });
     mountRoute(app, getOnboardingByEvent, async ({ params: { eventId } }) => {
       // the saga id derives from the event that started it

@@ -1,5 +1,5 @@
 import { InternalTopic, LICENSE_EVENTS_TOPIC, MARKETPLACE_EVENTS_TOPIC, ParkReason, NotificationInputTopic, RefreshTopic } from '@lma/contracts';
-import { systemClock } from '@lma/core';
+import { every, systemClock } from '@lma/core';
 import { createRuntime, runMain } from '@lma/service';
 import { Gauge, Histogram, type Registry } from 'prom-client';
 import { createApp } from './app';
@@ -10,7 +10,7 @@ import { onResumeTrigger } from './handlers/onResumeTrigger';
 import { onSagaReply } from './handlers/onSagaReply';
 import { onStartOnboardings, type HandledCommand } from './handlers/onStartOnboardings';
 import { startSweeper } from './handlers/sweeper';
-import { backfillSagaIndexes } from './infra/backfill';
+import { backfillAttention, backfillSagaIndexes } from './infra/backfill';
 import { Collections, models, registerModels, type InboundEvent } from './infra/models';
 import { installIntakeQueries } from './infra/queries';
 import { createSagaCounts, type SagaCounts } from './infra/sagaCounts';
@@ -41,6 +41,7 @@ runMain('install-intake', async () => {
   const stepTimeoutMs = config.SAGA_STEP_TIMEOUT_MS;
   const sagas = createSagaStore({ store: rt.store, models: m, stepTimeoutMs, metrics: sagaMetrics(rt.metrics, counts) });
   await backfillSagaIndexes({ store: rt.store, models: m, stepTimeoutMs, logger: rt.logger });
+  await backfillAttention({ store: rt.store, models: m, logger: rt.logger });
   const inbound = rt.store.aggregates<InboundEvent>(m.InboundEvent);
   const clock = systemClock;
 
@@ -67,6 +68,13 @@ runMain('install-intake', async () => {
     maxSends: config.SAGA_MAX_SENDS,
   });
   rt.onStop(() => sweeper.stop());
+  // failed onboardings leave the attention list after ONBOARDING_ATTENTION_DAYS
+  const pruneAttention = async () => {
+    const pruned = await sagas.pruneAttention(new Date(clock.now().getTime() - config.ONBOARDING_ATTENTION_DAYS * 86_400_000));
+    if (pruned) rt.logger.info({ pruned }, 'failed onboardings older than the attention window left the list');
+  };
+  const pruning = every(config.ONBOARDING_ATTENTION_PRUNE_MS, pruneAttention, (err) => rt.logger.warn({ err }, 'attention list not pruned: will retry'));
+  rt.onStop(() => pruning.stop());
   const auth = rt.forwardTokens;
   await rt.serve(createApp({ sagas, inbound, clock, auth }));
 });

@@ -23,4 +23,14 @@ describe('declared queries', () => {
     expect(checkQuery(installIntakeQueries, 'onboardings', { packageId: 'p', subscriberOrgId: 'o' })).not.toBeNull();
     expect(checkQuery(installIntakeQueries, 'onboardings', { _id: 'onb:1' })).toBeNull();
   });
+
+  it('covers the attention list: a page of both states or one, after a cursor, and the prune of failed ones', () => {
+    const since = new Date();
+    expect(checkQuery(installIntakeQueries, 'onboarding_attention', {})).toBeNull();
+    expect(checkQuery(installIntakeQueries, 'onboarding_attention', { $or: [{ since: { $lt: since } }, { since, _id: { $lt: 'onb:1' } }] })).toBeNull();
+    expect(checkQuery(installIntakeQueries, 'onboarding_attention', { state: 'parked' })).toBeNull();
+    expect(checkQuery(installIntakeQueries, 'onboarding_attention', { $and: [{ state: 'failed' }, { $or: [] }] })).toBeNull();
+    expect(checkQuery(installIntakeQueries, 'onboarding_attention', { state: 'failed', since: { $lt: since } })).toBeNull();
+    expect(checkQuery(installIntakeQueries, 'onboarding_attention', { packageId: 'p' })).not.toBeNull();
+  });
 });

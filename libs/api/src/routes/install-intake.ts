@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PackageId, ParkReason, SubscriberOrgId } from '@lma/contracts';
+import { PageQuery, pageOf } from '../pagination';
 import { Permission } from '../permissions';
 import { defineRoute, type ApiRoute } from '../route';
 
@@ -65,6 +66,36 @@ export const listOnboardings = defineRoute({
   responses: { 200: { description: 'The onboardings', schema: z.object({ items: z.array(OnboardingView) }) } },
 });
 
+/** A parked or failed onboarding, as the dashboard lists it. */
+export const OnboardingAttentionView = z.object({
+  sagaId: z.string(),
+  installEventId: z.string().describe('The marketplace event that started it (`/onboardings/by-event/{eventId}`)'),
+  packageId: z.string(),
+  subscriberOrgId: z.string(),
+  orgName: z.string().nullable().describe("The subscriber org's name as the install gave it"),
+  state: z.enum(['parked', 'failed']),
+  reason: z.string().describe('The park reason, or what made it fail'),
+  step: StepName.nullable().describe('The step parked on, or the one that failed'),
+  since: z.string().datetime().describe('Parked since, or failed at'),
+  resumesOn: z.string().nullable().describe('What resumes a parked one by itself (null when failed)'),
+  lead: z.object({ leadId: z.string().nullable(), contactId: z.string().nullable(), accountId: z.string().nullable() }).nullable(),
+});
+
+export const listOnboardingAttention = defineRoute({
+  operationId: 'listOnboardingAttention',
+  method: 'get',
+  path: '/onboardings/attention',
+  service: 'install-intake',
+  permission: Permission.LicensesRead,
+  summary: 'Onboardings parked, or failed within the attention window, newest first',
+  description:
+    'Every parked onboarding (until it resumes) and every onboarding that failed within the last `ONBOARDING_ATTENTION_DAYS` (7 by default) of install-intake, ' +
+    'with its reason and step; `state` keeps one of the two. Read from a list that holds only these, never from the history of installs.',
+  tags: ['Onboarding'],
+  query: z.object({ state: z.enum(['parked', 'failed']).optional(), ...PageQuery }),
+  responses: { 200: { description: 'A page of onboardings needing attention', schema: pageOf(OnboardingAttentionView) } },
+});
+
 export const getOnboardingByEvent = defineRoute({
   operationId: 'getOnboardingByEvent',
   method: 'get',
@@ -107,4 +138,4 @@ export const retryOnboarding = defineRoute({
 });
 
 /** Public operations served by the install-intake service (see route.ts). */
-export const installIntakeRoutes: ApiRoute[] = [listOnboardings, getOnboardingByEvent, getOnboarding, retryOnboarding];
+export const installIntakeRoutes: ApiRoute[] = [listOnboardings, listOnboardingAttention, getOnboardingByEvent, getOnboarding, retryOnboarding];

@@ -132,6 +132,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Records dead-lettered by any service since a time, newest first
+         * @description The gateway asks every service's ledger for the same page (each reads only its ledger, which holds the last `DEAD_LETTER_RETENTION_DAYS`) and merges them. A service that does not answer is named in `unavailable` instead of failing the list. Admins only: reasons can quote the record.
+         *
+         *     Requires the `admin` permission (or `admin`).
+         */
+        get: operations["listDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/licenses": {
         parameters: {
             query?: never;
@@ -690,6 +712,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/onboardings/attention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Onboardings parked, or failed within the attention window, newest first
+         * @description Every parked onboarding (until it resumes) and every onboarding that failed within the last `ONBOARDING_ATTENTION_DAYS` (7 by default) of install-intake, with its reason and step; `state` keeps one of the two. Read from a list that holds only these, never from the history of installs.
+         *
+         *     Requires the `licenses:read` permission (or `admin`).
+         */
+        get: operations["listOnboardingAttention"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/onboardings/by-event/{eventId}": {
         parameters: {
             query?: never;
@@ -1082,6 +1126,36 @@ export interface components {
                 revokedAt: string | null;
             };
         };
+        DeadLetterPage: {
+            items: components["schemas"]["DeadLetter"][];
+            nextCursor: string | null;
+            /** @description Services that did not answer: their dead letters are missing from this page */
+            unavailable: ("install-intake" | "lead" | "license" | "notification" | "refresh")[];
+        };
+        DeadLetter: {
+            /** @description `<consumer group>|<topic>|<partition>|<offset>`: one record of one group */
+            id: string;
+            /** @enum {string} */
+            service: "install-intake" | "lead" | "license" | "notification" | "refresh";
+            consumerGroup: string;
+            /** @description The topic it was read from (its dead letter is on `<topic>.dlq`) */
+            topic: string;
+            partition: number;
+            offset: string;
+            /** @description Its `ce_id` header, when it had one */
+            eventId: string | null;
+            /** @description Its `ce_type` header, when it had one */
+            type: string | null;
+            /** @description Why it was dead-lettered (`lma_dlq_reason`) */
+            reason: string;
+            /** @description The field at fault, when one is (`lma_dlq_field`) */
+            field: string | null;
+            /**
+             * Format: date-time
+             * @description When it was dead-lettered
+             */
+            at: string;
+        };
         LicensePage: {
             items: components["schemas"]["License"][];
             nextCursor: string | null;
@@ -1466,6 +1540,37 @@ export interface components {
                 commandId: string;
                 detail?: string;
             }[];
+        };
+        OnboardingAttentionPage: {
+            items: components["schemas"]["OnboardingAttention"][];
+            nextCursor: string | null;
+        };
+        OnboardingAttention: {
+            sagaId: string;
+            /** @description The marketplace event that started it (`/onboardings/by-event/{eventId}`) */
+            installEventId: string;
+            packageId: string;
+            subscriberOrgId: string;
+            /** @description The subscriber org's name as the install gave it */
+            orgName: string | null;
+            /** @enum {string} */
+            state: "parked" | "failed";
+            /** @description The park reason, or what made it fail */
+            reason: string;
+            /** @description The step parked on, or the one that failed */
+            step: ("resolve-lead" | "create-license" | "withdraw-lead") | null;
+            /**
+             * Format: date-time
+             * @description Parked since, or failed at
+             */
+            since: string;
+            /** @description What resumes a parked one by itself (null when failed) */
+            resumesOn: string | null;
+            lead: {
+                leadId: string | null;
+                contactId: string | null;
+                accountId: string | null;
+            } | null;
         };
         NotificationRule: {
             ruleId: string;
@@ -2217,6 +2322,38 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["PermissionDenied"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    listDeadLetters: {
+        parameters: {
+            query?: {
+                /** @description Dead letters at or after this time; 24 hours ago by default. The ledgers keep `DEAD_LETTER_RETENTION_DAYS` (7 by default). */
+                since?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of dead letters */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterPage"];
+                };
+            };
+            400: components["responses"]["Validation"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["PermissionDenied"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
@@ -3341,6 +3478,38 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["PermissionDenied"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    listOnboardingAttention: {
+        parameters: {
+            query?: {
+                state?: "parked" | "failed";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of onboardings needing attention */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnboardingAttentionPage"];
+                };
+            };
+            400: components["responses"]["Validation"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["PermissionDenied"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];

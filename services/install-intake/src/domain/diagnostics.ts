@@ -39,6 +39,24 @@ export function describeOnboarding(s: Onboarding) {
   };
 }
 
+/** A parked or failed onboarding as the dashboard lists it (only such sagas are given). */
+export function describeAttention(s: Onboarding) {
+  const parked = s.state === 'parked';
+  return {
+    sagaId: s._id,
+    installEventId: s.installEventId,
+    packageId: s.packageId,
+    subscriberOrgId: s.subscriberOrgId,
+    orgName: s.install.org?.name ?? null,
+    state: parked ? ('parked' as const) : ('failed' as const),
+    reason: (parked ? s.parkedReason : s.failedReason) ?? 'unknown',
+    step: parked ? s.step : s.failedStep,
+    since: (parked ? (s.parkedSince ?? s.updatedAt) : s.updatedAt).toISOString(),
+    resumesOn: parked && s.parkedReason ? RESUMED_BY[s.parkedReason] : null,
+    lead: s.lead ? { leadId: s.lead.leadId, contactId: s.lead.contactId, accountId: s.lead.accountId } : null,
+  };
+}
+
 /** The onboardings of one install the diagnostics list: the `limit` latest, newest first. */
 export const latestOnboardings = (sagas: readonly Onboarding[], limit: number): Onboarding[] =>
   [...sagas].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, limit);

@@ -3,6 +3,7 @@ import type { Logger } from '@lma/core';
 import type { Store } from '@lma/store';
 import type { Onboarding } from '../domain/onboarding';
 import { timerOf } from '../domain/sagaTimers';
+import { attentionOf } from '../domain/attention';
 import { Collections, type InstallationOnboardings, type Models } from './models';
 import { SAGA_TOTALS_ID, type SagaTotals } from './sagaCounts';
 
@@ -53,4 +54,29 @@ export async function backfillSagaIndexes(deps: { store: Store; models: Models; 
   const count = (state: string) => sagas.filter((s) => s.state === state).length;
   await deps.store.aggregates<SagaTotals>(Collections.sagaCounts).insertOnce({ _id: SAGA_TOTALS_ID, completed: count('completed'), failed: count('failed') });
   await migrations.insertOnce({ _id: MIGRATION_ID, doneAt: new Date(), sagas: sagas.length });
+}
+
+const ATTENTION_MIGRATION_ID = 'onboarding-attention';
+
+/**
+ * Parked sagas stored before the attention list existed are put on it, once per database, from
+ * their timers (pending work only: `{ state: 'parked' }`). Failed ones from before are not listed
+ * (finding them would read the whole history).
+ */
+export async function backfillAttention(deps: { store: Store; models: Models; logger: Logger }): Promise<void> {
+  const migrations = deps.store.aggregates<Migration>(Collections.migrations);
+  if (await migrations.get(ATTENTION_MIGRATION_ID)) return;
+  const sagas = deps.store.aggregates<Onboarding>(deps.models.Onboarding);
+  const parked = await deps.models.SagaTimer.find({ state: 'parked' }, { _id: 1 }).lean();
+  for (let i = 0; i < parked.length; i += CONCURRENCY) {
+    await Promise.all(
+      parked.slice(i, i + CONCURRENCY).map(async ({ _id }) => {
+        const saga = await sagas.get(_id);
+        const a = saga && attentionOf(saga);
+        if (a) await deps.models.OnboardingAttention.replaceOne({ _id: a._id }, a, { upsert: true });
+      }),
+    );
+  }
+  if (parked.length) deps.logger.info({ parked: parked.length }, 'parked onboardings put on the attention list');
+  await migrations.insertOnce({ _id: ATTENTION_MIGRATION_ID, doneAt: new Date(), sagas: parked.length });
 }

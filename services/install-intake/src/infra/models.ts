@@ -2,6 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { storedPaths } from '@lma/store';
 import type { Onboarding } from '../domain/onboarding';
 import type { SagaTimer } from '../domain/sagaTimers';
+import type { OnboardingAttention } from '../domain/attention';
 
 /**
  * Every accepted marketplace record, by ce_id (the `_id` is the de-duplication), with its
@@ -62,6 +63,14 @@ const SagaTimerSchema = new Schema<SagaTimer>(
 SagaTimerSchema.index({ dueAt: 1 });
 SagaTimerSchema.index({ state: 1, packageId: 1, parkedReason: 1 });
 
+/** Parked onboardings and those failed within the attention window (domain/attention.ts): the dashboard's list. */
+const OnboardingAttentionSchema = new Schema<OnboardingAttention>(
+  { _id: String, state: String, since: Date, packageId: String, subscriberOrgId: String },
+  { versionKey: false, collection: 'onboarding_attention' },
+);
+OnboardingAttentionSchema.index({ since: -1, _id: -1 });
+OnboardingAttentionSchema.index({ state: 1, since: -1, _id: -1 });
+
 /**
  * Collections written through the store by `_id` only, without a mongoose model:
  * - `installation_onboardings`: per installation (`_id` = `<packageId>:<subscriberOrgId>`), the ids
@@ -90,16 +99,19 @@ export interface Models {
   InboundEvent: Model<InboundEvent>;
   Onboarding: Model<Onboarding>;
   SagaTimer: Model<SagaTimer>;
+  OnboardingAttention: Model<OnboardingAttention>;
 }
 
 export function registerModels(db: Connection): void {
   db.model('InboundEvent', InboundEventSchema);
   db.model('Onboarding', OnboardingSchema);
   db.model('SagaTimer', SagaTimerSchema);
+  db.model('OnboardingAttention', OnboardingAttentionSchema);
 }
 
 export const models = (db: Connection): Models => ({
   InboundEvent: db.model<InboundEvent>('InboundEvent'),
   Onboarding: db.model<Onboarding>('Onboarding'),
   SagaTimer: db.model<SagaTimer>('SagaTimer'),
+  OnboardingAttention: db.model<OnboardingAttention>('OnboardingAttention'),
 });

@@ -1,5 +1,7 @@
 import { installationKey, traceContext, type TraceContext } from '@lma/contracts';
 import type { Store } from '@lma/store';
+import { newestFirstPage } from '@lma/api';
+import { attentionMatches, attentionOf, sameAttention, type OnboardingAttention } from '../domain/attention';
 import { applyTransition, type Onboarding, type ResumeCause, type SagaCommand, type Transition } from '../domain/onboarding';
 import { commandEvent, transitionEvents } from '../domain/sagaEvents';
 import { sameTimer, timerOf, type SagaTimer } from '../domain/sagaTimers';
@@ -26,7 +28,10 @@ export interface Moved {
  * - its timer (domain/sagaTimers.ts) is written before the saga write that needs it and deleted
  *   after the saga ended; the sweeper realigns a timer that does not fit its saga;
  * - its installation's key document lists its id, written before the saga is inserted (a key naming
- *   a saga that was never inserted is ignored when read).
+ *   a saga that was never inserted is ignored when read);
+ * - its attention record (domain/attention.ts) while it is parked or failed, written before the saga
+ *   write that parks or fails it and deleted after the one that resumes it (one that does not match
+ *   its saga, left by a crash in between, is never listed).
  */
 export interface SagaStore {
   get(sagaId: string): Promise<Onboarding | null>;
@@ -45,6 +50,10 @@ export interface SagaStore {
   parkedFor(cause: ResumeCause): Promise<string[]>;
   /** Writes the timer `saga` needs (or deletes it), after a timer went off for nothing. */
   realignTimer(sagaId: string, saga: Onboarding | null): Promise<void>;
+  /** A page of the parked and failed sagas (one state, or both), newest first, each with its saga. */
+  needingAttention(q: { state?: 'parked' | 'failed' | undefined; cursor?: string | undefined; limit: number }): Promise<{ items: Onboarding[]; nextCursor: string | null }>;
+  /** Forgets the failed sagas that failed before `cutoff` (the parked ones stay until they resume); how many. */
+  pruneAttention(cutoff: Date): Promise<number>;
 }
 
 export function createSagaStore(deps: { store: Store; models: Models; stepTimeoutMs: number; metrics?: SagaMetrics }): SagaStore {
@@ -55,10 +64,20 @@ export function createSagaStore(deps: { store: Store; models: Models; stepTimeou
   const putTimer = async (t: SagaTimer) => {
     await Timer.replaceOne({ _id: t._id }, t, { upsert: true });
   };
+  const Attention = deps.models.OnboardingAttention;
+  const putAttention = async (a: OnboardingAttention) => {
+    await Attention.replaceOne({ _id: a._id }, a, { upsert: true });
+  };
   const realignTimer = async (sagaId: string, saga: Onboarding | null) => {
     const t = saga && timerFor(saga);
     if (t) await putTimer(t);
     else await Timer.deleteOne({ _id: sagaId });
+  };
+
+  const realignAttention = async (sagaId: string, saga: Onboarding) => {
+    const a = attentionOf(saga);
+    if (a) await putAttention(a);
+    else await Attention.deleteOne({ _id: sagaId });
   };
 
   return {
@@ -84,8 +103,12 @@ export function createSagaStore(deps: { store: Store; models: Models; stepTimeou
       const predicted = current && decide(current);
       if (!current || !predicted) return { moved: false, saga: current };
       // the timer the transition needs, before the write that needs it
-      const expected = timerFor(applyTransition(current, predicted));
+      const next = applyTransition(current, predicted);
+      const expected = timerFor(next);
       if (expected) await putTimer(expected);
+      // parked or failed: listed before the write, so no crash leaves such a saga unlisted
+      const attention = attentionOf(next);
+      if (attention && !sameAttention(attention, attentionOf(current))) await putAttention(attention);
       const r = await sagas.update<Onboarding>(sagaId, (saga) => {
         const t = saga && decide(saga);
         if (!saga || !t) return null;
@@ -95,8 +118,12 @@ export function createSagaStore(deps: { store: Store; models: Models; stepTimeou
       if (!r.written || !r.state || !r.result) {
         // another writer moved it first and nothing was left to do: fit the timer to what it wrote
         if (expected) await realignTimer(sagaId, r.state);
+        if (attention && r.state && !sameAttention(attention, attentionOf(r.state))) await realignAttention(sagaId, r.state);
         return { moved: false, saga: r.state };
       }
+      const written = attentionOf(r.state);
+      if (!sameAttention(written, attention)) await realignAttention(sagaId, r.state);
+      else if (!written && attentionOf(r.result)) await Attention.deleteOne({ _id: sagaId });
       const timer = timerFor(r.state);
       if (!timer) await Timer.deleteOne({ _id: sagaId });
       else if (!expected || !sameTimer(timer, expected)) await putTimer(timer);
@@ -123,5 +150,16 @@ export function createSagaStore(deps: { store: Store; models: Models; stepTimeou
     },
 
     realignTimer,
+
+    async needingAttention(q) {
+      const page = await newestFirstPage<OnboardingAttention>(Attention, q.state ? { state: q.state } : {}, 'since', q);
+      const found = await Promise.all(page.items.map(async (a) => ({ a, saga: await sagas.get(a._id) })));
+      return { items: found.flatMap(({ a, saga }) => (attentionMatches(a, saga) ? [saga!] : [])), nextCursor: page.nextCursor };
+    },
+
+    async pruneAttention(cutoff) {
+      const r = await Attention.deleteMany({ state: 'failed', since: { $lt: cutoff } });
+      return r.deletedCount;
+    },
   };
 }

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { examplePackageInstalled } from '@lma/contracts';
+import { attentionMatches, attentionOf } from '../src/domain/attention';
+import { describeAttention } from '../src/domain/diagnostics';
+import { applyReply, applyTransition, resume, startOnboarding, type Onboarding, type Transition } from '../src/domain/onboarding';
+
+const t0 = new Date('2026-02-01T10:00:00Z');
+const at = (ms: number) => new Date(t0.getTime() + ms);
+const moved = (saga: Onboarding, t: Transition | null): Onboarding => {
+  if (!t) throw new Error('expected a transition');
+  return applyTransition(saga, t);
+};
+const started = () => startOnboarding('evt-1', examplePackageInstalled, t0).saga;
+const parkedOnLead = () => {
+  const saga = started();
+  return moved(saga, applyReply(saga, { kind: 'lead-parked', commandId: saga.pendingCommandId!, reason: 'lead-manager-inactive', detail: 'inactive' }, at(1_000)));
+};
+
+describe('attentionOf', () => {
+  it('given a saga under way, then it needs no attention', () => {
+    expect(attentionOf(started())).toBeNull();
+  });
+
+  it('given a parked saga, then it is listed as parked since it parked, with its reason and step shown', () => {
+    const saga = parkedOnLead();
+    expect(attentionOf(saga)).toEqual({ _id: saga._id, state: 'parked', since: at(1_000), packageId: saga.packageId, subscriberOrgId: saga.subscriberOrgId });
+    expect(describeAttention(saga)).toMatchObject({
+      state: 'parked',
+      reason: 'lead-manager-inactive',
+      step: 'resolve-lead',
+      since: at(1_000).toISOString(),
+      installEventId: 'evt-1',
+      orgName: examplePackageInstalled.org.name,
+    });
+    expect(describeAttention(saga).resumesOn).toMatch(/lead manager/);
+  });
+
+  it('given a parked saga that resumed, then its record no longer matches it', () => {
+    const saga = parkedOnLead();
+    const record = attentionOf(saga)!;
+    const resumed = moved(saga, resume(saga, at(2_000), 'retried'));
+    expect(attentionOf(resumed)).toBeNull();
+    expect(attentionMatches(record, resumed)).toBe(false);
+    expect(attentionMatches(record, saga)).toBe(true);
+  });
+
+  it('given a failed saga, then it is listed as failed when it failed, with the failure and its step', () => {
+    const saga = started();
+    const lead = { leadId: null, contactId: 'contact-1', accountId: 'account-1', created: false, ownerId: 'user-1', matchedBy: 'email' };
+    const awaiting = moved(saga, applyReply(saga, { kind: 'lead-resolved', commandId: saga.pendingCommandId!, lead }, at(2_000)));
+    const failed = moved(awaiting, applyReply(awaiting, { kind: 'license-failed', commandId: awaiting.pendingCommandId!, reason: 'installer email refused' }, at(3_000)));
+    expect(failed.state).toBe('failed');
+    expect(attentionOf(failed)).toMatchObject({ state: 'failed', since: at(3_000) });
+    expect(describeAttention(failed)).toMatchObject({ state: 'failed', reason: 'installer email refused', step: 'create-license', resumesOn: null });
+  });
+});
