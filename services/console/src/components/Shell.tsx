@@ -12,7 +12,7 @@ const NAV: { to: string; label: string; permission: string }[] = [
   { to: '/accounts', label: 'Accounts', permission: 'accounts:read' },
   { to: '/contacts', label: 'Contacts', permission: 'contacts:read' },
   { to: '/alerts', label: 'Alerts', permission: 'notification-rules:read' },
-  { to: '/admin', label: 'Administration', permission: 'team:read' },
+  { to: '/admin', label: 'Administration', permission: 'admin' },
 ];
 
 /** The frame of every page: navigation (what the person may read), theme switch, who is signed in. */

@@ -1,15 +1,18 @@
-import { Anchor, Button, Card, Code, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Card, Code, Loader, SimpleGrid, Stack, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api, data } from '../api/client';
+import { Field } from '../components/Field';
+import { ListTable, Pager, useListParams } from '../components/ListTable';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Time } from '../components/Time';
+import { DefaultLicense } from '../packages/DefaultLicense';
+import { describeDefaults } from '../packages/defaultsForm';
 import { LeadManager } from '../packages/LeadManager';
 import { Refresh } from '../packages/Refresh';
 
 export function PackagesPage() {
-  const [params, setParams] = useSearchParams();
-  const cursor = params.get('cursor') ?? undefined;
+  const { cursor, set } = useListParams();
   const list = useQuery({
     queryKey: ['packages', cursor],
     queryFn: async () => data(await api.GET('/packages', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } })),
@@ -17,47 +20,29 @@ export function PackagesPage() {
   return (
     <Stack>
       <Title order={1}>Packages</Title>
-      {list.error ? <ProblemAlert error={list.error} /> : null}
-      {list.isPending && <Loader aria-label="Loading packages" />}
-      {list.data && list.data.items.length === 0 && <Text>No package registered yet.</Text>}
-      {list.data && list.data.items.length > 0 && (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped aria-label="Packages">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Package</Table.Th>
-                <Table.Th>Developer</Table.Th>
-                <Table.Th>Latest version</Table.Th>
-                <Table.Th>Default license</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.data.items.map((p) => (
-                <Table.Tr key={p.packageId}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/packages/${p.packageId}`}>
-                      {p.packageName}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{p.developerName}</Table.Td>
-                  <Table.Td>{p.latestVersionNumber ?? '—'}</Table.Td>
-                  <Table.Td>
-                    {p.defaultLicense.status}, {p.defaultLicense.seats ?? 'site'} seats, {p.defaultLicense.lengthDays ?? 'unlimited'} days
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <Group justify="space-between">
-        <Button variant="default" disabled={!cursor} onClick={() => setParams({})}>
-          First page
-        </Button>
-        <Button variant="default" disabled={!list.data?.nextCursor} onClick={() => setParams({ cursor: list.data!.nextCursor! })}>
-          Next page
-        </Button>
-      </Group>
+      <ListTable
+        label="Packages"
+        striped
+        items={list.data?.items}
+        error={list.error}
+        loading={list.isPending}
+        rowKey={(p) => p.packageId}
+        empty="No package registered yet."
+        columns={[
+          {
+            header: 'Package',
+            cell: (p) => (
+              <Anchor component={Link} to={`/packages/${p.packageId}`}>
+                {p.packageName}
+              </Anchor>
+            ),
+          },
+          { header: 'Developer', cell: (p) => p.developerName },
+          { header: 'Latest version', cell: (p) => p.latestVersionNumber ?? '—' },
+          { header: 'Default license', cell: (p) => describeDefaults(p) },
+        ]}
+      />
+      <Pager cursor={cursor} next={list.data?.nextCursor} onCursor={(c) => set({ cursor: c })} />
     </Stack>
   );
 }
@@ -77,34 +62,21 @@ export function PackagePage() {
       <Title order={1}>{p.packageName}</Title>
       <Card withBorder>
         <SimpleGrid cols={{ base: 1, sm: 2, md: 4 }}>
-          <div>
-            <Text size="xs" c="dimmed">Package id</Text>
+          <Field label="Package id">
             <Code>{p.packageId}</Code>
-          </div>
-          <div>
-            <Text size="xs" c="dimmed">Developer</Text>
-            {p.developerName}
-          </div>
-          <div>
-            <Text size="xs" c="dimmed">Registered</Text>
+          </Field>
+          <Field label="Developer">{p.developerName}</Field>
+          <Field label="Registered">
             <Time iso={p.registeredAt} />
-          </div>
-          <div>
-            <Text size="xs" c="dimmed">Default license</Text>
-            {p.defaultLicense.status}, {p.defaultLicense.seats ?? 'site license'} seats, {p.defaultLicense.lengthDays ?? 'no'} day limit
-          </div>
-          <div>
-            <Text size="xs" c="dimmed">Lead manager</Text>
-            {p.leadManagerId ?? '—'}
-          </div>
-          <div>
-            <Text size="xs" c="dimmed">Licenses</Text>
+          </Field>
+          <Field label="Licenses">
             <Anchor component={Link} to={`/licenses?packageId=${p.packageId}`}>
               Licenses of this package
             </Anchor>
-          </div>
+          </Field>
         </SimpleGrid>
       </Card>
+      <DefaultLicense pkg={p} />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <LeadManager packageId={p.packageId} />
         <Refresh packageId={p.packageId} />
@@ -113,32 +85,20 @@ export function PackagePage() {
         <Title order={2} size="h3" mb="sm">
           Versions
         </Title>
-        {versions.error ? <ProblemAlert error={versions.error} /> : null}
-        {versions.data && (
-          <Table aria-label="Versions">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Version</Table.Th>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Released</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {versions.data.items.map((v) => (
-                <Table.Tr key={v.packageVersionId}>
-                  <Table.Td>
-                    {v.versionNumber}
-                    {v.beta ? ' (beta)' : ''}
-                  </Table.Td>
-                  <Table.Td>{v.versionName}</Table.Td>
-                  <Table.Td>
-                    <Time iso={v.releasedAt} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
+        <ListTable
+          label="Versions"
+          minWidth={420}
+          items={versions.data?.items}
+          error={versions.error}
+          loading={versions.isPending}
+          rowKey={(v) => v.packageVersionId}
+          empty="No version uploaded yet."
+          columns={[
+            { header: 'Version', cell: (v) => `${v.versionNumber}${v.beta ? ' (beta)' : ''}` },
+            { header: 'Name', cell: (v) => v.versionName },
+            { header: 'Released', cell: (v) => <Time iso={v.releasedAt} /> },
+          ]}
+        />
       </Card>
     </Stack>
   );

@@ -1,10 +1,12 @@
-import { Anchor, Badge, Button, Card, Group, Loader, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Loader, Modal, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useState, type FormEvent } from 'react';
+import { Link, useParams } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
 import { useAuth } from '../auth';
+import { Field } from '../components/Field';
+import { ListTable, Pager, useListParams } from '../components/ListTable';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Time } from '../components/Time';
 import { StatusBadge } from '../licenses/parts';
@@ -13,82 +15,42 @@ type Related = Schemas['LinkedLicense'];
 
 /** The licenses linked to a lead, account or contact (eventually consistent with the license events). */
 function LinkedLicenses({ licenses }: { licenses: Related[] }) {
-  if (licenses.length === 0) return <Text c="dimmed">No license linked.</Text>;
   return (
-    <Table aria-label="Linked licenses">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>License</Table.Th>
-          <Table.Th>Status</Table.Th>
-          <Table.Th>Seats</Table.Th>
-          <Table.Th>Expires</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {licenses.map((l) => (
-          <Table.Tr key={l.licenseId}>
-            <Table.Td>
-              <Anchor component={Link} to={`/licenses/${l.licenseId}`}>
-                {l.licenseName}
-              </Anchor>
-            </Table.Td>
-            <Table.Td>
-              <StatusBadge status={l.status} />
-            </Table.Td>
-            <Table.Td>{l.seats ?? 'site license'}</Table.Td>
-            <Table.Td>{l.expiresOn ?? 'Does not expire'}</Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
-  );
-}
-
-function Pager({ cursor, next, onCursor }: { cursor: string | null; next: string | null | undefined; onCursor: (c: string | null) => void }) {
-  return (
-    <Group justify="space-between">
-      <Button variant="default" disabled={!cursor} onClick={() => onCursor(null)}>
-        First page
-      </Button>
-      <Button variant="default" disabled={!next} onClick={() => onCursor(next ?? null)}>
-        Next page
-      </Button>
-    </Group>
-  );
-}
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <div>{children}</div>
-    </div>
+    <ListTable
+      label="Linked licenses"
+      items={licenses}
+      rowKey={(l) => l.licenseId}
+      empty="No license linked."
+      minWidth={480}
+      columns={[
+        {
+          header: 'License',
+          cell: (l) => (
+            <Anchor component={Link} to={`/licenses/${l.licenseId}`}>
+              {l.licenseName}
+            </Anchor>
+          ),
+        },
+        { header: 'Status', cell: (l) => <StatusBadge status={l.status} /> },
+        { header: 'Seats', cell: (l) => l.seats ?? 'site license' },
+        { header: 'Expires', cell: (l) => l.expiresOn ?? 'Does not expire' },
+      ]}
+    />
   );
 }
 
 /** Leads: status, package and org filters in the URL, newest first, cursor pages. */
 export function LeadsPage() {
-  const [params, setParams] = useSearchParams();
+  const { params, cursor, set } = useListParams();
   const [pkg, setPkg] = useState(params.get('packageId') ?? '');
   const query = {
     limit: 25,
     order: (params.get('order') as 'asc' | 'desc' | null) ?? 'desc',
     ...(params.get('status') ? { status: params.get('status') as 'Open' | 'Converted' | 'Withdrawn' } : {}),
     ...(params.get('packageId') ? { packageId: params.get('packageId')! } : {}),
-    ...(params.get('cursor') ? { cursor: params.get('cursor')! } : {}),
+    ...(cursor ? { cursor } : {}),
   };
   const list = useQuery({ queryKey: ['leads', query], queryFn: async () => data(await api.GET('/leads', { params: { query } })) });
-  const set = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    if (!('cursor' in changes)) next.delete('cursor');
-    setParams(next);
-  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     set({ packageId: pkg.trim() || null });
@@ -106,46 +68,32 @@ export function LeadsPage() {
           </Button>
         </Group>
       </form>
-      {list.error ? <ProblemAlert error={list.error} /> : null}
-      {list.isPending && <Loader aria-label="Loading leads" />}
-      {list.data && list.data.items.length === 0 && <Text>No lead matches these filters.</Text>}
-      {list.data && list.data.items.length > 0 && (
-        <Table.ScrollContainer minWidth={700}>
-          <Table striped aria-label="Leads">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Company</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Owner</Table.Th>
-                <Table.Th>Licenses</Table.Th>
-                <Table.Th>Created</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.data.items.map((l) => (
-                <Table.Tr key={l.leadId}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/leads/${l.leadId}`}>
-                      {l.firstName} {l.lastName}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>{l.company}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light">{l.status}</Badge>
-                  </Table.Td>
-                  <Table.Td>{l.ownerId}</Table.Td>
-                  <Table.Td>{l.licenses.map((x) => x.licenseName).join(', ') || '—'}</Table.Td>
-                  <Table.Td>
-                    <Time iso={l.createdAt} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <Pager cursor={params.get('cursor')} next={list.data?.nextCursor} onCursor={(c) => set({ cursor: c })} />
+      <ListTable
+        label="Leads"
+        striped
+        minWidth={700}
+        items={list.data?.items}
+        error={list.error}
+        loading={list.isPending}
+        rowKey={(l) => l.leadId}
+        empty="No lead matches these filters."
+        columns={[
+          {
+            header: 'Name',
+            cell: (l) => (
+              <Anchor component={Link} to={`/leads/${l.leadId}`}>
+                {l.firstName} {l.lastName}
+              </Anchor>
+            ),
+          },
+          { header: 'Company', cell: (l) => l.company },
+          { header: 'Status', cell: (l) => <Badge variant="light">{l.status}</Badge> },
+          { header: 'Owner', cell: (l) => l.ownerId },
+          { header: 'Licenses', cell: (l) => l.licenses.map((x) => x.licenseName).join(', ') || '—' },
+          { header: 'Created', cell: (l) => <Time iso={l.createdAt} /> },
+        ]}
+      />
+      <Pager cursor={cursor} next={list.data?.nextCursor} onCursor={(c) => set({ cursor: c })} />
     </Stack>
   );
 }
@@ -243,8 +191,7 @@ function ConvertDialog({ lead, onClose }: { lead: Schemas['Lead']; onClose: () =
 }
 
 export function AccountsPage() {
-  const [params, setParams] = useSearchParams();
-  const cursor = params.get('cursor');
+  const { cursor, set } = useListParams();
   const list = useQuery({
     queryKey: ['accounts', cursor],
     queryFn: async () => data(await api.GET('/accounts', { params: { query: { limit: 25, order: 'desc', ...(cursor ? { cursor } : {}) } } })),
@@ -252,38 +199,29 @@ export function AccountsPage() {
   return (
     <Stack>
       <Title order={1}>Accounts</Title>
-      {list.error ? <ProblemAlert error={list.error} /> : null}
-      {list.isPending && <Loader aria-label="Loading accounts" />}
-      {list.data && list.data.items.length === 0 && <Text>No account yet: accounts come from converted leads.</Text>}
-      {list.data && list.data.items.length > 0 && (
-        <Table striped aria-label="Accounts">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Account</Table.Th>
-              <Table.Th>Owner</Table.Th>
-              <Table.Th>Licenses</Table.Th>
-              <Table.Th>Created</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.data.items.map((a) => (
-              <Table.Tr key={a.accountId}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/accounts/${a.accountId}`}>
-                    {a.name}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>{a.ownerId}</Table.Td>
-                <Table.Td>{a.licenses.length}</Table.Td>
-                <Table.Td>
-                  <Time iso={a.createdAt} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-      <Pager cursor={cursor} next={list.data?.nextCursor} onCursor={(c) => setParams(c ? { cursor: c } : {})} />
+      <ListTable
+        label="Accounts"
+        striped
+        items={list.data?.items}
+        error={list.error}
+        loading={list.isPending}
+        rowKey={(a) => a.accountId}
+        empty="No account yet: accounts come from converted leads."
+        columns={[
+          {
+            header: 'Account',
+            cell: (a) => (
+              <Anchor component={Link} to={`/accounts/${a.accountId}`}>
+                {a.name}
+              </Anchor>
+            ),
+          },
+          { header: 'Owner', cell: (a) => a.ownerId },
+          { header: 'Licenses', cell: (a) => a.licenses.length },
+          { header: 'Created', cell: (a) => <Time iso={a.createdAt} /> },
+        ]}
+      />
+      <Pager cursor={cursor} next={list.data?.nextCursor} onCursor={(c) => set({ cursor: c })} />
     </Stack>
   );
 }
@@ -326,8 +264,7 @@ export function AccountPage() {
 }
 
 export function ContactsPage() {
-  const [params, setParams] = useSearchParams();
-  const cursor = params.get('cursor');
+  const { cursor, set } = useListParams();
   const list = useQuery({
     queryKey: ['contacts', cursor],
     queryFn: async () => data(await api.GET('/contacts', { params: { query: { limit: 25, order: 'desc', ...(cursor ? { cursor } : {}) } } })),
@@ -335,38 +272,29 @@ export function ContactsPage() {
   return (
     <Stack>
       <Title order={1}>Contacts</Title>
-      {list.error ? <ProblemAlert error={list.error} /> : null}
-      {list.isPending && <Loader aria-label="Loading contacts" />}
-      {list.data && list.data.items.length === 0 && <Text>No contact yet: contacts come from converted leads.</Text>}
-      {list.data && list.data.items.length > 0 && (
-        <Table striped aria-label="Contacts">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Email</Table.Th>
-              <Table.Th>Licenses</Table.Th>
-              <Table.Th>Created</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.data.items.map((c) => (
-              <Table.Tr key={c.contactId}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/contacts/${c.contactId}`}>
-                    {c.firstName} {c.lastName}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>{c.email}</Table.Td>
-                <Table.Td>{c.licenses.length}</Table.Td>
-                <Table.Td>
-                  <Time iso={c.createdAt} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-      <Pager cursor={cursor} next={list.data?.nextCursor} onCursor={(c) => setParams(c ? { cursor: c } : {})} />
+      <ListTable
+        label="Contacts"
+        striped
+        items={list.data?.items}
+        error={list.error}
+        loading={list.isPending}
+        rowKey={(c) => c.contactId}
+        empty="No contact yet: contacts come from converted leads."
+        columns={[
+          {
+            header: 'Name',
+            cell: (c) => (
+              <Anchor component={Link} to={`/contacts/${c.contactId}`}>
+                {c.firstName} {c.lastName}
+              </Anchor>
+            ),
+          },
+          { header: 'Email', cell: (c) => c.email },
+          { header: 'Licenses', cell: (c) => c.licenses.length },
+          { header: 'Created', cell: (c) => <Time iso={c.createdAt} /> },
+        ]}
+      />
+      <Pager cursor={cursor} next={list.data?.nextCursor} onCursor={(c) => set({ cursor: c })} />
     </Stack>
   );
 }
