@@ -564,6 +564,52 @@ describe('forwarding', () => {
   });
 });
 
+describe('license checks through the gateway', () => {
+  /** Sum and count of the gateway's check batch sizes (lma_gateway_check_batch_size). */
+  async function batchSizes(): Promise<{ checks: number; batches: number }> {
+    const text = await (await fetch(`${h.service('gateway').metricsUrl}/metrics`)).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    return { checks: value('lma_gateway_check_batch_size_sum'), batches: value('lma_gateway_check_batch_size_count') };
+  }
+
+  it('answers many callers at once, each with its own answer and its own permission, in shared batches to the license service', async () => {
+    const pkg = await h.registerPackage({ defaultLicense: { status: 'Active', lengthDays: null, seats: 2 } });
+    const version = await h.uploadVersion(pkg.packageId);
+    const install = h.installData(pkg.packageId, version.packageVersionId);
+    await h.install(install);
+    const licenseId = `lic_${pkg.packageId}_${install.subscriberOrgId}`;
+    await eventually('the license of the install', async () => ((await call('get', `/licenses/${licenseId}`)).status === 200 ? true : undefined), 60_000);
+    const holder = ids.userId();
+    expect((await call('put', `/licenses/${licenseId}/seats/${holder}`)).status).toBe(200);
+    const revision = (await call('get', `/licenses/${licenseId}`)).body.revision as number;
+
+    const reader = bearer(['licenses:read'], `reader-${randomUUID()}@example.com`);
+    const outsider = bearer(['leads:read'], `outsider-${randomUUID()}@example.com`);
+    const path = (packageId: string, userId: string) => `/license-checks?packageId=${packageId}&subscriberOrgId=${install.subscriberOrgId}&userId=${userId}`;
+    const asked = [
+      ...Array.from({ length: 20 }, () => ({ auth: reader, path: path(pkg.packageId, holder), expect: 'licensed' })),
+      ...Array.from({ length: 20 }, () => ({ auth: reader, path: path(pkg.packageId, ids.userId()), expect: 'no-seat' })),
+      ...Array.from({ length: 10 }, () => ({ auth: reader, path: path(ids.packageId(), holder), expect: 'not-installed' })),
+      ...Array.from({ length: 10 }, () => ({ auth: outsider, path: path(pkg.packageId, holder), expect: 403 })),
+    ].sort(() => Math.random() - 0.5);
+    const before = await batchSizes();
+    const answers = await Promise.all(asked.map((a) => call('get', a.path, { auth: a.auth })));
+    const after = await batchSizes();
+
+    const wrong = answers.flatMap((a, i) => {
+      const e = asked[i]!.expect;
+      if (e === 403) return a.status === 403 && a.body.missingPermission === 'licenses:read' ? [] : [`${i}: ${a.status} ${JSON.stringify(a.body)} for a caller without licenses:read`];
+      const want = e === 'licensed' ? { licensed: true, reason: null, licenseId, revision, status: 'Active' } : e === 'no-seat' ? { licensed: false, reason: 'no-seat', licenseId } : { licensed: false, reason: 'not-installed', licenseId: null };
+      const ok = a.status === 200 && Object.entries(want).every(([k, v]) => a.body[k] === v);
+      return ok ? [] : [`${i}: ${a.status} ${JSON.stringify(a.body)}, expected ${JSON.stringify(want)}`];
+    });
+    expect(wrong).toEqual([]);
+    // only the 50 permitted checks went to the license service, and fewer calls carried them
+    expect(after.checks - before.checks).toBe(50);
+    expect(after.batches - before.batches).toBeLessThan(50);
+  });
+});
+
 describe('conditional changes and the rules that refuse changes, through the gateway', () => {
   const hex = () => randomBytes(4).toString('hex');
   const member = (id: string, roles = ['lead-manager']) => call('post', '/team-members', { body: { id, name: 'Lena Manager', email: `${id}@vendor.example`, roles } });

@@ -58,7 +58,9 @@ export class ServiceProcess {
         ? this.env['GATEWAY_SIGNING_KEY_FILE'] ? {} : { GATEWAY_SIGNING_KEY: testGatewayKeys.privatePem }
         : this.env['GATEWAY_PUBLIC_KEY_FILE'] ? {} : { GATEWAY_PUBLIC_KEY: testGatewayKeys.publicPem };
     // the tracing preload, as every deployment starts a service (docs/observability.md)
-    const args = ['--require', path.join(repoRoot, 'libs/service/dist/tracing.js'), path.join(repoRoot, 'services', this.name, 'dist/main.js')];
+    // LMA_CPU_PROF_DIR: each service started writes a V8 CPU profile there when it exits (benchmarks)
+    const profile = process.env['LMA_CPU_PROF_DIR'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['LMA_CPU_PROF_DIR'], '--cpu-prof-name', `${this.name}-${Date.now()}.cpuprofile`] : [];
+    const args = [...profile, '--require', path.join(repoRoot, 'libs/service/dist/tracing.js'), path.join(repoRoot, 'services', this.name, 'dist/main.js')];
     const child = spawn(process.execPath, args, {
       env: { ...process.env, LOG_LEVEL: 'info', ...keys, ...this.kafkaCredentials(), ...this.env, PORT: String(this.port), METRICS_PORT: String(this.metricsPort) },
       stdio: ['ignore', 'pipe', 'pipe'],

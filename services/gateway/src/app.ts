@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { createApiKey, eventSchema, getApiKey, getApiKeyAudit, getAsyncApi, getEventSchema, getOpenApi, hasBody, listApiKeys, parseRoute, revokeApiKey, successStatus, type ApiRoute, type AsyncApiDocument, type OpenApiDocument } from '@lma/api';
+import { createApiKey, eventSchema, licenseApi, getApiKey, getApiKeyAudit, getAsyncApi, getEventSchema, getOpenApi, hasBody, listApiKeys, parseRoute, revokeApiKey, successStatus, type ApiRoute, type AsyncApiDocument, type OpenApiDocument } from '@lma/api';
 import { ForbiddenError, NotFoundError, RateLimitedError, UnauthenticatedError, UnsupportedMediaTypeError, ValidationError, hasPermission, isJsonMediaType, type Logger, type Principal } from '@lma/core';
 import { listDeadLetters } from '@lma/api';
 import type { Authenticator, Caller } from './api/authenticate';
+import type { CheckBatches, CheckQuery } from './api/checkBatches';
 import { deadLetterList, type DeadLetterQuery } from './api/deadLetters';
 import { HttpProblem, readJson, sendJson, sendProblem } from './api/http';
-import type { Proxy } from './api/proxy';
+import type { Proxy, Upstream } from './api/proxy';
 import { clientAddressKey, type RateLimiter } from './domain/rateLimiter';
 import { compileRoutes } from './domain/routeTable';
 import type { ApiKeyStore } from './infra/apiKeyStore';
@@ -26,6 +27,8 @@ export interface GatewayDeps {
    */
   addresses: RateLimiter<'unauthenticated'>;
   proxy: Proxy;
+  /** Single license checks coalesced into batches (checkBatches.ts); without it each is forwarded on its own. */
+  checks?: CheckBatches;
   keys: ApiKeyStore;
   logger: Logger;
   /** Called when a request under /api/v1 has been answered (metrics). */
@@ -33,6 +36,11 @@ export interface GatewayDeps {
 }
 
 type Input = ReturnType<typeof parseRoute>;
+
+const relay = (res: ServerResponse, answer: Upstream) => {
+  res.writeHead(answer.status, { ...answer.headers, 'content-length': answer.body.length });
+  res.end(answer.body);
+};
 type Handler = (input: Input, principal: Principal, caller: Caller, requestId: string) => Promise<unknown> | unknown;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -122,6 +130,12 @@ export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: Server
       else sendJson(res, status, result);
       return route.operationId;
     }
+    if (deps.checks && route.operationId === licenseApi.checkLicense.operationId) {
+      const reply = await deps.checks.check(input.query as CheckQuery);
+      if (reply.ok) sendJson(res, 200, reply.answer);
+      else relay(res, reply.upstream);
+      return route.operationId;
+    }
     const answer = await deps.proxy.forward({
       service: route.service,
       method,
@@ -132,8 +146,7 @@ export function createApp(deps: GatewayDeps): (req: IncomingMessage, res: Server
       // the text the caller sent, validated above (parsing it again gives the same value)
       body: route.body && json !== undefined ? json.text : undefined,
     });
-    res.writeHead(answer.status, { ...answer.headers, 'content-length': answer.body.length });
-    res.end(answer.body);
+    relay(res, answer);
     return route.operationId;
   }
 

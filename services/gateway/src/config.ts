@@ -97,6 +97,11 @@ export const GatewayConfig = BaseConfig.pick({
   API_KEY_CACHE_TTL_MS: intSetting(10_000, 0, 300_000),
   /** Lifetime of the token the gateway signs for the services (re-used for half of it); services refuse more than 300. */
   FORWARD_TOKEN_TTL_SECONDS: intSetting(60, 10, 300),
+  /**
+   * Single license checks arriving while this many batches are on their way to the license service
+   * leave together in the next batch (one upstream call for many callers); 0 forwards each on its own.
+   */
+  CHECK_BATCHES_IN_FLIGHT: intSetting(4, 0, 64),
   RATE_LIMIT_PER_SECOND: intSetting(50, 1, 1_000_000),
   RATE_LIMIT_BURST: intSetting(100, 1, 1_000_000),
   /** License checks (routes with `rateLimit: 'check'`) have their own, larger budget. */

@@ -1,11 +1,12 @@
-import { allRoutes, asyncApiDocument, openApiDocument } from '@lma/api';
+import { Permission, allRoutes, asyncApiDocument, openApiDocument } from '@lma/api';
 import { createServer } from 'node:http';
 import { closeServer, connectMongo, createBaseApp, createLogger, ensureIndexes, gatewaySigningKey, listenMetrics, metricsPortOf, onShutdown, pingMongo, problemMiddleware, systemClock } from '@lma/core';
 import { SERVER_OPTIONS, answerUnparsableRequests, guardRequests } from '@lma/core';
 import { runMain } from '@lma/service';
 import { queryGuardPlugin, type QueryGuardMode } from '@lma/store/dist/queries';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { createAuthenticator } from './api/authenticate';
+import { createAuthenticator, forwardTokens } from './api/authenticate';
+import { createCheckBatches } from './api/checkBatches';
 import { consoleRoutes } from './api/console';
 import { createProxy } from './api/proxy';
 import { createUserTokenVerifier, userTokenSettingsOf } from './api/userTokens';
@@ -57,6 +58,12 @@ runMain('gateway', async () => {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [registry],
   });
+  const checkBatchSize = new Histogram({
+    name: 'lma_gateway_check_batch_size',
+    help: 'Single license checks per batch sent to the license service (_count: batches, _sum: checks).',
+    buckets: [1, 2, 5, 10, 20, 50, 100],
+    registers: [registry],
+  });
 
   // user tokens: OpenID Connect (discovery retried in the background) and, in development, HS256
   const userTokens = createUserTokenVerifier(userTokenSettingsOf(config), { logger });
@@ -93,6 +100,15 @@ runMain('gateway', async () => {
       Date.now,
     ),
     proxy,
+    checks:
+      config.CHECK_BATCHES_IN_FLIGHT > 0
+        ? createCheckBatches({
+            proxy,
+            inFlight: config.CHECK_BATCHES_IN_FLIGHT,
+            observe: (size) => checkBatchSize.observe(size),
+            token: forwardTokens({ signingKey, forwardTtlSeconds: config.FORWARD_TOKEN_TTL_SECONDS }, { subject: 'lma-gateway', permissions: new Set([Permission.LicensesRead]) }).bind(null, 'license'),
+          })
+        : undefined,
     keys,
     logger,
     observe: (operation, status, seconds) => duration.observe({ operation, status: String(status) }, seconds),

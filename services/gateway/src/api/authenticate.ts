@@ -27,6 +27,26 @@ const MAX_ENTRIES = 50_000;
 const SCHEMES: AuthScheme[] = ['Bearer', 'ApiKey'];
 const refused = (scheme: AuthScheme, message: string, cause?: unknown) => new UnauthenticatedError(message, { schemes: SCHEMES, refused: scheme }, cause);
 
+const reuseMsOf = (ttlSeconds: number) => (ttlSeconds * 1000) / 2;
+
+/**
+ * The tokens forwarded for one principal, one per service: signed with the gateway's key on first
+ * use and re-used for half their lifetime.
+ */
+export function forwardTokens(deps: { signingKey: KeyObject; forwardTtlSeconds: number; now?: () => number }, p: Principal): Caller['forwardToken'] {
+  const now = deps.now ?? Date.now;
+  const reuseMs = reuseMsOf(deps.forwardTtlSeconds);
+  const signed = new Map<ForwardAudience, { token: string; until: number }>();
+  return (service) => {
+    const t = now();
+    const hit = signed.get(service);
+    if (hit && hit.until > t) return hit.token;
+    const token = signForwardToken(deps.signingKey, { aud: service, sub: p.subject, permissions: p.permissions }, { ttlSeconds: deps.forwardTtlSeconds, now });
+    signed.set(service, { token, until: t + reuseMs });
+    return token;
+  };
+}
+
 /**
  * Authenticates `Authorization: Bearer <JWT>`, `Authorization: ApiKey <key>` or `X-API-Key`.
  * A verified bearer token and the token forwarded for it are re-used until the earlier of the
@@ -43,21 +63,11 @@ export function createAuthenticator(deps: {
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
-  const reuseMs = (deps.forwardTtlSeconds * 1000) / 2;
+  const reuseMs = reuseMsOf(deps.forwardTtlSeconds);
   const bearers = new Map<string, Entry>();
   const keys = new Map<string, Entry>();
 
-  const forward = (p: Principal): Caller['forwardToken'] => {
-    const signed = new Map<ForwardAudience, { token: string; until: number }>();
-    return (service) => {
-      const t = now();
-      const hit = signed.get(service);
-      if (hit && hit.until > t) return hit.token;
-      const token = signForwardToken(deps.signingKey, { aud: service, sub: p.subject, permissions: p.permissions }, { ttlSeconds: deps.forwardTtlSeconds, now });
-      signed.set(service, { token, until: t + reuseMs });
-      return token;
-    };
-  };
+  const forward = (p: Principal) => forwardTokens({ ...deps, now }, p);
   const remember = (map: Map<string, Entry>, key: string, caller: Caller, until: number) => {
     if (map.size >= MAX_ENTRIES) map.clear();
     map.set(key, { caller, until });
