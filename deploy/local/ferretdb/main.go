@@ -8,6 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -20,7 +22,12 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
 	dataDir := flag.String("data", "./data", "directory for the SQLite databases")
 	idIndexEvery := flag.Duration("id-index-interval", time.Second, "how often every collection is checked for its _id lookup index (idindex.go); 0 turns it off")
+	pprofAddr := flag.String("pprof", "", "if set, serve Go's pprof profiles on this loopback address (e.g. 127.0.0.1:6060) for performance work")
 	flag.Parse()
+
+	if *pprofAddr != "" {
+		go func() { log.Printf("pprof: %v", http.ListenAndServe(*pprofAddr, nil)) }()
+	}
 
 	if err := os.MkdirAll(*dataDir, 0o755); err != nil {
 		log.Fatalf("create data dir: %v", err)
