@@ -1,8 +1,11 @@
-import { Alert, Anchor, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Card, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { BarChart } from '@mantine/charts';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, data, type License } from '../api/client';
+import { useAuth } from '../auth';
+import { DeadLetters } from '../dashboard/DeadLetters';
+import { OnboardingsNeedingAttention } from '../dashboard/OnboardingsNeedingAttention';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { addDays, todayUtc } from '../licenses/modifyRules';
 import { StatusBadge } from '../licenses/parts';
@@ -12,9 +15,11 @@ const SAMPLE = 200;
 
 /**
  * What the API exposes at a glance: licenses by status (counted up to a page of 200 each), the
- * licenses expiring in the next 30 days, and installs per day over the latest 200 installs.
+ * licenses expiring in the next 30 days, installs per day over the latest 200 installs, the
+ * onboardings parked or failed, and (admins) the records dead-lettered in the last day.
  */
 export function DashboardPage() {
+  const auth = useAuth();
   const today = todayUtc();
   const byStatus = useQueries({
     queries: STATUSES.map((status) => ({
@@ -96,11 +101,8 @@ export function DashboardPage() {
           )}
         </Card>
       </SimpleGrid>
-      <Alert variant="light" color="gray" title="Onboardings and dead letters">
-        <Group gap={4}>
-          The API answers onboardings by install or event: look one up on the <Anchor component={Link} to="/onboardings">Onboardings</Anchor> page.
-        </Group>
-      </Alert>
+      {auth.can('licenses:read') ? <OnboardingsNeedingAttention /> : null}
+      {auth.can('admin') ? <DeadLetters /> : null}
     </Stack>
   );
 }
