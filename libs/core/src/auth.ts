@@ -1,12 +1,12 @@
-import { createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { createHmac, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ForbiddenError, UnauthenticatedError, type AuthChallenge } from './errors';
 
 /**
  * Two kinds of bearer token:
- * - user tokens (HS256 here, for tests and the gateway's development mode: `signJwt`, `verifyJwt`),
- *   which only the gateway accepts;
+ * - user tokens, which only the gateway accepts (OpenID Connect; `signJwt` signs the HS256 ones of
+ *   tests and the gateway's development mode, services/gateway/src/api/userTokens.ts verifies them);
  * - forwarded tokens (ES256, typ `lma-forward+jwt`): the gateway signs one per caller and target
  *   service with its private key (`signForwardToken`), and a service accepts nothing else, verified
  *   with the gateway's public key (`createForwardVerifier`, `authenticate`).
@@ -39,40 +39,10 @@ export function signJwt(claims: Record<string, unknown>, opts: AuthOptions & { e
   return `${header}.${body}.${sig}`;
 }
 
+// --- forwarded tokens: gateway -> services ---
+
 /** A bearer token was given and refused. */
 const REFUSED_BEARER: AuthChallenge = { schemes: ['Bearer'], refused: 'Bearer' };
-
-export function verifyJwt(token: string, opts: AuthOptions): Principal {
-  const parts = token.split('.');
-  if (parts.length !== 3) throw new UnauthenticatedError('The bearer token is malformed', REFUSED_BEARER);
-  const [h, b, s] = parts as [string, string, string];
-  let header: { alg?: unknown };
-  let claims: { iss?: unknown; sub?: unknown; exp?: unknown; nbf?: unknown; permissions?: unknown };
-  try {
-    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
-    claims = JSON.parse(Buffer.from(b, 'base64url').toString('utf8'));
-  } catch {
-    throw new UnauthenticatedError('The bearer token is malformed', REFUSED_BEARER);
-  }
-  if (typeof header !== 'object' || header === null || typeof claims !== 'object' || claims === null) {
-    throw new UnauthenticatedError('The bearer token is malformed', REFUSED_BEARER);
-  }
-  if (header.alg !== 'HS256') throw new UnauthenticatedError('The bearer token must be signed with HS256', REFUSED_BEARER);
-  const expected = createHmac('sha256', opts.secret).update(`${h}.${b}`).digest();
-  const given = Buffer.from(s, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new UnauthenticatedError('The bearer token signature is invalid', REFUSED_BEARER);
-  }
-  const now = Math.floor((opts.now?.() ?? Date.now()) / 1000);
-  if (claims.iss !== opts.issuer) throw new UnauthenticatedError('The bearer token has the wrong issuer', REFUSED_BEARER);
-  if (typeof claims.exp !== 'number' || claims.exp <= now) throw new UnauthenticatedError('The bearer token has expired', REFUSED_BEARER);
-  if (typeof claims.nbf === 'number' && claims.nbf > now) throw new UnauthenticatedError('The bearer token is not valid yet', REFUSED_BEARER);
-  if (typeof claims.sub !== 'string' || claims.sub === '') throw new UnauthenticatedError('The bearer token has no subject', REFUSED_BEARER);
-  const perms = Array.isArray(claims.permissions) ? claims.permissions.filter((p): p is string => typeof p === 'string') : [];
-  return { subject: claims.sub, permissions: new Set(perms) };
-}
-
-// --- forwarded tokens: gateway -> services ---
 
 export const FORWARD_TOKEN_TYPE = 'lma-forward+jwt';
 export const FORWARD_TOKEN_ISSUER = 'lma-gateway';

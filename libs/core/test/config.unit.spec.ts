@@ -30,6 +30,8 @@ describe('loadConfig', () => {
       OUTBOX_SCAN_MS: 2_000,
       KAFKA_LAG_REFRESH_MS: 10_000,
       KAFKA_SESSION_TIMEOUT_MS: 30_000,
+      DEAD_LETTER_RETENTION_DAYS: 7,
+      DEAD_LETTER_PRUNE_MS: 3_600_000,
       KAFKA_SSL: false,
       PORT: 1,
     });
