@@ -1,10 +1,11 @@
-import { Badge, Button, Card, Group, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, data, type Schemas } from '../api/client';
 import { ListTable } from '../components/ListTable';
 import { Time } from '../components/Time';
 import { MemberDialog } from './MemberDialog';
+import { ROLE_LABELS } from './permissions';
 
 /** The team: members, their roles and permissions, whether they are active; add and edit (admin). */
 export function TeamMembers() {
@@ -42,7 +43,7 @@ export function TeamMembers() {
               </>
             ),
           },
-          { header: 'Roles', cell: (m) => m.roles.join(', ') || '—' },
+          { header: 'Roles', cell: (m) => m.roles.map((r) => ROLE_LABELS[r]).join(', ') || '—' },
           {
             header: 'Permissions',
             cell: (m) => (
@@ -52,7 +53,14 @@ export function TeamMembers() {
               </span>
             ),
           },
-          { header: 'Active', cell: (m) => (m.active ? <Badge color="green" variant="light">active</Badge> : <Badge color="gray">inactive</Badge>) },
+          {
+            header: 'Active',
+            cell: (m) => (
+              <Text span size="sm" c={m.active ? 'green' : 'dimmed'} fw={500}>
+                {m.active ? 'active' : 'inactive'}
+              </Text>
+            ),
+          },
           { header: 'Changed', cell: (m) => <Time iso={m.updatedAt} /> },
           {
             header: 'Action',
