@@ -63,9 +63,10 @@ export class BenchStack {
   async start(names: ServiceName[], extraEnv: Record<string, string> = {}): Promise<ServiceProcess[]> {
     const out: ServiceProcess[] = [];
     for (const name of names) {
-      const s = await new ServiceProcess(name, { ...this.env, ...extraEnv }).start();
+      // counted as started before it is ready, so `stop` stops it even when it never gets there
+      const s = new ServiceProcess(name, { ...this.env, ...extraEnv });
       this.started.push(s);
-      out.push(s);
+      out.push(await s.start());
     }
     return out;
   }
@@ -111,7 +112,7 @@ export class BenchStack {
   async stop(): Promise<void> {
     await this.stopProcesses();
     const logDir = process.env['BENCH_LOG_DIR'];
-    if (logDir) for (const s of this.started) writeFileSync(path.join(logDir, `${s.name}.log`), s.logs.join('\n'));
+    if (logDir) this.started.forEach((s, k) => writeFileSync(path.join(logDir, `${s.name}-${this.started.slice(0, k + 1).filter((x) => x.name === s.name).length}.log`), s.logs.join('\n')));
     for (const name of new Set(this.started.map((s) => s.name))) await this.db(name).dropDatabase();
     await this.mongo.close();
     runKafkaProvisioning(this.env, { removeAcls: true });

@@ -24,8 +24,8 @@ export function infraEnv(): InfraEnv {
   return { KAFKA_BROKERS, MONGODB_URI };
 }
 
-/** The file `deploy/local/infra.sh up` writes (LMA_INFRA_ENV names another one, e.g. a second local broker's). */
-export const infraEnvFile = (): string => process.env['LMA_INFRA_ENV'] ?? path.join(repoRoot, '.local/infra.env');
+/** The file `deploy/local/infra.sh up` writes in its state directory (LMA_LOCAL_DIR, else .local; LMA_INFRA_ENV names another file). */
+export const infraEnvFile = (): string => process.env['LMA_INFRA_ENV'] ?? path.join(process.env['LMA_LOCAL_DIR'] ?? path.join(repoRoot, '.local'), 'infra.env');
 
 function readEnvFile(file: string): Record<string, string> {
   const vars: Record<string, string> = {};

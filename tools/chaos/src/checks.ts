@@ -48,8 +48,11 @@ function licenseStreams(records: ReceivedRecord[]): Map<string, { id: string; ty
   return out;
 }
 
-export async function runChecks({ world, records, junkKeys, writes, dlqTopics }: Inputs): Promise<Check[]> {
+export async function runChecks({ world, records: delivered, junkKeys, writes, dlqTopics }: Inputs): Promise<Check[]> {
   const { mp, offering, stack } = world;
+  // what is on the topics: a watcher that reconnected after a broker restart may have been given a record twice
+  const seenAt = new Set<string>();
+  const records = delivered.filter((r) => !seenAt.has(`${r.topic}|${r.partition}|${r.offset}`) && Boolean(seenAt.add(`${r.topic}|${r.partition}|${r.offset}`)));
   const checks: Check[] = [];
   const licenses = new Map((await stack.db('license').collection('licenses').find({}).toArray()).map((l) => [String(l._id), l as Doc]));
   const streams = licenseStreams(records);

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { eventually, repoRoot, type ServiceProcess } from '@lma/testing';
-import { SERVICES, type World } from './world';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { MARKETPLACE_EVENTS_TOPIC } from '@lma/contracts';
+import { eventually, infraEnvFile, kafkaClientAuth, repoRoot, type ServiceProcess } from '@lma/testing';
+import { SERVICES, type Service, type World } from './world';
 
 export interface FaultRecord {
   at: number;
@@ -15,11 +17,103 @@ export interface FaultRecord {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const infra = (cmd: string) => promisify(execFile)('bash', [path.join(repoRoot, 'deploy/local/infra.sh'), cmd], { encoding: 'utf8' });
+const infra = (...args: string[]) => promisify(execFile)('bash', [path.join(repoRoot, 'deploy/local/infra.sh'), ...args], { encoding: 'utf8' });
 
 /** Whether this machine's broker and database are the ones deploy/local/infra.sh started (only those may be restarted). */
 export function localInfraRestartable(): boolean {
-  return !process.env['KAFKA_BROKERS'] && !process.env['MONGODB_URI'] && existsSync(path.join(repoRoot, '.local/kafka.pid')) && existsSync(path.join(repoRoot, '.local/ferretdb.pid'));
+  const state = path.dirname(infraEnvFile());
+  return !process.env['KAFKA_BROKERS'] && !process.env['MONGODB_URI'] && existsSync(path.join(state, 'ferretdb.pid')) && (existsSync(path.join(state, 'kafka.pid')) || existsSync(path.join(state, 'kafka-1.pid')));
+}
+
+/** Stops the local broker and starts it again (infra.sh waits until it is ready); the ms it took. */
+export async function restartBroker(): Promise<number> {
+  const t0 = Date.now();
+  await infra('stop-kafka');
+  await infra('start-kafka');
+  return Date.now() - t0;
+}
+
+/** Stops the local database and starts it again; the ms it took. */
+export async function restartDatabase(): Promise<number> {
+  const t0 = Date.now();
+  await infra('stop-ferretdb');
+  await infra('start-ferretdb');
+  return Date.now() - t0;
+}
+
+/** How many nodes the local Kafka runs (`infra.sh up --brokers 3`: 3; else 1). */
+export function localKafkaNodes(): number {
+  const file = path.join(path.dirname(infraEnvFile()), 'kafka/nodes');
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) || 1 : 1;
+}
+
+/**
+ * `kill -9` of one node of the local cluster: `leader` the node leading partition 0 of the run's
+ * marketplace.events (or a given node), started again after 3 s; back once every partition of the
+ * run's topics has all three replicas in sync again. Returns the node and the ms it took.
+ */
+export async function killBroker(world: World, which: 'leader' | number): Promise<{ node: number; ms: number }> {
+  const admin = new Kafka({ clientId: 'chaos-broker-fault', brokers: world.stack.infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaClientAuth('admin', world.stack.infra.KAFKA_BROKERS) }).admin();
+  await admin.connect();
+  try {
+    const prefix = `${world.stack.prefix}.`;
+    let node = typeof which === 'number' ? which : 0;
+    if (which === 'leader') {
+      const meta = await admin.fetchTopicMetadata({ topics: [`${prefix}${MARKETPLACE_EVENTS_TOPIC}`] });
+      node = meta.topics[0]!.partitions.find((p) => p.partitionId === 0)!.leader;
+    }
+    const pid = Number(readFileSync(path.join(path.dirname(infraEnvFile()), `kafka-${node}.pid`), 'utf8').trim());
+    const t0 = Date.now();
+    process.kill(pid, 'SIGKILL');
+    await eventually(`kafka-${node} to exit`, () => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }, 30_000, 100);
+    await sleep(3_000);
+    await infra('start-kafka', String(node));
+    await eventually('every partition of the run in sync on all three nodes again', async () => {
+      const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+      const meta = await admin.fetchTopicMetadata({ topics });
+      return meta.topics.every((t) => t.partitions.every((p) => p.isr.length === p.replicas.length));
+    }, 300_000, 1_000);
+    return { node, ms: Date.now() - t0 };
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Members of each consumer group of the run whose client is `lma-<service>` (its replicas), by group. */
+export async function membersOf(admin: Admin, prefix: string, service: Service): Promise<Map<string, number>> {
+  const named = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${prefix}.`));
+  const out = new Map<string, number>();
+  for (const g of (await admin.describeGroups(named)).groups) {
+    const n = g.members.filter((m) => m.clientId === `lma-${service}`).length;
+    if (n > 0) out.set(g.groupId, n);
+  }
+  return out;
+}
+
+/**
+ * SIGSTOPs a replica and waits for the evidence that the broker gave up on it: every consumer
+ * group it was a member of is stable with one member of its service fewer (its session timed
+ * out, its partitions went to the other replica). Returns the ms that took; SIGCONT is the caller's.
+ */
+export async function freezePastSession(admin: Admin, world: World, service: Service, replica: number, timeoutMs = 120_000): Promise<number> {
+  const before = await membersOf(admin, world.stack.prefix, service);
+  const t0 = Date.now();
+  world.replicas.get(service)![replica]!.signal('SIGSTOP');
+  await eventually(`${service} #${replica + 1}'s consumer groups to drop it`, async () => {
+    const groups = new Map((await admin.describeGroups([...before.keys()])).groups.map((g) => [g.groupId, g]));
+    return [...before].every(([id, n]) => {
+      const g = groups.get(id);
+      return g !== undefined && (g.state === 'Stable' || g.state === 'Empty') && g.members.filter((m) => m.clientId === `lma-${service}`).length === n - 1;
+    });
+  }, timeoutMs, 250);
+  return Date.now() - t0;
 }
 
 /**
@@ -27,7 +121,7 @@ export function localInfraRestartable(): boolean {
  * would: under other faults (a broker restart while its consumer groups rebalance) that can take
  * minutes, and the run wants to know how long.
  */
-async function restart(s: ServiceProcess): Promise<void> {
+export async function restart(s: ServiceProcess): Promise<void> {
   try {
     await s.start({ samePort: true });
   } catch (err) {
@@ -76,28 +170,35 @@ export function schedule(world: World): { name: string; target: string; run: () 
       return STOPPED_MS;
     },
   });
-  if (localInfraRestartable()) {
+  if (localInfraRestartable() && localKafkaNodes() > 1) {
+    // a cluster: one node killed at a time, first the leader of a partition the marketplace writes to
+    let first = 0;
+    faults.splice(4, 0, {
+      name: 'kill -9 of a broker, restarted',
+      target: 'kafka (the leader of marketplace.events partition 0)',
+      run: async () => {
+        const r = await killBroker(world, 'leader');
+        first = r.node;
+        return r.ms;
+      },
+    });
+    faults.splice(7, 0, {
+      name: 'kill -9 of a broker, restarted',
+      target: 'kafka (another node)',
+      run: async () => (await killBroker(world, (first % localKafkaNodes()) + 1)).ms,
+    });
+  } else if (localInfraRestartable()) {
     faults.splice(4, 0, {
       name: 'broker restart',
       target: 'kafka',
-      run: async () => {
-        const t0 = Date.now();
-        await infra('stop-kafka');
-        await sleep(3_000);
-        await infra('start-kafka');
-        return Date.now() - t0;
-      },
+      run: restartBroker,
     });
+  }
+  if (localInfraRestartable()) {
     faults.push({
       name: 'database restart',
       target: 'ferretdb',
-      run: async () => {
-        const t0 = Date.now();
-        await infra('stop-ferretdb');
-        await sleep(3_000);
-        await infra('start-ferretdb');
-        return Date.now() - t0;
-      },
+      run: restartDatabase,
     });
   }
   return faults;

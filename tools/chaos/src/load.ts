@@ -22,7 +22,6 @@ export interface LoadFigures {
   actions: Record<string, number>;
 }
 
-const pick = <T>(xs: readonly T[]): T | undefined => xs[Math.floor(Math.random() * xs.length)];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const TEAM = { active: ['chaos-lena', 'chaos-max'], inactive: 'chaos-gone' } as const;
@@ -59,19 +58,43 @@ export async function setUp(world: World, packages: number): Promise<string[]> {
   return ids;
 }
 
+export interface LoadOptions {
+  /** How long the load lasts, at `rate` actions a second. */
+  seconds: number;
+  rate: number;
+  junk: JunkRecord[];
+  /**
+   * Instead of `seconds` and `rate`: exactly this many actions, one after the other, with
+   * `between(n)` awaited after the n-th (a short run's faults at fixed points of the sequence).
+   */
+  actions?: number;
+  between?: (n: number) => Promise<void>;
+  /** The source of every choice (Math.random by default; a seeded one repeats a run's choices). */
+  random?: () => number;
+}
+
+/** A seeded random source (mulberry32): the same seed, the same choices. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /**
- * Marketplace traffic at `rate` records a second for `seconds`: installs, upgrades, uninstalls,
- * reinstalls, seat and org changes; API writes (Modify License, lead manager changes, valid and
- * refused) and one refresh mid-run; the junk corpus spread over the run.
+ * Marketplace traffic at `rate` records a second for `seconds` (or `actions` of them):
+ * installs, upgrades, uninstalls, reinstalls, seat and org changes; API writes (Modify License,
+ * lead manager changes, valid and refused) and one refresh mid-run; the junk corpus spread over
+ * the run.
  */
-export async function runLoad(
-  world: World,
-  watch: TestKafka,
-  packageIds: string[],
-  opts: { seconds: number; rate: number; junk: JunkRecord[] },
-  writes: ApiWrite[],
-): Promise<LoadFigures> {
+export async function runLoad(world: World, watch: TestKafka, packageIds: string[], opts: LoadOptions, writes: ApiWrite[]): Promise<LoadFigures> {
   const { mp } = world;
+  const random = opts.random ?? Math.random;
+  const pick = <T>(xs: readonly T[]): T | undefined => xs[Math.floor(random() * xs.length)];
   const actions: Record<string, number> = {};
   const count = (a: string) => (actions[a] = (actions[a] ?? 0) + 1);
   const end = Date.now() + opts.seconds * 1000;
@@ -107,13 +130,13 @@ export async function runLoad(
     const l = pick(licenses().filter((x) => x.status !== 'Uninstalled'));
     if (!l) return;
     const marker = `chaos modify ${++n}`;
-    const roll = Math.random();
+    const roll = random();
     // valid (most), invalid body, stale precondition
     const got = await world.api('GET', `/licenses/${l.licenseId}`);
     const etag = got.headers?.get('etag');
     if (got.status !== 200 || !etag) return;
     // a different seat count, so an accepted change always changes something
-    const seats = 1 + Math.floor(Math.random() * 50);
+    const seats = 1 + Math.floor(random() * 50);
     let body: Record<string, unknown> = { reason: marker, seats: seats === got.body['seats'] ? seats + 1 : seats };
     let ifMatch = etag;
     let valid = true;
@@ -130,7 +153,7 @@ export async function runLoad(
 
   const leadManager = async () => {
     const packageId = pick(packageIds)!;
-    const valid = Math.random() < 0.8;
+    const valid = random() < 0.8;
     const leadManagerId = valid ? pick(TEAM.active)! : TEAM.inactive;
     const r = await world.api('PUT', `/packages/${packageId}/lead-manager`, { leadManagerId });
     writes.push({ kind: 'lead-manager', target: packageId, marker: `lead manager ${++n}`, value: leadManagerId, valid, status: r.status });
@@ -147,14 +170,14 @@ export async function runLoad(
     const all = installations();
     const live = all.filter((i) => !i.uninstalled);
     const gone = all.filter((i) => i.uninstalled);
-    const r = Math.random();
+    const r = random();
     if (r < 0.4 || live.length < 5) {
       count('install');
       await mp.install(packageId);
     } else if (r < 0.48) {
       count('upgrade');
       const target = pick(live)!;
-      if (Math.random() < 0.3) await mp.uploadVersion(target.packageId);
+      if (random() < 0.3) await mp.uploadVersion(target.packageId);
       await mp.upgrade(target);
     } else if (r < 0.56) {
       count('uninstall');
@@ -164,10 +187,10 @@ export async function runLoad(
       await reinstall(pick(gone)!);
     } else if (r < 0.8) {
       count('seat change');
-      await mp.changeUserLicense(pick(live)!, Math.random() < 0.3);
+      await mp.changeUserLicense(pick(live)!, random() < 0.3);
     } else if (r < 0.9) {
       count('org change');
-      await mp.changeOrg(pick(live)!, { edition: Math.random() < 0.5 ? 'Enterprise' : 'Unlimited' });
+      await mp.changeOrg(pick(live)!, { edition: random() < 0.5 ? 'Enterprise' : 'Unlimited' });
     } else if (r < 0.98) {
       count('modify license');
       await modifyLicense();
@@ -184,6 +207,20 @@ export async function runLoad(
       .then(() => junkSent.add(j.key))
       .catch(() => undefined);
   };
+  if (opts.actions !== undefined) {
+    // a fixed sequence: the junk between the actions, in proportion, the refresh halfway
+    let sentJunk = 0;
+    for (let k = 1; k <= opts.actions; k++) {
+      if (k === Math.ceil(opts.actions / 2)) {
+        count('refresh');
+        await refresh();
+      }
+      await one().catch((err: unknown) => world.logger.warn({ err }, 'load action failed'));
+      for (; sentJunk < Math.floor((opts.junk.length * k) / opts.actions); sentJunk++) await sendJunk(opts.junk[sentJunk]!);
+      await opts.between?.(k);
+    }
+    return await finish();
+  }
   const junk = (async () => {
     const every = (opts.seconds * 1000) / Math.max(1, opts.junk.length);
     for (const j of opts.junk) {
@@ -209,7 +246,11 @@ export async function runLoad(
     else next = Date.now();
   }
   await junk;
-  // whatever junk was not sent yet (or failed while the broker was down) goes now: the corpus is offered whole
-  for (let attempt = 0; attempt < 5 && junkSent.size < opts.junk.length; attempt++) for (const j of opts.junk) if (!junkSent.has(j.key)) await sendJunk(j);
-  return { marketplaceRecords: world.offering.offered.length, junkRecords: junkSent.size, apiWrites: writes.length, actions };
+  return await finish();
+
+  async function finish(): Promise<LoadFigures> {
+    // whatever junk was not sent yet (or failed while the broker was down) goes now: the corpus is offered whole
+    for (let attempt = 0; attempt < 5 && junkSent.size < opts.junk.length; attempt++) for (const j of opts.junk) if (!junkSent.has(j.key)) await sendJunk(j);
+    return { marketplaceRecords: world.offering.offered.length, junkRecords: junkSent.size, apiWrites: writes.length, actions };
+  }
 }

@@ -5,9 +5,10 @@ import { LICENSE_EVENTS_TOPIC, TOPICS, dlqTopic } from '@lma/contracts';
 import { BenchStack, TestKafka, kafkaClientAuth, repoRoot } from '@lma/testing';
 import { runChecks, type Check } from './checks';
 import { junkCorpus } from './corpus';
-import { runFaults, type FaultRecord } from './faults';
+import { localKafkaNodes, runFaults, type FaultRecord } from './faults';
 import { runLoad, setUp, type ApiWrite } from './load';
-import { waitForQuiet } from './quiet';
+import { waitForQuiet, waitForWatch } from './quiet';
+import { report } from './report';
 import { World } from './world';
 
 /**
@@ -23,18 +24,15 @@ import { World } from './world';
  *   CHAOS_QUIET_SECONDS  how long to wait for quiet after the load (300)
  *   CHAOS_FAULTS=0       the same run without faults (a baseline)
  *   CHAOS_KEEP=1         leave the run's services stopped but its databases and topics in place
+ *
+ *   --brokers 3          on a three-node local Kafka cluster (infra.sh up --brokers 3), whose nodes
+ *                        are killed one at a time instead of restarting the only broker
  */
 const num = (name: string, fallback: number, min: number) => {
   const v = Number(process.env[name] ?? fallback);
   if (!Number.isFinite(v) || v < min) throw new Error(`${name} must be a number of at least ${min}, got ${process.env[name]}`);
   return v;
 };
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
-  return [line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
-}
 
 async function main(): Promise<void> {
   process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
@@ -44,11 +42,15 @@ async function main(): Promise<void> {
   const junk = junkCorpus(num('CHAOS_JUNK', 500, 1));
   const quietLimit = num('CHAOS_QUIET_SECONDS', 300, 10);
   const withFaults = process.env['CHAOS_FAULTS'] !== '0';
+  const at = process.argv.indexOf('--brokers');
+  const brokers = at < 0 ? undefined : process.argv[at + 1];
+  if (brokers !== undefined && brokers !== '1' && brokers !== '3') throw new Error(`--brokers must be 1 or 3, got ${brokers}`);
   if (!process.env['KAFKA_BROKERS'] || !process.env['MONGODB_URI']) {
-    const up = spawnSync('bash', [path.join(repoRoot, 'deploy/local/infra.sh'), 'up'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const up = spawnSync('bash', [path.join(repoRoot, 'deploy/local/infra.sh'), 'up', ...(brokers ? ['--brokers', brokers] : [])], { stdio: ['ignore', 'ignore', 'inherit'] });
     if (up.status !== 0) throw new Error('deploy/local/infra.sh up failed');
   }
-  console.log(`chaos: ${seconds} s at ${rate} records/s over ${packages} packages, ${junk.length} malformed records, faults ${withFaults ? 'on' : 'off'}; ${BenchStack.machine()}`);
+  const nodes = localKafkaNodes();
+  console.log(`chaos: ${seconds} s at ${rate} records/s over ${packages} packages, ${junk.length} malformed records, faults ${withFaults ? 'on' : 'off'}, Kafka ${nodes === 1 ? 'one broker' : `${nodes} brokers`}; ${BenchStack.machine()}`);
   const world = new World();
   let failed = true;
   try {
@@ -70,25 +72,16 @@ async function main(): Promise<void> {
     const admin = new Kafka({ clientId: 'chaos-quiet', brokers: world.stack.infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaClientAuth('admin', world.stack.infra.KAFKA_BROKERS) }).admin();
     await admin.connect();
     const quiet = await waitForQuiet(world, admin, quietLimit);
+    await waitForWatch(admin, watch, world.stack.prefix, [LICENSE_EVENTS_TOPIC, ...dlqTopics]);
     await admin.disconnect();
     console.log(quiet.seconds === null ? `not quiet after ${quietLimit} s: ${JSON.stringify(quiet.last)}` : `quiet ${quiet.seconds} s after the load`);
 
     const junkKeys = new Set(junk.map((j) => j.key));
     const checks: Check[] = await runChecks({ world, records: watch.received, junkKeys, writes, dlqTopics });
     await watch.close();
-    const offered = world.offering.offered;
-    console.log('\nfaults:');
-    console.log(table([['at (s)', 'fault', 'target', 'back after (s)'], ...injected.map((f) => [String(f.at), f.fault, f.target, f.error ? `failed: ${f.error}` : ((f.recoveredMs ?? 0) / 1000).toFixed(1)])]));
-    console.log('\nchecks:');
-    console.log(table([['check', 'result', 'counted'], ...checks.map((c) => [c.name, c.ok ? 'ok' : 'FAILED', c.detail])]));
-    const lost = checks.reduce((a, c) => a + c.lost, 0);
-    const duplicated = checks.reduce((a, c) => a + c.duplicated, 0);
-    console.log(
-      `\nrecords offered ${offered.length} (${offered.reduce((a, o) => a + o.copies, 0)} on the broker with the repeats, ${offered.filter((o) => o.uncertain).length} uncertain), ` +
-        `malformed ${junk.length}, API writes ${writes.length}, faults injected ${injected.length}, lost ${lost}, duplicated ${duplicated}, ` +
-        `time to quiet after the last fault ${quiet.seconds === null ? `over ${quietLimit} s` : `${quiet.seconds} s`}`,
-    );
-    failed = quiet.seconds === null || checks.some((c) => !c.ok);
+    const outcome = report(world, injected, checks, { junk: junk.length, apiWrites: writes.length, quietSeconds: quiet.seconds, quietLimit });
+    console.log(`\n${outcome.text}`);
+    failed = !outcome.ok;
   } finally {
     await world.stop(process.env['CHAOS_KEEP'] === '1');
   }

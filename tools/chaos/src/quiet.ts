@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import type { TestKafka } from '@lma/testing';
 import type { World } from './world';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -57,4 +58,26 @@ export async function waitForQuiet(world: World, admin: Admin, limitSeconds: num
     await sleep(2_000);
   }
   return { seconds: null, last };
+}
+
+/**
+ * Waits until the run's watcher has read every watched topic up to its end: after a broker restart
+ * its consumer reconnects on its own time, and the checks must not count what it has yet to read.
+ */
+export async function waitForWatch(admin: Admin, watch: TestKafka, prefix: string, topics: string[], limitSeconds = 120): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const read = new Map<string, number>();
+    for (const r of watch.received) read.set(`${r.topic}|${r.partition}`, Math.max(read.get(`${r.topic}|${r.partition}`) ?? -1, r.offset));
+    let behind = 0;
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(`${prefix}.${topic}`)) {
+        const high = Number(p.high);
+        if (high > Number(p.low) && (read.get(`${topic}|${p.partition}`) ?? -1) < high - 1) behind++;
+      }
+    }
+    if (behind === 0) return;
+    if (Date.now() - t0 > limitSeconds * 1000) throw new Error(`the run's watcher has not read ${behind} partition(s) of ${topics.join(', ')} to their end after ${limitSeconds} s`);
+    await sleep(500);
+  }
 }
