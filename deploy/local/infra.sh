@@ -12,6 +12,7 @@
 # provisioned by the admin (libs/kafka provision, run by `npm start` and the test harness).
 #
 #   infra.sh up      start what is not running, wait until ready, write .local/infra.env
+#   infra.sh up --brokers 3   the same with a three-node Kafka cluster instead of one broker
 #   infra.sh down    stop the processes this script started (by their recorded pids)
 #   infra.sh status  show what is running
 #   infra.sh reset   down, then delete local data (jars and binary are kept)
@@ -96,22 +97,55 @@ security_stamp() {
   { echo "$KAFKA_SECURITY_VERSION"; for p in "${KAFKA_PRINCIPALS[@]}" broker; do echo "$p:$(secret_of "$p")"; done; } | sha256sum | cut -c1-32
 }
 
-start_kafka() {
-  local pidf="$STATE/kafka.pid"
-  if pid_alive "$pidf"; then log "kafka already running (pid $(cat "$pidf"))"; return; fi
+# One broker (combined broker+controller) by default; `up --brokers 3` runs a three-node KRaft
+# cluster on loopback instead (each node broker+controller and a voter; topics replicated three
+# times, min.insync.replicas=2), the production shape of Kafka. The choice is kept in
+# $STATE/kafka/nodes until `down`. Node n of a cluster listens on KAFKA_PORT + 2(n-1) and
+# KAFKA_CONTROLLER_PORT + 2(n-1), with its data, properties, pid and log of its own.
+kafka_nodes() { cat "$STATE/kafka/nodes" 2>/dev/null || echo 1; }
+node_list() { if (( $(kafka_nodes) == 1 )); then echo 0; else seq 1 "$(kafka_nodes)"; fi; } # 0: the single broker
+node_name() { if (( $1 == 0 )); then echo kafka; else echo "kafka-$1"; fi; }
+node_dir() { if (( $1 == 0 )); then echo "$STATE/kafka"; else echo "$STATE/kafka/node-$1"; fi; }
+node_port() { echo $((KAFKA_PORT + 2 * ($1 > 0 ? $1 - 1 : 0))); }
+node_controller_port() { echo $((KAFKA_CONTROLLER_PORT + 2 * ($1 > 0 ? $1 - 1 : 0))); }
+kafka_brokers() { local n out=(); for n in $(node_list); do out+=("127.0.0.1:$(node_port "$n")"); done; (IFS=,; echo "${out[*]}"); }
+
+start_kafka() { # start_kafka [node]: every node (at once, so a cluster can elect its controller), or one
+  local nodes=("$@") n
+  if [[ $# -eq 0 ]]; then mapfile -t nodes < <(node_list); fi
+  LAUNCHED=()
+  for n in "${nodes[@]}"; do launch_kafka_node "$n"; done
+  (( ${#LAUNCHED[@]} )) || return 0
+  for n in "${LAUNCHED[@]}"; do
+    wait_for "$(node_name "$n")" 90 kafka_started "$n" || { tail -n 30 "$STATE/logs/$(node_name "$n").log" "$STATE/logs/$(node_name "$n").out" >&2; exit 1; }
+  done
+  if (( $(kafka_nodes) > 1 )); then log "kafka ready: $(kafka_version), $(kafka_nodes) nodes: $(kafka_brokers)"; else log "kafka ready: $(kafka_version)"; fi
+}
+
+launch_kafka_node() {
+  local n="$1" name; name="$(node_name "$1")"
+  local pidf="$STATE/$name.pid" dir; dir="$(node_dir "$n")"
+  if pid_alive "$pidf"; then log "$name already running (pid $(cat "$pidf"))"; return; fi
   ensure_kafka_jars
   ensure_secrets
-  mkdir -p "$STATE/kafka/data" "$STATE/logs"
-  local props="$STATE/kafka/server.properties" broker_pw; broker_pw="$(secret_of broker)"
+  mkdir -p "$dir/data" "$STATE/logs"
+  local props="$dir/server.properties" broker_pw; broker_pw="$(secret_of broker)"
+  local port; port="$(node_port "$n")"
+  local node_id=1 voters="1@127.0.0.1:$KAFKA_CONTROLLER_PORT" rf=1 isr=1 heap=1g
+  if (( n > 0 )); then
+    local k v=()
+    for k in $(node_list); do v+=("$k@127.0.0.1:$(node_controller_port "$k")"); done
+    node_id="$n" voters="$(IFS=,; echo "${v[*]}")" rf=3 isr=2 heap=512m
+  fi
   ( umask 077; : > "$props" )
   chmod 600 "$props"
   cat > "$props" <<PROPS
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+node.id=$node_id
+controller.quorum.voters=$voters
 # clients: SASL/SCRAM-SHA-512 on loopback; the controller listener: SASL/PLAIN, the broker only
-listeners=CLIENT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=CLIENT://127.0.0.1:$KAFKA_PORT
+listeners=CLIENT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$(node_controller_port "$n")
+advertised.listeners=CLIENT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
 inter.broker.listener.name=CLIENT
@@ -124,51 +158,52 @@ listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 super.users=User:admin;User:broker
 allow.everyone.if.no.acl.found=false
-log.dirs=$STATE/kafka/data
+log.dirs=$dir/data
 num.partitions=6
-default.replication.factor=1
-offsets.topic.replication.factor=1
+default.replication.factor=$rf
+min.insync.replicas=$isr
+offsets.topic.replication.factor=$rf
 offsets.topic.num.partitions=6
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+transaction.state.log.replication.factor=$rf
+transaction.state.log.min.isr=$isr
+share.coordinator.state.topic.replication.factor=$rf
+share.coordinator.state.topic.min.isr=$isr
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 log.retention.hours=24
 PROPS
-  local jvm_log=(-Dlog4j2.configurationFile="$HERE/kafka/log4j2.yaml" -Dlma.kafka.log="$STATE/logs/kafka.log")
-  local stampf="$STATE/kafka/data.security" stamp; stamp="$(security_stamp)"
-  if [[ -f "$STATE/kafka/data/meta.properties" && "$(cat "$stampf" 2>/dev/null)" != "$stamp" ]]; then
+  local jvm_log=(-Dlog4j2.configurationFile="$HERE/kafka/log4j2.yaml" -Dlma.kafka.log="$STATE/logs/$name.log")
+  local stampf="$dir/data.security" stamp; stamp="$(security_stamp)"
+  if [[ -f "$dir/data/meta.properties" && "$(cat "$stampf" 2>/dev/null)" != "$stamp" ]]; then
     if [[ -f "$stampf" ]]; then
-      log "Kafka data in $STATE/kafka/data was formatted with other credentials: deleting it and formatting again (local data is disposable)"
+      log "Kafka data in $dir/data was formatted with other credentials: deleting it and formatting again (local data is disposable)"
     else
-      log "Kafka data in $STATE/kafka/data was formatted without SASL and ACLs: deleting it and formatting again with credentials (local data is disposable)"
+      log "Kafka data in $dir/data was formatted without SASL and ACLs: deleting it and formatting again with credentials (local data is disposable)"
     fi
-    rm -rf "$STATE/kafka/data" "$stampf"
-    mkdir -p "$STATE/kafka/data"
+    rm -rf "$dir/data" "$stampf"
+    mkdir -p "$dir/data"
   fi
-  if [[ ! -f "$STATE/kafka/data/meta.properties" ]]; then
-    log "formatting Kafka storage (cluster id $KAFKA_CLUSTER_ID) with SCRAM-SHA-512 credentials for ${KAFKA_PRINCIPALS[*]}"
+  if [[ ! -f "$dir/data/meta.properties" ]]; then
+    log "formatting $name storage (cluster id $KAFKA_CLUSTER_ID) with SCRAM-SHA-512 credentials for ${KAFKA_PRINCIPALS[*]}"
     local scram=() p
     for p in "${KAFKA_PRINCIPALS[@]}" broker; do scram+=(--add-scram "SCRAM-SHA-512=[name=$p,password=$(secret_of "$p")]"); done
     java "${jvm_log[@]}" -cp "$(kafka_classpath)" kafka.tools.StorageTool format \
-      -t "$KAFKA_CLUSTER_ID" -c "$props" "${scram[@]}" >>"$STATE/logs/kafka-format.log" 2>&1 \
-      || { log "formatting failed; see $STATE/logs/kafka-format.log"; exit 1; }
+      -t "$KAFKA_CLUSTER_ID" -c "$props" "${scram[@]}" >>"$STATE/logs/$name-format.log" 2>&1 \
+      || { log "formatting failed; see $STATE/logs/$name-format.log"; exit 1; }
     echo "$stamp" > "$stampf"
   fi
-  log "starting Kafka on 127.0.0.1:$KAFKA_PORT (SASL_PLAINTEXT, SCRAM-SHA-512; credentials in $SECRETS/<principal>.env)"
-  : > "$STATE/logs/kafka.log"
-  nohup java -Xms256m -Xmx1g -XX:+UseG1GC "${jvm_log[@]}" -cp "$(kafka_classpath)" \
-    kafka.Kafka "$props" >>"$STATE/logs/kafka.out" 2>&1 &
+  log "starting $name on 127.0.0.1:$port (SASL_PLAINTEXT, SCRAM-SHA-512; credentials in $SECRETS/<principal>.env)"
+  : > "$STATE/logs/$name.log"
+  nohup java -Xms256m "-Xmx$heap" -XX:+UseG1GC "${jvm_log[@]}" -cp "$(kafka_classpath)" \
+    kafka.Kafka "$props" >>"$STATE/logs/$name.out" 2>&1 &
   echo $! > "$pidf"
-  wait_for "kafka" 90 kafka_started || { tail -n 30 "$STATE/logs/kafka.log" "$STATE/logs/kafka.out" >&2; exit 1; }
-  log "kafka ready: $(kafka_version)"
+  LAUNCHED+=("$n")
 }
 
 kafka_started() {
-  pid_alive "$STATE/kafka.pid" || { log "kafka exited; see $STATE/logs/kafka.out"; tail -n 30 "$STATE/logs/kafka.out" >&2; exit 1; }
-  port_open "$KAFKA_PORT" && grep -q "Kafka Server started" "$STATE/logs/kafka.log" 2>/dev/null
+  local name; name="$(node_name "${1:-0}")"
+  pid_alive "$STATE/$name.pid" || { log "$name exited; see $STATE/logs/$name.out"; tail -n 30 "$STATE/logs/$name.out" >&2; exit 1; }
+  port_open "$(node_port "${1:-0}")" && grep -q "Kafka Server started" "$STATE/logs/$name.log" 2>/dev/null
 }
 
 kafka_version() {
@@ -208,36 +243,62 @@ stop_pidfile() { # stop only a process this script started, by its recorded pid
 write_env() {
   mkdir -p "$STATE"
   {
-    echo "KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
+    echo "KAFKA_BROKERS=${KAFKA_BROKERS:-$(kafka_brokers)}"
     echo "MONGODB_URI=${MONGODB_URI:-mongodb://127.0.0.1:$FERRET_PORT/}"
   } > "$STATE/infra.env"
+}
+
+stop_kafka() { # stop_kafka [node]: every node, or one
+  local n
+  if [[ $# -gt 0 ]]; then stop_pidfile "$(node_name "$1")"; return; fi
+  for n in $(node_list); do stop_pidfile "$(node_name "$n")"; done
+}
+
+kafka_running() { local n; for n in $(node_list); do pid_alive "$STATE/$(node_name "$n").pid" && return 0; done; return 1; }
+
+# choose_nodes N: one broker or a cluster of N; switching needs the running one stopped first
+choose_nodes() {
+  local want="$1"
+  [[ $want == 1 || $want == 3 ]] || { echo "--brokers must be 1 or 3, got $want" >&2; exit 2; }
+  if [[ $want != "$(kafka_nodes)" ]]; then
+    if kafka_running; then log "Kafka runs with $(kafka_nodes) node(s): stop it first (infra.sh stop-kafka) to run $want"; exit 1; fi
+    mkdir -p "$STATE/kafka"
+    if [[ $want == 1 ]]; then rm -f "$STATE/kafka/nodes"; else echo "$want" > "$STATE/kafka/nodes"; fi
+  fi
 }
 
 cmd="${1:-up}"
 case "$cmd" in
   up)
+    if [[ "${2:-}" == --brokers ]]; then choose_nodes "${3:?--brokers needs 1 or 3}"; fi
     if [[ -n "${KAFKA_BROKERS:-}" ]]; then log "KAFKA_BROKERS=$KAFKA_BROKERS set: not starting Kafka"; else start_kafka; fi
     if [[ -n "${MONGODB_URI:-}" ]]; then log "MONGODB_URI set: not starting FerretDB"; else start_ferretdb; fi
     write_env
     cat "$STATE/infra.env"
     ;;
   down)
-    stop_pidfile kafka
+    stop_kafka
     stop_pidfile ferretdb
     ;;
-  stop-kafka) stop_pidfile kafka ;;
-  start-kafka) start_kafka ;;
+  stop-kafka) stop_kafka "${@:2}" ;;
+  start-kafka) start_kafka "${@:2}" ;;
   stop-ferretdb) stop_pidfile ferretdb ;;
   start-ferretdb) start_ferretdb ;;
   status)
-    for s in kafka ferretdb; do
+    for n in $(node_list); do
+      s="$(node_name "$n")"
       if pid_alive "$STATE/$s.pid"; then echo "$s: running (pid $(cat "$STATE/$s.pid"))"; else echo "$s: stopped"; fi
     done
+    if (( $(kafka_nodes) > 1 )); then
+      up=0; for n in $(node_list); do pid_alive "$STATE/kafka-$n.pid" && up=$((up + 1)); done
+      if (( up == $(kafka_nodes) )); then echo "kafka: running ($up nodes)"; else echo "kafka: $up of $(kafka_nodes) nodes running"; fi
+    fi
+    if pid_alive "$STATE/ferretdb.pid"; then echo "ferretdb: running (pid $(cat "$STATE/ferretdb.pid"))"; else echo "ferretdb: stopped"; fi
     ;;
   reset)
-    stop_pidfile kafka
+    stop_kafka
     stop_pidfile ferretdb
-    rm -rf "$STATE/kafka/data" "$STATE/kafka/data.security" "$STATE/ferretdb/data" "$STATE/kafka/server.properties"
+    rm -rf "$STATE/kafka/data" "$STATE/kafka/data.security" "$STATE/kafka"/node-* "$STATE/kafka/nodes" "$STATE/ferretdb/data" "$STATE/kafka/server.properties"
     ;;
-  *) echo "usage: $0 up|down|status|reset|start-kafka|stop-kafka|start-ferretdb|stop-ferretdb" >&2; exit 2 ;;
+  *) echo "usage: $0 up [--brokers 1|3]|down|status|reset|start-kafka [node]|stop-kafka [node]|start-ferretdb|stop-ferretdb" >&2; exit 2 ;;
 esac
