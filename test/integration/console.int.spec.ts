@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { CommandType, InternalTopic, newEventId, type CreateLicenseV1, type DefaultLicense } from '@lma/contracts';
 import { IdpProcess, eventually, freePort, kafkaCredentialsEnv, repoRoot, type ServiceProcess } from '@lma/testing';
 import { Harness, bearer } from './harness';
+import { launchBrowser, shot, signIn } from './console-browser';
 
 /**
  * The console (services/console) in a real headless Chromium (Debian's chromium driven by
@@ -14,8 +14,6 @@ import { Harness, bearer } from './harness';
  * through the local identity provider (tools/idp) with authorization code + PKCE. Screenshots of
  * the main pages go to docs/console/ (docs/console.md shows them).
  */
-const CHROMIUM = process.env['LMA_CHROMIUM'] ?? '/usr/bin/chromium';
-const SHOTS = path.join(repoRoot, 'docs', 'console');
 const h = new Harness('console');
 let gateway: ServiceProcess;
 let idp: IdpProcess;
@@ -37,20 +35,12 @@ async function createLicense(packageId: string, packageVersionId: string): Promi
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (npm test installs it), or set LMA_CHROMIUM`);
-  if (!existsSync(path.join(repoRoot, 'services/console/dist/index.html'))) throw new Error('the console is not built: npm run build');
   const idpPort = await freePort();
   await h.start(['install-intake', 'lead', 'license', 'notification', 'refresh'], []);
   // the gateway finds the provider through discovery once it is up (retried in the background)
   gateway = await h.startGateway({ OIDC_ISSUER: `http://127.0.0.1:${idpPort}`, OIDC_AUDIENCE: 'lma-api' });
   idp = await new IdpProcess({ IDP_REDIRECT_URIS: `${gateway.url}/,http://127.0.0.1:4000/` }).start(idpPort);
-  // Playwright gives each launch a fresh profile (--user-data-dir in a new temporary directory)
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchBrowser();
   const simPort = await freePort();
   simUrl = `http://127.0.0.1:${simPort}`;
   sim = spawn(process.execPath, [path.join(repoRoot, 'tools/simulator/dist/main.js'), '--control-port', String(simPort), '--page-size', '2'], {
@@ -93,22 +83,7 @@ afterAll(async () => {
 });
 
 /** A fresh browser session (own cookies and storage) signed in as a demo user through the provider's form. */
-async function signedIn(user: 'ADMIN' | 'MANAGER' | 'ANALYST', at: string, viewport = { width: 1280, height: 860 }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  await page.goto(`${gateway.url}${at}`);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  // the provider's own page: a different origin
-  await page.waitForURL((u) => u.origin === idp.issuer);
-  await page.getByLabel('Email').fill(idp.users[user].email);
-  await page.getByLabel('Password').fill(idp.users[user].password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => u.origin === gateway.url && !u.searchParams.has('code'));
-  return { context, page };
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+const signedIn = (user: 'ADMIN' | 'MANAGER' | 'ANALYST', at: string, viewport?: { width: number; height: number }) => signIn(browser, gateway.url, idp, user, at, viewport);
 
 describe('the console in a browser', () => {
   it('the gateway serves the console: index.html for client routes (no-cache), hashed assets immutable, the sign-in settings, a missing file a 404 problem', async () => {
@@ -214,6 +189,7 @@ describe('the console in a browser', () => {
     // the alerts a read-only user may read: no rule yet, nothing sent, nothing to switch
     await page.getByRole('link', { name: 'Alerts' }).click();
     await page.getByText('No rule: nobody is alerted.').waitFor();
+    await page.getByRole('tab', { name: 'History' }).click();
     await page.getByText('Nothing sent yet.').waitFor();
     await context.close();
   });
