@@ -53,7 +53,7 @@ export function MemberDialog({ member, onClose }: { member: Schemas['TeamMember'
           {creating && (
             <TextInput
               label="Team member id"
-              description="Optional: made from the email when left empty"
+              description="Optional: LMA makes one when left empty"
               value={draft.id}
               onChange={(e) => set({ id: e.currentTarget.value })}
               error={shown('id')}
@@ -65,7 +65,7 @@ export function MemberDialog({ member, onClose }: { member: Schemas['TeamMember'
           </SimpleGrid>
           <Switch
             label="Active"
-            description="Only active members can sign in as themselves, own leads and be chosen as a lead manager"
+            description="Only active members can be chosen as a package's lead manager"
             checked={draft.active}
             onChange={(e) => set({ active: e.currentTarget.checked })}
           />
