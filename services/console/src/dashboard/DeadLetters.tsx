@@ -75,7 +75,7 @@ export function DeadLetters() {
 function DeadLetterRow({ d }: { d: DeadLetter }) {
   return (
     <Table.Tr data-testid={`dead-letter-${d.eventId ?? d.id}`}>
-      <Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap', width: 1 }}>
         <Time iso={d.at} />
       </Table.Td>
       <Table.Td>

@@ -9,6 +9,8 @@ import { Time } from '../components/Time';
 type Attention = Schemas['OnboardingAttention'];
 type StateFilter = 'all' | 'parked' | 'failed';
 const PAGE = 20;
+/** A column as wide as its content, never wrapped or cut. */
+const NARROW = { whiteSpace: 'nowrap', width: 1 } as const;
 
 /** Onboardings parked or failed (within install-intake's attention window), newest first, with their reason and a way to diagnose each. */
 export function OnboardingsNeedingAttention() {
@@ -82,11 +84,11 @@ export function OnboardingsNeedingAttention() {
 function AttentionRow({ o }: { o: Attention }) {
   return (
     <Table.Tr data-testid={`attention-${o.installEventId}`}>
-      <Table.Td>
+      <Table.Td style={NARROW}>
         <Time iso={o.since} />
       </Table.Td>
-      <Table.Td>
-        <Badge color={o.state === 'failed' ? 'red' : 'yellow'} variant="light">
+      <Table.Td style={NARROW}>
+        <Badge color={o.state === 'failed' ? 'red' : 'yellow'} variant="light" style={{ minWidth: 'max-content' }}>
           {o.state}
         </Badge>
       </Table.Td>
