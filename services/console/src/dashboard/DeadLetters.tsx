@@ -1,10 +1,10 @@
-import { Alert, Anchor, Badge, Button, Card, Code, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Card, Code, Table, Text, Title } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
-import { ProblemAlert } from '../components/ProblemAlert';
 import { Time } from '../components/Time';
+import { PagedTable } from './PagedTable';
 
 type DeadLetter = Schemas['DeadLetter'];
 const PAGE = 20;
@@ -21,7 +21,6 @@ export function DeadLetters() {
     queryFn: async ({ pageParam }) => data(await api.GET('/dead-letters', { params: { query: { since, limit: PAGE, ...(pageParam ? { cursor: pageParam } : {}) } } })),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const unavailable = [...new Set(list.data?.pages.flatMap((p) => p.unavailable) ?? [])];
   return (
     <Card withBorder>
@@ -36,38 +35,13 @@ export function DeadLetters() {
           Dead letters of {unavailable.join(', ')} are missing from this list.
         </Alert>
       ) : null}
-      {list.error ? (
-        <ProblemAlert error={list.error} />
-      ) : list.isPending ? (
-        <Loader size="sm" aria-label="Loading dead letters" />
-      ) : items.length === 0 ? (
-        <Text c="dimmed">No record was dead-lettered in the last day.</Text>
-      ) : (
-        <Stack gap="xs">
-          <Table.ScrollContainer minWidth={640}>
-            <Table aria-label="Dead letters in the last day" verticalSpacing="xs">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th>Service</Table.Th>
-                  <Table.Th>Record</Table.Th>
-                  <Table.Th>Reason</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((d) => (
-                  <DeadLetterRow key={d.id} d={d} />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          {list.hasNextPage ? (
-            <Button variant="subtle" size="xs" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} w="fit-content">
-              Show more
-            </Button>
-          ) : null}
-        </Stack>
-      )}
+      <PagedTable
+        list={list}
+        label="Dead letters in the last day"
+        empty="No record was dead-lettered in the last day."
+        head={['When', 'Service', 'Record', 'Reason']}
+        row={(d) => <DeadLetterRow key={d.id} d={d} />}
+      />
     </Card>
   );
 }

@@ -1,10 +1,10 @@
-import { Anchor, Badge, Button, Card, Group, Loader, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Card, Group, SegmentedControl, Table, Text, Title } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
-import { ProblemAlert } from '../components/ProblemAlert';
 import { Time } from '../components/Time';
+import { PagedTable } from './PagedTable';
 
 type Attention = Schemas['OnboardingAttention'];
 type StateFilter = 'all' | 'parked' | 'failed';
@@ -22,7 +22,6 @@ export function OnboardingsNeedingAttention() {
       data(await api.GET('/onboardings/attention', { params: { query: { limit: PAGE, ...(state === 'all' ? {} : { state }), ...(pageParam ? { cursor: pageParam } : {}) } } })),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Card withBorder>
       <Group justify="space-between" mb="sm" wrap="wrap">
@@ -44,39 +43,13 @@ export function OnboardingsNeedingAttention() {
       <Text size="xs" c="dimmed" mb="xs">
         Installs without a license yet: parked ones resume by themselves once their cause is fixed; failed ones are kept here for a week.
       </Text>
-      {list.error ? (
-        <ProblemAlert error={list.error} />
-      ) : list.isPending ? (
-        <Loader size="sm" aria-label="Loading onboardings" />
-      ) : items.length === 0 ? (
-        <Text c="dimmed">No onboarding is {state === 'all' ? 'parked or failed' : state}.</Text>
-      ) : (
-        <Stack gap="xs">
-          <Table.ScrollContainer minWidth={640}>
-            <Table aria-label="Onboardings parked or failed" verticalSpacing="xs">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Since</Table.Th>
-                  <Table.Th>State</Table.Th>
-                  <Table.Th>Reason</Table.Th>
-                  <Table.Th>Org</Table.Th>
-                  <Table.Th>Package</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((o) => (
-                  <AttentionRow key={o.sagaId} o={o} />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          {list.hasNextPage ? (
-            <Button variant="subtle" size="xs" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} w="fit-content">
-              Show more
-            </Button>
-          ) : null}
-        </Stack>
-      )}
+      <PagedTable
+        list={list}
+        label="Onboardings parked or failed"
+        empty={`No onboarding is ${state === 'all' ? 'parked or failed' : state}.`}
+        head={['Since', 'State', 'Reason', 'Org', 'Package']}
+        row={(o) => <AttentionRow key={o.sagaId} o={o} />}
+      />
     </Card>
   );
 }
