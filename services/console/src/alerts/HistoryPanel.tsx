@@ -1,4 +1,4 @@
-import { Badge, Button, CloseButton, Group, Paper, Select, Skeleton, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, CloseButton, Group, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications as toasts } from '@mantine/notifications';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -7,6 +7,7 @@ import type { operations } from '../api/schema';
 import { useAuth } from '../auth';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Time } from '../components/Time';
+import { PagedList } from './PagedList';
 import { kindLabel } from './ruleForm';
 import { useUrlState } from './urlState';
 
@@ -75,28 +76,9 @@ export function HistoryPanel() {
           )}
         </form>
       </Paper>
-      {list.error ? <ProblemAlert error={list.error} /> : null}
-      {list.isPending ? (
-        <Stack aria-label="Loading the history" gap="xs">
-          {Array.from({ length: 3 }, (_, i) => (
-            <Skeleton key={i} h={64} />
-          ))}
-        </Stack>
-      ) : list.data && list.data.items.length === 0 ? (
-        <Paper withBorder p="xl">
-          <Text ta="center">{filtered ? 'Nothing sent matches these filters.' : 'Nothing sent yet.'}</Text>
-        </Paper>
-      ) : (
-        list.data?.items.map((n) => <NotificationCard key={n.notificationId} n={n} />)
-      )}
-      <Group justify="space-between">
-        <Button variant="default" disabled={!get('cursor')} onClick={() => set({ cursor: null })}>
-          First page
-        </Button>
-        <Button variant="default" disabled={!list.data?.nextCursor} onClick={() => set({ cursor: list.data?.nextCursor ?? null }, true)}>
-          Next page
-        </Button>
-      </Group>
+      <PagedList list={list} loadingLabel="Loading the history" emptyText={filtered ? 'Nothing sent matches these filters.' : 'Nothing sent yet.'} placeholder={{ rows: 3, height: 64 }}>
+        {list.data?.items.map((n) => <NotificationCard key={n.notificationId} n={n} />)}
+      </PagedList>
     </Stack>
   );
 }

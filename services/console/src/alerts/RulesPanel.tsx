@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Paper, Select, Skeleton, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Paper, Select, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { notifications as toasts } from '@mantine/notifications';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -9,6 +9,7 @@ import type { operations } from '../api/schema';
 import { useAuth } from '../auth';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Time } from '../components/Time';
+import { PagedList } from './PagedList';
 import { RULE_KINDS, kindLabel, type Rule, type RuleKind } from './ruleForm';
 import { useUrlState } from './urlState';
 
@@ -79,118 +80,106 @@ export function RulesPanel() {
           </Group>
         </form>
       </Paper>
-      {rules.error ? <ProblemAlert error={rules.error} /> : null}
       {toggle.error ? <ProblemAlert error={toggle.error} /> : null}
       {remove.error ? <ProblemAlert error={remove.error} /> : null}
-      {rules.isPending ? (
-        <Stack aria-label="Loading the rules" gap="xs">
-          {Array.from({ length: 4 }, (_, i) => (
-            <Skeleton key={i} h={32} />
-          ))}
-        </Stack>
-      ) : rules.data && rules.data.items.length === 0 ? (
-        <Paper withBorder p="xl">
-          <Text ta="center">{get('kind') || get('packageId') ? 'No rule matches these filters.' : 'No rule: nobody is alerted.'}</Text>
-        </Paper>
-      ) : rules.data ? (
-        <Table.ScrollContainer minWidth={820}>
-          <Table striped aria-label="Notification rules" opacity={rules.isPlaceholderData ? 0.6 : 1}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Rule</Table.Th>
-                <Table.Th>Kind</Table.Th>
-                <Table.Th>When</Table.Th>
-                <Table.Th>Recipients</Table.Th>
-                <Table.Th>Webhooks (secrets end …)</Table.Th>
-                <Table.Th>On</Table.Th>
-                <Table.Th>Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rules.data.items.map((r) => (
-                <Table.Tr key={r.ruleId}>
-                  <Table.Td>
-                    <Text size="sm" fw={500}>
-                      {r.name}
-                    </Text>
-                    <Text size="xs" c="dimmed" ff="monospace">
-                      {r.packageId ?? 'every package'}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      changed <Time iso={r.updatedAt} /> by {r.updatedBy}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{kindLabel(r.kind)}</Table.Td>
-                  <Table.Td>
-                    {r.kind === 'license-expiring'
-                      ? `${r.stages.join(', ')} days before`
-                      : r.kind === 'onboarding-parked'
-                        ? `parked ${r.parkedMinutes ?? '?'} min`
-                        : 'at once'}
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">
-                      {[
-                        ...r.recipients.emails,
-                        ...r.recipients.roles.map((x) => `every ${x}`),
-                        ...r.recipients.teamMemberIds.map((x) => `member ${x}`),
-                        ...(r.recipients.leadManager ? ['the lead manager'] : []),
-                      ].join(', ') || '—'}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    {r.recipients.webhooks.length === 0
-                      ? '—'
-                      : r.recipients.webhooks.map((w) => (
-                          <Text key={w.id} size="sm">
-                            {w.id}: {w.url}{' '}
-                            {w.secretHints.map((hint) => (
-                              <Badge key={hint} variant="outline" size="sm" ml={4} tt="none">
-                                {hint}
-                              </Badge>
-                            ))}
-                          </Text>
-                        ))}
-                  </Table.Td>
-                  <Table.Td>
-                    <Switch
-                      aria-label={`${r.name} switched on`}
-                      checked={r.enabled}
-                      disabled={!editable || (toggle.isPending && toggle.variables?.ruleId === r.ruleId)}
-                      onChange={() => toggle.mutate(r)}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      {editable && (
-                        <Button size="compact-sm" variant="light" aria-label={`Edit ${r.name}`} onClick={() => set({ rule: r.ruleId }, true)}>
-                          Edit
-                        </Button>
-                      )}
-                      <Anchor component={Link} size="sm" to={`/alerts?tab=history&ruleId=${r.ruleId}`} aria-label={`History of ${r.name}`}>
-                        History
-                      </Anchor>
-                      {editable && (
-                        <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete ${r.name}`} onClick={() => confirmDelete(r)}>
-                          Delete
-                        </Button>
-                      )}
-                    </Group>
-                  </Table.Td>
+      <PagedList
+        list={rules}
+        loadingLabel="Loading the rules"
+        emptyText={get('kind') || get('packageId') ? 'No rule matches these filters.' : 'No rule: nobody is alerted.'}
+        placeholder={{ rows: 4, height: 32 }}
+      >
+        {rules.data && (
+          <Table.ScrollContainer minWidth={820}>
+            <Table striped aria-label="Notification rules" opacity={rules.isPlaceholderData ? 0.6 : 1}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Rule</Table.Th>
+                  <Table.Th>Kind</Table.Th>
+                  <Table.Th>When</Table.Th>
+                  <Table.Th>Recipients</Table.Th>
+                  <Table.Th>Webhooks (secrets end …)</Table.Th>
+                  <Table.Th>On</Table.Th>
+                  <Table.Th>Actions</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      ) : null}
-      <Group justify="space-between">
-        <Button variant="default" disabled={!get('cursor')} onClick={() => set({ cursor: null })}>
-          First page
-        </Button>
-        <Button variant="default" disabled={!rules.data?.nextCursor} onClick={() => set({ cursor: rules.data?.nextCursor ?? null }, true)}>
-          Next page
-        </Button>
-      </Group>
+              </Table.Thead>
+              <Table.Tbody>
+                {rules.data.items.map((r) => (
+                  <Table.Tr key={r.ruleId}>
+                    <Table.Td>
+                      <Text size="sm" fw={500}>
+                        {r.name}
+                      </Text>
+                      <Text size="xs" c="dimmed" ff="monospace">
+                        {r.packageId ?? 'every package'}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        changed <Time iso={r.updatedAt} /> by {r.updatedBy}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{kindLabel(r.kind)}</Table.Td>
+                    <Table.Td>
+                      {r.kind === 'license-expiring'
+                        ? `${r.stages.join(', ')} days before`
+                        : r.kind === 'onboarding-parked'
+                          ? `parked ${r.parkedMinutes ?? '?'} min`
+                          : 'at once'}
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">
+                        {[
+                          ...r.recipients.emails,
+                          ...r.recipients.roles.map((x) => `every ${x}`),
+                          ...r.recipients.teamMemberIds.map((x) => `member ${x}`),
+                          ...(r.recipients.leadManager ? ['the lead manager'] : []),
+                        ].join(', ') || '—'}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      {r.recipients.webhooks.length === 0
+                        ? '—'
+                        : r.recipients.webhooks.map((w) => (
+                            <Text key={w.id} size="sm">
+                              {w.id}: {w.url}{' '}
+                              {w.secretHints.map((hint) => (
+                                <Badge key={hint} variant="outline" size="sm" ml={4} tt="none">
+                                  {hint}
+                                </Badge>
+                              ))}
+                            </Text>
+                          ))}
+                    </Table.Td>
+                    <Table.Td>
+                      <Switch
+                        aria-label={`${r.name} switched on`}
+                        checked={r.enabled}
+                        disabled={!editable || (toggle.isPending && toggle.variables?.ruleId === r.ruleId)}
+                        onChange={() => toggle.mutate(r)}
+                      />
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4} wrap="nowrap">
+                        {editable && (
+                          <Button size="compact-sm" variant="light" aria-label={`Edit ${r.name}`} onClick={() => set({ rule: r.ruleId }, true)}>
+                            Edit
+                          </Button>
+                        )}
+                        <Anchor component={Link} size="sm" to={`/alerts?tab=history&ruleId=${r.ruleId}`} aria-label={`History of ${r.name}`}>
+                          History
+                        </Anchor>
+                        {editable && (
+                          <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete ${r.name}`} onClick={() => confirmDelete(r)}>
+                            Delete
+                          </Button>
+                        )}
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </PagedList>
     </Stack>
   );
 }
