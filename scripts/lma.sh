@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # LMA's two entry points (README quick start) and their helpers.
 #
-#   lma.sh run    install, build, start Kafka + FerretDB + all five services, feed a demo
+#   lma.sh run    install, build, then start
+#   lma.sh start  start whatever of the system is not running (Kafka + FerretDB, the mail catcher,
+#                 the identity provider, the five services and the gateway, the simulator) and
+#                 leave the rest alone, then feed a demo: run it again to bring back what stopped
 #   lma.sh stop   stop the services and the local infrastructure this script started
+#
+# LMA_LOCAL_DIR (default .local) holds the run's state, pids and logs; LMA_PORT_BASE (default
+# 4000) moves the gateway and the services (base+1..5), the identity provider (base+10) and the
+# simulator (base+90); MAILCATCHER_SMTP_PORT / MAILCATCHER_HTTP_PORT the mail catcher and
+# LMA_KAFKA_PORT, LMA_KAFKA_CONTROLLER_PORT, LMA_FERRETDB_PORT the infrastructure (infra.sh).
 #   lma.sh test   install, build, lint, type-check, validate the Kubernetes manifests, unit
 #                 tests, then integration tests against the real broker and database
 #                 (started here unless KAFKA_BROKERS / MONGODB_URI name existing ones)
@@ -10,13 +18,19 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-STATE="$ROOT/.local"
+STATE="${LMA_LOCAL_DIR:-$ROOT/.local}"
+export LMA_LOCAL_DIR="$STATE" # deploy/local/infra.sh keeps its state there too
 SECRETS="$STATE/secrets"
 USER_KAFKA_BROKERS="${KAFKA_BROKERS:-}" # set by the user: an existing broker, nothing started here
 RUN="$STATE/run"
 # the gateway last: it fronts the others (one API on :4000)
 SERVICES=(install-intake lead license notification refresh gateway)
-declare -A PORTS=([install-intake]=4001 [lead]=4002 [license]=4003 [notification]=4004 [refresh]=4005 [gateway]=4000)
+BASE="${LMA_PORT_BASE:-4000}"
+declare -A PORTS=([install-intake]=$((BASE + 1)) [lead]=$((BASE + 2)) [license]=$((BASE + 3)) [notification]=$((BASE + 4)) [refresh]=$((BASE + 5)) [gateway]=$BASE)
+SMTP_CATCHER_PORT="${MAILCATCHER_SMTP_PORT:-1025}"
+MAILS_PORT="${MAILCATCHER_HTTP_PORT:-1080}"
+export MAILCATCHER_SMTP_PORT="$SMTP_CATCHER_PORT" MAILCATCHER_HTTP_PORT="$MAILS_PORT"
+SIM_PORT=$((BASE + 90))
 
 log() { printf '\n==> %s\n' "$*" >&2; }
 
@@ -62,7 +76,8 @@ gateway_keys() {
   fi
 }
 
-pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# a process that was killed but not yet reaped (a zombie) is not alive
+pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null && [[ "$(ps -o stat= -p "$(cat "$1")" 2>/dev/null)" != Z* ]]; }
 
 # Kafka on the local broker (deploy/local/infra.sh) knows every client: one principal per service,
 # the marketplace, vendor systems and the admin, each with its password in $SECRETS/<principal>.env
@@ -124,8 +139,13 @@ start_services() {
 start_service_process() {
   # the gateway signs what it forwards; the services only hold its public key (docs/security.md)
   local key="GATEWAY_PUBLIC_KEY_FILE=$SECRETS/gateway-public.pem"
-  if [[ $1 == gateway ]]; then key="GATEWAY_SIGNING_KEY_FILE=$SECRETS/gateway-signing.pem"; fi
-  env "$key" PORT="${PORTS[$1]}" nohup node --require ./libs/service/dist/tracing.js "services/$1/dist/main.js" >>"$STATE/logs/$1.log" 2>&1 &
+  local urls=()
+  if [[ $1 == gateway ]]; then
+    key="GATEWAY_SIGNING_KEY_FILE=$SECRETS/gateway-signing.pem"
+    urls=(INSTALL_INTAKE_URL="http://127.0.0.1:${PORTS[install-intake]}" LEAD_URL="http://127.0.0.1:${PORTS[lead]}" LICENSE_URL="http://127.0.0.1:${PORTS[license]}"
+      NOTIFICATION_URL="http://127.0.0.1:${PORTS[notification]}" REFRESH_URL="http://127.0.0.1:${PORTS[refresh]}")
+  fi
+  env "$key" "${urls[@]}" PORT="${PORTS[$1]}" nohup node --require ./libs/service/dist/tracing.js "services/$1/dist/main.js" >>"$STATE/logs/$1.log" 2>&1 &
   echo $! > "$RUN/$1.pid"
 }
 
@@ -160,7 +180,7 @@ stop_pid() {
 # the demo mail catcher (tools/mailcatcher): SMTP 127.0.0.1:1025, mails on http://127.0.0.1:1080;
 # the notification service sends to it (SMTP_HOST/SMTP_PORT below)
 start_mailcatcher() {
-  start_tool mailcatcher http://127.0.0.1:1080/healthz 20 "mailcatcher ready: SMTP 127.0.0.1:1025, mails on http://127.0.0.1:1080" \
+  start_tool mailcatcher "http://127.0.0.1:$MAILS_PORT/healthz" 20 "mailcatcher ready: SMTP 127.0.0.1:$SMTP_CATCHER_PORT, mails on http://127.0.0.1:$MAILS_PORT" \
     node tools/mailcatcher/dist/main.js
 }
 stop_mailcatcher() { stop_pid mailcatcher; }
@@ -168,7 +188,9 @@ stop_mailcatcher() { stop_pid mailcatcher; }
 # the local identity provider (tools/idp, docs/security.md "Signing in"): OpenID Connect on
 # 127.0.0.1:4010; its signing key and the demo users' passwords are generated once into
 # .local/secrets (idp-jwks.json, idp-users.env); the gateway trusts it (OIDC_ISSUER below)
-IDP_URL=http://127.0.0.1:4010
+IDP_URL="http://127.0.0.1:$((BASE + 10))"
+export IDP_PORT=$((BASE + 10)) IDP_JWKS_FILE="$SECRETS/idp-jwks.json" IDP_USERS_FILE="$SECRETS/idp-users.env"
+export IDP_REDIRECT_URIS="${IDP_REDIRECT_URIS:-http://127.0.0.1:$BASE/,http://localhost:$BASE/}"
 start_idp() {
   start_tool idp "$IDP_URL/.well-known/openid-configuration" 30 "identity provider ready: $IDP_URL (demo users' passwords in $STATE/secrets/idp-users.env)" \
     node tools/idp/dist/main.js
@@ -178,8 +200,8 @@ stop_idp() { stop_pid idp; }
 # the marketplace simulator (tools/simulator, docs/refresh.md): answers the refresh service's
 # snapshot requests from its own state; control API on 127.0.0.1:4090 (the demo uses it)
 start_simulator() {
-  with_kafka_principal marketplace start_tool simulator http://127.0.0.1:4090/healthz 30 "marketplace simulator ready: control API http://127.0.0.1:4090" \
-    node tools/simulator/dist/main.js --control-port 4090 --page-size 1000
+  with_kafka_principal marketplace start_tool simulator "http://127.0.0.1:$SIM_PORT/healthz" 30 "marketplace simulator ready: control API http://127.0.0.1:$SIM_PORT" \
+    node tools/simulator/dist/main.js --control-port "$SIM_PORT" --page-size 1000
 }
 stop_simulator() { stop_pid simulator; }
 
@@ -190,13 +212,18 @@ stop_services() {
 cmd_run() {
   ensure_deps
   build
+  cmd_start
+}
+
+# everything that is not running starts, what runs is left alone (each step checks its pid file)
+cmd_start() {
   dev_env
   gateway_keys
   log "starting Kafka and FerretDB"
   bash deploy/local/infra.sh up
   provision_kafka
   start_mailcatcher
-  export SMTP_HOST="${SMTP_HOST:-127.0.0.1}" SMTP_PORT="${SMTP_PORT:-1025}"
+  export SMTP_HOST="${SMTP_HOST:-127.0.0.1}" SMTP_PORT="${SMTP_PORT:-$SMTP_CATCHER_PORT}"
   # a local run: webhooks may go to receivers on this machine (never in production)
   export NOTIFY_WEBHOOK_ALLOW_PRIVATE="${NOTIFY_WEBHOOK_ALLOW_PRIVATE:-true}"
   start_idp
@@ -213,17 +240,18 @@ cmd_run() {
   source "$STATE/dev.env"
   set +a
   # the demo publishes as the marketplace and reads license events as a vendor system
+  export GATEWAY_URL="http://127.0.0.1:$BASE" MAILCATCHER_URL="http://127.0.0.1:$MAILS_PORT" SIM_CONTROL_URL="http://127.0.0.1:$SIM_PORT"
   if kafka_secured_locally; then KAFKA_SECRETS_DIR="$SECRETS" node tools/demo/dist/main.js; else node tools/demo/dist/main.js; fi
   cat <<MSG
 
 LMA is running. Where to look:
   service logs      $STATE/logs/<service>.log   (JSON, one line per event)
   Kafka / FerretDB  $STATE/logs/kafka.log, $STATE/logs/ferretdb.log
-  health            curl http://127.0.0.1:4003/readyz
-  metrics           http://127.0.0.1:4103/metrics (each service on its port + 100; docs/observability.md)
-  mails (alerts)    http://127.0.0.1:1080   (the demo mail catcher; docs/notifications.md)
-  the console       http://127.0.0.1:4000/ (sign in as a demo user below; docs/console.md)
-  the API           http://127.0.0.1:4000/api/v1 (docs/api.md; OpenAPI at /api/v1/openapi.json)
+  health            curl http://127.0.0.1:${PORTS[license]}/readyz
+  metrics           http://127.0.0.1:$((PORTS[license] + 100))/metrics (each service on its port + 100; docs/observability.md)
+  mails (alerts)    http://127.0.0.1:$MAILS_PORT   (the demo mail catcher; docs/notifications.md)
+  the console       http://127.0.0.1:$BASE/ (sign in as a demo user below; docs/console.md)
+  the API           http://127.0.0.1:$BASE/api/v1 (docs/api.md; OpenAPI at /api/v1/openapi.json)
   sign in           $IDP_URL (OpenID Connect, docs/security.md) as admin@demo.example,
                     manager@demo.example or analyst@demo.example; passwords in $STATE/secrets/idp-users.env
   stop everything   npm stop
@@ -290,7 +318,8 @@ cmd_test() {
 
 case "${1:-}" in
   run) cmd_run ;;
+  start) cmd_start ;;
   stop) cmd_stop ;;
   test) cmd_test ;;
-  *) echo "usage: $0 run|stop|test" >&2; exit 2 ;;
+  *) echo "usage: $0 run|start|stop|test" >&2; exit 2 ;;
 esac

@@ -82,7 +82,7 @@ async function main() {
   // signed in as the admin demo user through the local identity provider (code + PKCE), as a person would
   const usersFile = process.env['IDP_USERS_FILE'] ?? path.resolve(__dirname, '../../../.local/secrets/idp-users.env');
   const admin = readDemoCredentials(usersFile).ADMIN;
-  const { accessToken: token, expiresIn } = await signIn({ issuer: env('OIDC_ISSUER'), ...admin });
+  const { accessToken: token, expiresIn } = await signIn({ issuer: env('OIDC_ISSUER'), redirectUri: `${API.replace(/\/api\/v1$/, '')}/`, ...admin });
   console.log(`signed in as ${admin.email} at ${env('OIDC_ISSUER')} (authorization code + PKCE); access token valid ${Math.round(expiresIn / 60)} min`);
   await createUninstallRule(packageId, token);
   console.log(`marketplace: registering package ${packageId} (defaults: Trial, 30 days, 10 seats)`);
