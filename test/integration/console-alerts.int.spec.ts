@@ -138,7 +138,11 @@ describe('the Alerts page', () => {
     const form = dialog(page);
     await form.getByLabel('Subject').fill('{{licenseName}} in {{colour}}');
     await form.getByRole('button', { name: 'Save changes' }).click();
-    await form.getByRole('alert').getByText('unknown placeholder {{colour}}', { exact: false }).waitFor();
+    const refusal = form.getByRole('alert').filter({ hasText: 'Invalid request' });
+    await refusal.getByText('subject: unknown placeholder {{colour}}', { exact: false }).waitFor();
+    // the reason stands under the field too
+    await expect.poll(() => form.getByLabel('Subject').getAttribute('aria-invalid')).toBe('true');
+    await refusal.scrollIntoViewIfNeeded();
     await shot(page, 'alerts-refused');
     // someone else renames it meanwhile: this form's ETag is no longer current
     const other = await fetch(h.api(`/notification-rules/${ruleId}`), { method: 'PATCH', headers: { authorization: admin, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Renewals (team)' }) });

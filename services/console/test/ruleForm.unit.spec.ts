@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBody, emptyRule, generateSecret, patchBody, validateRule, valuesOf, type Rule, type RuleValues } from '../src/alerts/ruleForm';
+import { createBody, emptyRule, formFieldOf, generateSecret, patchBody, validateRule, valuesOf, type Rule, type RuleValues } from '../src/alerts/ruleForm';
 
 const SECRET_A = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
 const SECRET_B = `whsec_${Buffer.alloc(32, 2).toString('base64')}`;
@@ -91,5 +91,15 @@ describe('the notification rule form', () => {
     // more than 3 secrets is refused before sending
     v.webhooks[0]!.secrets = [SECRET_A, SECRET_B, SECRET_A, SECRET_B].map((value) => ({ hint: null, value, generated: true }));
     expect(validateRule(v, both)['webhooks.0.secrets']).toMatch(/At most 3/);
+  });
+
+  it("puts the API's refusal under the field it names", () => {
+    expect(formFieldOf('body.subject')).toBe('subject');
+    expect(formFieldOf('body.stages.2')).toBe('stages');
+    expect(formFieldOf('body.recipients.teamMemberIds.1')).toBe('teamMemberIds');
+    expect(formFieldOf('body.recipients')).toBe('recipients');
+    expect(formFieldOf('body.recipients.webhooks.0.url')).toBe('webhooks.0.url');
+    expect(formFieldOf('body.recipients.webhooks.1.secrets.0')).toBe('webhooks.1.secrets.0.value');
+    expect(formFieldOf('body.kind')).toBeNull();
   });
 });

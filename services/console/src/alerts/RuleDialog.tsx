@@ -25,6 +25,7 @@ import { notifications as toasts } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, api, data } from '../api/client';
+import { useAuth } from '../auth';
 import { ProblemAlert } from '../components/ProblemAlert';
 import {
   RECIPIENT_ROLES,
@@ -32,6 +33,7 @@ import {
   TEMPLATE_FIELDS,
   createBody,
   emptyRule,
+  formFieldOf,
   generateSecret,
   patchBody,
   recipientsChanged,
@@ -74,6 +76,13 @@ function RuleForm({ current, onDone, reload }: { current: { rule: Rule; etag: st
   const rule = current?.rule ?? null;
   const form = useForm<RuleValues>({ initialValues: rule ? valuesOf(rule) : emptyRule(), validate: (v) => validateRule(v, rule) });
   const [unchanged, setUnchanged] = useState(false);
+  // suggestions from the team directory for those who may read it; others type the ids
+  const auth = useAuth();
+  const team = useQuery({
+    queryKey: ['team-members', 'active'],
+    queryFn: async () => data(await api.GET('/team-members', { params: { query: { active: 'true', limit: 200 } } })),
+    enabled: auth.can('team:read'),
+  });
   const save = useMutation({
     mutationFn: async (v: RuleValues) => {
       if (!current) return data(await api.POST('/notification-rules', { body: createBody(v) }));
@@ -84,6 +93,16 @@ function RuleForm({ current, onDone, reload }: { current: { rule: Rule; etag: st
           body,
         }),
       );
+    },
+    onError: (err) => {
+      // each field the API names gets its reason beside it too
+      if (!(err instanceof ApiError)) return;
+      const errors: Record<string, string> = {};
+      for (const e of err.problem.errors ?? []) {
+        const field = formFieldOf(e.field);
+        if (field) errors[field] = errors[field] ? `${errors[field]}; ${e.reason}` : e.reason;
+      }
+      form.setErrors(errors);
     },
     onSuccess: async (saved) => {
       toasts.show({ color: 'green', message: `Rule ${saved.name} saved.` });
@@ -148,7 +167,12 @@ function RuleForm({ current, onDone, reload }: { current: { rule: Rule; etag: st
             ))}
           </Group>
         </Checkbox.Group>
-        <TagsInput label="Team members (ids)" description="Each must be in the team directory" {...form.getInputProps('teamMemberIds')} />
+        <TagsInput
+          label="Team members (ids)"
+          description={team.data ? 'Each must be in the team directory: type to pick an active member' : 'Each must be in the team directory'}
+          data={team.data?.items.filter((m) => m.active).map((m) => m.id) ?? []}
+          {...form.getInputProps('teamMemberIds')}
+        />
         <Checkbox label="The package's lead manager (for new leads: the lead's owner)" {...form.getInputProps('leadManager', { type: 'checkbox' })} />
         <Webhooks form={form} editing={rule !== null} sendsRecipients={rule === null || sendsRecipients} />
 

@@ -216,3 +216,17 @@ export function validateRule(v: RuleValues, rule: Rule | null): Errors {
   if (!v.body.trim()) errors['body'] = 'Write the body';
   return errors;
 }
+
+/**
+ * The form field an API error names (`body.recipients.webhooks.0.secrets.1` ->
+ * `webhooks.0.secrets.1.value`), so the refusal also stands under the field it is about.
+ */
+export function formFieldOf(apiField: string): string | null {
+  const path = apiField.replace(/^body\./, '').replace(/^recipients\.(?=.)/, '');
+  const secret = /^webhooks\.(\d+)\.secrets\.(\d+)$/.exec(path);
+  if (secret) return `webhooks.${secret[1]}.secrets.${secret[2]}.value`;
+  const webhook = /^webhooks\.(\d+)\.(id|url|secrets)$/.exec(path);
+  if (webhook) return `webhooks.${webhook[1]}.${webhook[2]}`;
+  const top = /^(name|packageId|stages|parkedMinutes|emails|roles|teamMemberIds|subject|body|recipients)(?:\.\d+)?$/.exec(path);
+  return top ? top[1]! : null;
+}
