@@ -119,15 +119,29 @@ export async function freezePastSession(admin: Admin, world: World, service: Ser
 /**
  * Starts a killed replica again on its ports and waits until it is ready, longer than a test
  * would: under other faults (a broker restart while its consumer groups rebalance) that can take
- * minutes, and the run wants to know how long.
+ * minutes, and the run wants to know how long. A start that exits (its broker killed while it
+ * starts) is tried again, as a supervisor would, up to five times.
  */
 export async function restart(s: ServiceProcess): Promise<void> {
-  try {
-    await s.start({ samePort: true });
-  } catch (err) {
-    if (s.exitCode !== null) throw err;
-    await eventually(`${s.name} ready again`, async () => (await fetch(`${s.url}/readyz`).catch(() => undefined))?.status === 200, 300_000, 500);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await s.start({ samePort: true });
+      return;
+    } catch (err) {
+      if (s.exitCode === null) break;
+      if (attempt === 5) throw err;
+      await sleep(2_000);
+    }
   }
+  await eventually(`${s.name} ready again`, async () => (await fetch(`${s.url}/readyz`).catch(() => undefined))?.status === 200, 300_000, 500);
+}
+
+/** A failed fault in one line: the error's first line and, for a process that exited, the message of its last log line. */
+export function faultError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const lines = err.message.split('\n').filter(Boolean);
+  const last = lines.length > 1 ? /"msg":"([^"]{0,120})/.exec(lines.at(-1)!)?.[1] : undefined;
+  return `${lines[0] ?? ''}${last ? ` ${last}` : ''}`;
 }
 
 /** How long a SIGSTOPped replica stays stopped: past the consumer session timeout (30 s), so its partitions move. */
@@ -223,7 +237,7 @@ export async function runFaults(world: World, seconds: number, stopAt: () => boo
     running.push(
       f.run().then(
         (ms) => ({ ...rec, recoveredMs: ms }),
-        (err: unknown) => ({ ...rec, error: err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err) }),
+        (err: unknown) => ({ ...rec, error: faultError(err) }),
       ),
     );
   }

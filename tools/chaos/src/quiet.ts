@@ -70,14 +70,18 @@ export async function waitForWatch(admin: Admin, watch: TestKafka, prefix: strin
     const read = new Map<string, number>();
     for (const r of watch.received) read.set(`${r.topic}|${r.partition}`, Math.max(read.get(`${r.topic}|${r.partition}`) ?? -1, r.offset));
     let behind = 0;
-    for (const topic of topics) {
-      for (const p of await admin.fetchTopicOffsets(`${prefix}.${topic}`)) {
-        const high = Number(p.high);
-        if (high > Number(p.low) && (read.get(`${topic}|${p.partition}`) ?? -1) < high - 1) behind++;
+    try {
+      for (const topic of topics) {
+        for (const p of await admin.fetchTopicOffsets(`${prefix}.${topic}`)) {
+          const high = Number(p.high);
+          if (high > Number(p.low) && (read.get(`${topic}|${p.partition}`) ?? -1) < high - 1) behind++;
+        }
       }
+    } catch {
+      behind = -1; // the broker not answering yet: asked again
     }
     if (behind === 0) return;
-    if (Date.now() - t0 > limitSeconds * 1000) throw new Error(`the run's watcher has not read ${behind} partition(s) of ${topics.join(', ')} to their end after ${limitSeconds} s`);
+    if (Date.now() - t0 > limitSeconds * 1000) throw new Error(`the run's watcher has not read ${behind < 0 ? 'the' : behind} partition(s) of ${topics.join(', ')} to their end after ${limitSeconds} s`);
     await sleep(500);
   }
 }

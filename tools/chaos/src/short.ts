@@ -3,7 +3,7 @@ import { LICENSE_EVENTS_TOPIC, TOPICS, dlqTopic } from '@lma/contracts';
 import { TestKafka, kafkaClientAuth } from '@lma/testing';
 import { runChecks } from './checks';
 import { junkCorpus } from './corpus';
-import { freezePastSession, localInfraRestartable, restart, restartBroker, restartDatabase, type FaultRecord } from './faults';
+import { faultError, freezePastSession, localInfraRestartable, restart, restartBroker, restartDatabase, type FaultRecord } from './faults';
 import { runLoad, seededRandom, setUp, type ApiWrite } from './load';
 import { waitForQuiet, waitForWatch } from './quiet';
 import { report, type Outcome } from './report';
@@ -50,7 +50,7 @@ export async function runShort(opts: { actions?: number; junkEvery?: number; see
       try {
         rec.recoveredMs = await run();
       } catch (err) {
-        rec.error = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
+        rec.error = faultError(err);
         throw err;
       }
     };
@@ -94,6 +94,9 @@ export async function runShort(opts: { actions?: number; junkEvery?: number; see
     phase('quiet');
     const checks = await runChecks({ world, records: watch.received, junkKeys: new Set(junk.map((j) => j.key)), writes, dlqTopics });
     return { ...report(world, faults, checks, { junk: junk.length, apiWrites: writes.length, quietSeconds: quiet.seconds, quietLimit, at: 'at record' }), faults };
+  } catch (err) {
+    phase(`failed: ${err instanceof Error ? err.message : String(err)}`);
+    throw err;
   } finally {
     world.replicas.get('lead')?.[1]?.signal('SIGCONT');
     await admin?.disconnect().catch(() => undefined);
