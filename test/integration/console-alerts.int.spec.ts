@@ -241,6 +241,10 @@ describe('the Alerts page', () => {
     await page.getByRole('tab', { name: 'Notification rules' }).click();
     await page.getByText('No rule: nobody is alerted.').waitFor();
     expect(await page.getByRole('button', { name: 'New rule' }).count()).toBe(0);
+    // a link to the rule form says plainly why there is none
+    await page.goto(`${gateway.url}/alerts?rule=new`);
+    await page.getByRole('alert').getByText('You do not have the permission notification-rules:edit').waitFor();
+    expect(await page.getByRole('dialog').count()).toBe(0);
     // the page is no wider than the phone: tables scroll inside their frame
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await context.close();

@@ -1,4 +1,4 @@
-import { Stack, Tabs, Title } from '@mantine/core';
+import { Alert, Stack, Tabs, Title } from '@mantine/core';
 import { HistoryPanel } from '../alerts/HistoryPanel';
 import { RuleDialog } from '../alerts/RuleDialog';
 import { RulesPanel } from '../alerts/RulesPanel';
@@ -32,6 +32,11 @@ export function AlertsPage() {
         </Tabs.Panel>
       </Tabs>
       {open && tab === 'rules' && auth.can('notification-rules:edit') && <RuleDialog ruleId={open === 'new' ? null : open} onClose={() => set({ rule: null }, true)} />}
+      {open && !auth.can('notification-rules:edit') && (
+        <Alert color="red" title="Not allowed" role="alert">
+          You do not have the permission notification-rules:edit, so you cannot create or change rules. Ask an administrator if you need it.
+        </Alert>
+      )}
     </Stack>
   );
 }
