@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { createApiKey, eventSchema, licenseApi, getApiKey, getApiKeyAudit, getAsyncApi, getEventSchema, getOpenApi, hasBody, listApiKeys, parseRoute, revokeApiKey, successStatus, type ApiRoute, type AsyncApiDocument, type OpenApiDocument } from '@lma/api';
+import { createApiKey, eventSchema, getApiKey, getApiKeyAudit, getAsyncApi, getEventSchema, getOpenApi, hasBody, licenseApi, listApiKeys, listDeadLetters, parseRoute, revokeApiKey, successStatus, type ApiRoute, type AsyncApiDocument, type OpenApiDocument } from '@lma/api';
 import { ForbiddenError, NotFoundError, RateLimitedError, UnauthenticatedError, UnsupportedMediaTypeError, ValidationError, hasPermission, isJsonMediaType, type Logger, type Principal } from '@lma/core';
-import { listDeadLetters } from '@lma/api';
 import type { Authenticator, Caller } from './api/authenticate';
 import type { CheckBatches, CheckQuery } from './api/checkBatches';
 import { deadLetterList, type DeadLetterQuery } from './api/deadLetters';
