@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { examplePackageInstalled } from '@lma/contracts';
 import { attentionMatches, attentionOf } from '../src/domain/attention';
 import { describeAttention } from '../src/domain/diagnostics';
-import { applyReply, applyTransition, resume, startOnboarding, type Onboarding, type Transition } from '../src/domain/onboarding';
-
-const t0 = new Date('2026-02-01T10:00:00Z');
-const at = (ms: number) => new Date(t0.getTime() + ms);
-const moved = (saga: Onboarding, t: Transition | null): Onboarding => {
-  if (!t) throw new Error('expected a transition');
-  return applyTransition(saga, t);
-};
-const started = () => startOnboarding('evt-1', examplePackageInstalled, t0).saga;
-const parkedOnLead = () => {
-  const saga = started();
-  return moved(saga, applyReply(saga, { kind: 'lead-parked', commandId: saga.pendingCommandId!, reason: 'lead-manager-inactive', detail: 'inactive' }, at(1_000)));
-};
+import { examplePackageInstalled } from '@lma/contracts';
+import { applyReply, resume } from '../src/domain/onboarding';
+import { at, moved, parkedOnLead, started } from './sagaFixtures';
 
 describe('attentionOf', () => {
   it('given a saga under way, then it needs no attention', () => {

@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { examplePackageInstalled } from '@lma/contracts';
-import { applyReply, applyTransition, onTimer, resumeOn, startOnboarding, type Onboarding, type Reply, type Transition } from '../src/domain/onboarding';
+import { onTimer, resumeOn } from '../src/domain/onboarding';
+import { at, moved, parkedOnLead, started } from './sagaFixtures';
 import { sameTimer, timerOf } from '../src/domain/sagaTimers';
 
 const TIMEOUT = 30_000;
-const t0 = new Date('2026-02-01T10:00:00Z');
-const at = (ms: number) => new Date(t0.getTime() + ms);
-
-const moved = (saga: Onboarding, t: Transition | null): Onboarding => {
-  if (!t) throw new Error('expected a transition');
-  return applyTransition(saga, t);
-};
-const started = () => startOnboarding('evt-1', examplePackageInstalled, t0).saga;
-const parkedReply = (saga: Onboarding): Reply => ({ kind: 'lead-parked', commandId: saga.pendingCommandId!, reason: 'lead-manager-inactive', detail: 'inactive' });
-const parkedOnLead = () => {
-  const saga = started();
-  return moved(saga, applyReply(saga, parkedReply(saga), at(1_000)));
-};
 
 describe('timerOf', () => {
   it('given a new saga, then its timer is due one step timeout after the command was sent', () => {
