@@ -136,6 +136,66 @@ describe('rules', () => {
     });
   });
 
+  it('keeps held webhook secrets by their hint: a change of recipients sends no secret again; an unknown or ambiguous keep is refused and the rule stays; secrets never echoed', async () => {
+    const edit = ['notification-rules:edit', 'notification-rules:read'];
+    const webhook = (secrets: unknown[]) => ({ webhooks: [{ id: 'crm', url: 'https://crm.partner.example/lma', secrets }] });
+    const base = { kind: 'license-uninstalled', name: 'Kept secrets', subject: 'x', body: 'y' };
+    const problemFields = (r: { body: Record<string, unknown> }) => Object.fromEntries(((r.body['errors'] as { field: string; reason: string }[]) ?? []).map((e) => [e.field, e.reason]));
+    const a = `whsec_${randomBytes(32).toString('base64')}`;
+    // two keys whose last 3 bytes (the last 4 base64 characters) are the same: the same hint
+    const tail = randomBytes(3);
+    const [b, c] = [0, 1].map(() => `whsec_${Buffer.concat([randomBytes(30), tail]).toString('base64')}`) as [string, string];
+    const hint = (s: string) => `…${s.slice(-4)}`;
+    const seen: string[] = [];
+    const call = async (method: string, path: string, body?: unknown) => {
+      const r = await h.http('notification', method, path, body, edit);
+      seen.push(JSON.stringify(r.body));
+      return r;
+    };
+
+    const keptOnCreate = await call('POST', '/v1/notification-rules', { ...base, recipients: webhook([a, { keep: hint(b) }]) });
+    expect(keptOnCreate.status).toBe(400);
+    expect(problemFields(keptOnCreate)).toEqual({ 'body.recipients.webhooks.0.secrets.1': expect.stringContaining('a new rule holds no secret yet') });
+
+    const created = await call('POST', '/v1/notification-rules', { ...base, recipients: { emails: ['a@partner.example'], ...webhook([a, b]) } });
+    expect(created.status).toBe(201);
+    const ruleId = created.body['ruleId'] as string;
+    const path = `/v1/notification-rules/${ruleId}`;
+    const stored = async () => ((await h.db('notification').collection('rules').findOne({ _id: ruleId as never })) as { recipients: { webhooks: { secrets: string[] }[] } } | null)?.recipients.webhooks[0]?.secrets;
+
+    // an address added: the held secrets are kept by their hints, none pasted
+    const added = await call('PATCH', path, { recipients: { emails: ['a@partner.example', 'b@partner.example'], ...webhook([{ keep: hint(a) }, { keep: b.slice(-4) }]) } });
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    expect(added.body).toMatchObject({ revision: 2, recipients: { emails: ['a@partner.example', 'b@partner.example'], webhooks: [{ id: 'crm', secretHints: [hint(a), hint(b)] }] } });
+    expect(await stored()).toEqual([a, b]);
+
+    // a keep that names no held secret of this webhook: refused, naming it; the rule stays as it was
+    const unknown = await call('PATCH', path, { enabled: false, recipients: { emails: [], ...webhook([{ keep: hint(a) }, { keep: '…zzzz' }]) } });
+    expect(unknown.status).toBe(400);
+    expect(problemFields(unknown)).toEqual({ 'body.recipients.webhooks.0.secrets.1': expect.stringContaining('holds no secret ending in zzzz for webhook crm') });
+    // a hint two held secrets share is ambiguous
+    await call('PATCH', path, { recipients: webhook([{ keep: hint(a) }, b, c]) }).then((r) => expect(r.status).toBe(200));
+    const ambiguous = await call('PATCH', path, { recipients: webhook([{ keep: hint(b) }]) });
+    expect(ambiguous.status).toBe(400);
+    expect(problemFields(ambiguous)).toEqual({ 'body.recipients.webhooks.0.secrets.0': expect.stringContaining('ambiguous: 2 secrets of webhook crm') });
+    const got = await call('GET', path);
+    expect(got.body).toMatchObject({ enabled: true, revision: 3, recipients: { emails: [], webhooks: [{ secretHints: [hint(a), hint(b), hint(c)] }] } });
+
+    // rotation done: only the new secret is kept; a keep of a webhook id the rule does not hold is refused
+    const rotated = await call('PATCH', path, { recipients: webhook([b]) });
+    expect(rotated.body).toMatchObject({ revision: 4, recipients: { webhooks: [{ secretHints: [hint(b)] }] } });
+    expect(await stored()).toEqual([b]);
+    const otherId = await call('PATCH', path, { recipients: { webhooks: [{ id: 'erp', url: 'https://erp.partner.example/lma', secrets: [{ keep: hint(b) }] }] } });
+    expect(problemFields(otherId)).toEqual({ 'body.recipients.webhooks.0.secrets.0': expect.stringContaining('for webhook erp') });
+
+    // no response ever carries a secret, and neither does the service's log
+    for (const secret of [a, b, c]) {
+      const key = secret.slice('whsec_'.length);
+      expect(seen.filter((text) => text.includes(key))).toEqual([]);
+      expect(h.service('notification').logs.filter((l) => l.includes(key))).toEqual([]);
+    }
+  });
+
   it('changes a rule and switches it off; a change is validated like a new rule', async () => {
     const rule = await createRule({ kind: 'license-expiring', name: 'Renewals', recipients: { emails: ['a@partner.example'] }, subject: '{{licenseName}}', body: '{{daysLeft}}' });
     const got = await h.http('notification', 'GET', `/v1/notification-rules/${rule.ruleId}`, undefined, ['notification-rules:read']);

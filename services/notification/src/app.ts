@@ -20,7 +20,8 @@ import { ConflictError, NotFoundError, ValidationError, authenticate, type Clock
 import type { Store } from '@lma/store';
 import { ruleView, notificationView } from './api/views';
 import { resend } from './domain/delivery';
-import { DEFAULT_STAGES, replaceRule, validateRule, type Rule } from './domain/rules';
+import { DEFAULT_STAGES, replaceRule, validateRule, type Recipients, type Rule } from './domain/rules';
+import { resolveWebhookSecrets } from './domain/webhookSecrets';
 import type { Aggregates, Models, Notification } from './infra/models';
 import { scheduleDelivery, teamMembers } from './infra/notifier';
 
@@ -53,6 +54,13 @@ export function createApp(deps: AppDeps) {
     if (errors.length) throw new ValidationError(errors, 'The notification rule is invalid');
   }
 
+  /** The recipients with every kept secret resolved against the rule's webhooks (`held`; null for a new rule). */
+  function recipientsOf(input: z.output<typeof CreateNotificationRuleBody>['recipients'], held: Recipients | null): Recipients {
+    const { webhooks, errors } = resolveWebhookSecrets(input.webhooks, held?.webhooks ?? null);
+    if (errors.length) throw new ValidationError(errors, 'The notification rule is invalid');
+    return { ...input, webhooks };
+  }
+
   const normalize = (kind: Rule['kind'], stages: number[] | undefined, parkedMinutes: number | null | undefined) => ({
     stages: kind === 'license-expiring' ? [...(stages ?? DEFAULT_STAGES)].sort((a, b) => b - a) : [],
     parkedMinutes: kind === 'onboarding-parked' ? (parkedMinutes ?? null) : null,
@@ -72,7 +80,7 @@ export function createApp(deps: AppDeps) {
         packageId: b.packageId,
         enabled: b.enabled,
         ...normalize(b.kind, b.stages, b.parkedMinutes),
-        recipients: b.recipients,
+        recipients: recipientsOf(b.recipients, null),
         subject: b.subject,
         body: b.body,
         revision: 1,
@@ -136,7 +144,7 @@ export function createApp(deps: AppDeps) {
         ...(body.name !== undefined ? { name: body.name } : {}),
         ...(body.packageId !== undefined ? { packageId: body.packageId } : {}),
         ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
-        ...(body.recipients !== undefined ? { recipients: body.recipients } : {}),
+        ...(body.recipients !== undefined ? { recipients: recipientsOf(body.recipients, current.recipients) } : {}),
         ...(body.subject !== undefined ? { subject: body.subject } : {}),
         ...(body.body !== undefined ? { body: body.body } : {}),
         ...normalize(current.kind, body.stages ?? current.stages, body.parkedMinutes === undefined ? current.parkedMinutes : body.parkedMinutes),

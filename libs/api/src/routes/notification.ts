@@ -30,6 +30,18 @@ const WebhookSecret = z
     `must hold a key of ${WEBHOOK_KEY_BYTES.min} to ${WEBHOOK_KEY_BYTES.max} bytes after whsec_, e.g. whsec_ and the output of \`openssl rand -base64 32\``,
   );
 
+/** The last 4 characters of a held secret, as the rule's view shows them (`…abcd`, or `abcd`). */
+export const WEBHOOK_SECRET_HINT_FORM = /^…?[A-Za-z0-9+/=]{4}$/;
+
+const KeptWebhookSecret = z
+  .object({
+    keep: z
+      .string()
+      .regex(WEBHOOK_SECRET_HINT_FORM, 'must be the hint of a secret the webhook holds, as the rule shows it in secretHints (…abcd)')
+      .describe('A secret the rule already holds for this webhook id, named by its hint in secretHints'),
+  })
+  .strict();
+
 const WebhookEndpointInput = z.object({
   id: WebhookId,
   url: z
@@ -38,11 +50,14 @@ const WebhookEndpointInput = z.object({
     .max(2000)
     .refine((u) => /^https?:\/\//.test(u), 'must be an http or https URL'),
   secrets: z
-    .array(WebhookSecret)
+    .array(z.union([WebhookSecret, KeptWebhookSecret]))
     .min(1, 'must hold at least one secret')
     .max(3, 'at most 3 secrets (the current one and those being rotated out)')
     .describe(
-      'Standard Webhooks secrets (whsec_<base64 key>). Every secret signs each delivery (one v1,<signature> each in webhook-signature), so a rotation needs no downtime: add the new one, switch the receiver, drop the old one.',
+      'The webhook\'s signing secrets, each either a new Standard Webhooks secret (whsec_<base64 key>) or `{ "keep": "…abcd" }`: ' +
+        'a secret the rule already holds for the same webhook id, named by its hint in secretHints (a new rule holds none; a hint two held secrets share is refused as ambiguous). ' +
+        'The list replaces the webhook\'s secrets: a held secret neither kept nor sent again is dropped. ' +
+        'Every secret signs each delivery (one v1,<signature> each in webhook-signature), so a rotation needs no downtime: keep the old secret and add a new one, switch the receiver, then send only the new one (`keep` it).',
     ),
 });
 
@@ -51,7 +66,11 @@ export const RecipientsInput = z.object({
   roles: z.array(RecipientRole).max(5).default([]).describe('Every active team member with one of these roles'),
   leadManager: z.boolean().default(false).describe("The package's lead manager (lead-created: the lead's owner)"),
   emails: z.array(z.string().trim().email('must be an email address').max(254).toLowerCase()).max(50).default([]),
-  webhooks: z.array(WebhookEndpointInput).max(10).default([]),
+  webhooks: z
+    .array(WebhookEndpointInput)
+    .max(10)
+    .default([])
+    .describe('Signed HTTP targets, by id. The list replaces the rule\'s webhooks: a webhook left out is removed with its secrets.'),
 });
 
 const RuleFields = {
@@ -155,7 +174,8 @@ export const createNotificationRule = defineRoute({
   summary: 'Create a notification rule',
   description:
     'Unknown template placeholders, team members not in the directory and stages out of 1..365 or repeated are 400s naming the field. ' +
-    'Webhook secrets are write-only.',
+    'Webhook secrets are write-only: no response, log or event shows them (the rule shows their last 4 characters in secretHints). ' +
+    'A new rule holds no secrets, so `{ "keep": … }` is a 400 naming the secret.',
   tags: ['Notifications'],
   problems: ['already-exists'],
   etag: true,
@@ -197,7 +217,10 @@ export const updateNotificationRule = defineRoute({
   permission: Permission.NotificationRulesEdit,
   summary: 'Change a notification rule (switch it off with enabled: false)',
   description:
-    'The whole rule is validated again after the change. Replacing webhooks replaces their secrets (rotation: send both secrets, later only the new one). ' +
+    'The whole rule is validated again after the change. `recipients` replaces the rule\'s recipients: a webhook left out is removed, and each webhook\'s secrets are those listed, ' +
+    'new ones (whsec_…) or held ones kept by their hint (`{ "keep": "…abcd" }`), so a change of recipients needs no secret pasted again. ' +
+    'A `keep` naming no held secret of that webhook id, or one that two held secrets share, is a 400 naming the secret (body.recipients.webhooks.0.secrets.1) and the rule stays as it was. ' +
+    'Rotation: keep the old secret and add a new one; once the receiver has the new one, keep only the new one. ' +
     '`If-Match` with the ETag of the rule makes the change conditional (412 when the rule has changed); without it, a change made meanwhile is a 409.',
   tags: ['Notifications'],
   params: RuleParams,

@@ -813,7 +813,7 @@ export interface paths {
         put?: never;
         /**
          * Create a notification rule
-         * @description Unknown template placeholders, team members not in the directory and stages out of 1..365 or repeated are 400s naming the field. Webhook secrets are write-only.
+         * @description Unknown template placeholders, team members not in the directory and stages out of 1..365 or repeated are 400s naming the field. Webhook secrets are write-only: no response, log or event shows them (the rule shows their last 4 characters in secretHints). A new rule holds no secrets, so `{ "keep": … }` is a 400 naming the secret.
          *
          *     Requires the `notification-rules:edit` permission (or `admin`).
          */
@@ -849,7 +849,7 @@ export interface paths {
         head?: never;
         /**
          * Change a notification rule (switch it off with enabled: false)
-         * @description The whole rule is validated again after the change. Replacing webhooks replaces their secrets (rotation: send both secrets, later only the new one). `If-Match` with the ETag of the rule makes the change conditional (412 when the rule has changed); without it, a change made meanwhile is a 409.
+         * @description The whole rule is validated again after the change. `recipients` replaces the rule's recipients: a webhook left out is removed, and each webhook's secrets are those listed, new ones (whsec_…) or held ones kept by their hint (`{ "keep": "…abcd" }`), so a change of recipients needs no secret pasted again. A `keep` naming no held secret of that webhook id, or one that two held secrets share, is a 400 naming the secret (body.recipients.webhooks.0.secrets.1) and the rule stays as it was. Rotation: keep the old secret and add a new one; once the receiver has the new one, keep only the new one. `If-Match` with the ETag of the rule makes the change conditional (412 when the rule has changed); without it, a change made meanwhile is a 409.
          *
          *     Requires the `notification-rules:edit` permission (or `admin`).
          */
@@ -1636,13 +1636,19 @@ export interface components {
                 leadManager: boolean;
                 /** @default [] */
                 emails: string[];
-                /** @default [] */
+                /**
+                 * @description Signed HTTP targets, by id. The list replaces the rule's webhooks: a webhook left out is removed with its secrets.
+                 * @default []
+                 */
                 webhooks: {
                     id: string;
                     /** Format: uri */
                     url: string;
-                    /** @description Standard Webhooks secrets (whsec_<base64 key>). Every secret signs each delivery (one v1,<signature> each in webhook-signature), so a rotation needs no downtime: add the new one, switch the receiver, drop the old one. */
-                    secrets: string[];
+                    /** @description The webhook's signing secrets, each either a new Standard Webhooks secret (whsec_<base64 key>) or `{ "keep": "…abcd" }`: a secret the rule already holds for the same webhook id, named by its hint in secretHints (a new rule holds none; a hint two held secrets share is refused as ambiguous). The list replaces the webhook's secrets: a held secret neither kept nor sent again is dropped. Every secret signs each delivery (one v1,<signature> each in webhook-signature), so a rotation needs no downtime: keep the old secret and add a new one, switch the receiver, then send only the new one (`keep` it). */
+                    secrets: (string | {
+                        /** @description A secret the rule already holds for this webhook id, named by its hint in secretHints */
+                        keep: string;
+                    })[];
                 }[];
             };
             /** @description Template: {{field}} placeholders, see docs/notifications.md */
@@ -1679,13 +1685,19 @@ export interface components {
                 leadManager: boolean;
                 /** @default [] */
                 emails: string[];
-                /** @default [] */
+                /**
+                 * @description Signed HTTP targets, by id. The list replaces the rule's webhooks: a webhook left out is removed with its secrets.
+                 * @default []
+                 */
                 webhooks: {
                     id: string;
                     /** Format: uri */
                     url: string;
-                    /** @description Standard Webhooks secrets (whsec_<base64 key>). Every secret signs each delivery (one v1,<signature> each in webhook-signature), so a rotation needs no downtime: add the new one, switch the receiver, drop the old one. */
-                    secrets: string[];
+                    /** @description The webhook's signing secrets, each either a new Standard Webhooks secret (whsec_<base64 key>) or `{ "keep": "…abcd" }`: a secret the rule already holds for the same webhook id, named by its hint in secretHints (a new rule holds none; a hint two held secrets share is refused as ambiguous). The list replaces the webhook's secrets: a held secret neither kept nor sent again is dropped. Every secret signs each delivery (one v1,<signature> each in webhook-signature), so a rotation needs no downtime: keep the old secret and add a new one, switch the receiver, then send only the new one (`keep` it). */
+                    secrets: (string | {
+                        /** @description A secret the rule already holds for this webhook id, named by its hint in secretHints */
+                        keep: string;
+                    })[];
                 }[];
             };
             /** @description Template: {{field}} placeholders, see docs/notifications.md */

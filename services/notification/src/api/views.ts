@@ -1,4 +1,5 @@
 import type { Rule } from '../domain/rules';
+import { secretHint } from '../domain/webhookSecrets';
 import type { Notification } from '../infra/models';
 
 const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
@@ -17,7 +18,7 @@ export const ruleView = (r: Rule) => ({
     roles: r.recipients.roles,
     leadManager: r.recipients.leadManager,
     emails: r.recipients.emails,
-    webhooks: r.recipients.webhooks.map((w) => ({ id: w.id, url: w.url, secretHints: w.secrets.map((s) => `…${s.slice(-4)}`) })),
+    webhooks: r.recipients.webhooks.map((w) => ({ id: w.id, url: w.url, secretHints: w.secrets.map((s) => `…${secretHint(s)}`) })),
   },
   subject: r.subject,
   body: r.body,
