@@ -117,7 +117,7 @@ start_kafka() { # start_kafka [node]: every node (at once, so a cluster can elec
   for n in "${nodes[@]}"; do launch_kafka_node "$n"; done
   (( ${#LAUNCHED[@]} )) || return 0
   for n in "${LAUNCHED[@]}"; do
-    wait_for "$(node_name "$n")" 90 kafka_started "$n" || { tail -n 30 "$STATE/logs/$(node_name "$n").log" "$STATE/logs/$(node_name "$n").out" >&2; exit 1; }
+    wait_for "$(node_name "$n")" 180 kafka_started "$n" || { tail -n 30 "$STATE/logs/$(node_name "$n").log" "$STATE/logs/$(node_name "$n").out" >&2; exit 1; }
   done
   if (( $(kafka_nodes) > 1 )); then log "kafka ready: $(kafka_version), $(kafka_nodes) nodes: $(kafka_brokers)"; else log "kafka ready: $(kafka_version)"; fi
 }
