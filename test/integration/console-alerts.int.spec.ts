@@ -80,7 +80,7 @@ describe('the Alerts page', () => {
   let secret2 = '';
   let ruleId = '';
 
-  it('an admin creates a rule with a stage, an email and a webhook whose new secret is shown once; edits it (a held secret asked for), and the change is there after a reload', async () => {
+  it('an admin creates a rule with a stage, an email and a webhook whose new secret is shown once; adds an address without pasting the held secret, and the change is there after a reload', async () => {
     const { context, page } = await signIn(browser, gateway.url, idp, 'ADMIN', '/alerts');
     await page.getByText('No rule: nobody is alerted.').waitFor();
     await page.getByRole('button', { name: 'New rule' }).click();
@@ -115,14 +115,13 @@ describe('the Alerts page', () => {
     ruleId = rule!.ruleId;
     expect(rule).toMatchObject({ name: 'Renewals', stages: [14], enabled: true, recipients: { emails: ['renewals@vendor.example'], webhooks: [{ id: 'crm', url: hookUrl, secretHints: [`…${secret1.slice(-4)}`] }] } });
 
-    // a second address: the recipients are sent again, so the held secret is asked for
+    // a second address: the held secret is kept by LMA, nothing to paste
     await page.getByRole('button', { name: 'Edit Renewals' }).click();
     expect(new URL(page.url()).searchParams.get('rule')).toBe(ruleId);
     await dialog(page).getByLabel('Emails').fill('ops@vendor.example');
     await dialog(page).getByLabel('Emails').press('Enter');
-    await dialog(page).getByRole('button', { name: 'Save changes' }).click();
-    await dialog(page).getByText(`Paste this secret (it ends …${secret1.slice(-4)})`).waitFor();
-    await dialog(page).getByRole('textbox', { name: `Secret ending …${secret1.slice(-4)}` }).fill(secret1);
+    await dialog(page).getByText(`Secret ending …${secret1.slice(-4)} (held by LMA)`).waitFor();
+    expect(await dialog(page).getByRole('textbox', { name: /Secret ending/ }).count()).toBe(0);
     await dialog(page).getByRole('button', { name: 'Save changes' }).click();
     await dialog(page).waitFor({ state: 'detached' });
     await page.reload();
@@ -166,7 +165,6 @@ describe('the Alerts page', () => {
     await hooks1.getByRole('button', { name: 'Generate a new secret' }).click();
     secret2 = (await hooks1.getByTestId('new-secret').textContent())!;
     expect(secret2).not.toBe(secret1);
-    await hooks1.getByRole('textbox', { name: `Secret ending …${secret1.slice(-4)}` }).fill(secret1);
     await shot(page, 'alerts-rotation');
     await form.getByRole('button', { name: 'Save changes' }).click();
     await form.waitFor({ state: 'detached' });
@@ -185,7 +183,7 @@ describe('the Alerts page', () => {
 
     const raised = await eventually('the mail and the webhook notification', async () => {
       const res = await fetch(h.api(`/notifications?ruleId=${ruleId}`), { headers: { authorization: admin } });
-      const items = ((await res.json()) as { items: { channel: string; to: string[]; subject: string }[] }).items;
+      const items = ((await res.json()) as { items: { notificationId: string; channel: string; to: string[]; subject: string }[] }).items;
       return items.length === 2 && items;
     });
     expect(raised.map((n) => n.channel).sort()).toEqual(['email', 'webhook']);
@@ -210,10 +208,17 @@ describe('the Alerts page', () => {
     await page.getByRole('button', { name: 'Edit Renewals (team)' }).click();
     const hooks2 = dialog(page).getByRole('group', { name: 'Webhook crm' });
     await hooks2.getByRole('button', { name: `Drop the secret ending …${secret1.slice(-4)}` }).click();
-    await hooks2.getByRole('textbox', { name: `Secret ending …${secret2.slice(-4)}` }).fill(secret2);
     await dialog(page).getByRole('button', { name: 'Save changes' }).click();
     await dialog(page).waitFor({ state: 'detached' });
     await expect.poll(async () => (await rules())[0]!.recipients.webhooks[0]!.secretHints).toEqual([`…${secret2.slice(-4)}`]);
+    // the kept secret is the new one: the webhook resent is signed with it alone
+    const webhookNotification = raised.find((n) => n.channel === 'webhook')!;
+    const resent = await fetch(h.api(`/notifications/${webhookNotification.notificationId}/resend`), { method: 'POST', headers: { authorization: admin } });
+    expect(resent.status).toBe(202);
+    await eventually('the resent webhook', () => hooks.length === 2, 20_000);
+    expect(hooks[1]!.headers['webhook-signature']!.split(' ')).toHaveLength(1);
+    expect(new Webhook(secret2).verify(hooks[1]!.body, hooks[1]!.headers)).toMatchObject({ ruleId });
+
 
     // switched off, and still off after a reload
     const on = page.getByRole('switch', { name: 'Renewals (team) switched on' });

@@ -29,16 +29,16 @@ const edit = (change: (v: RuleValues) => void): RuleValues => {
 describe('the notification rule form', () => {
   it('a new rule: the default stages, a recipient required, stages whole days 1..365 without repeats', () => {
     const v = { ...emptyRule(), name: 'Renewals', subject: 's', body: 'b' };
-    expect(validateRule(v, null)).toEqual({ recipients: expect.stringContaining('at least one recipient') });
+    expect(validateRule(v)).toEqual({ recipients: expect.stringContaining('at least one recipient') });
     v.emails = ['ops@vendor.example'];
-    expect(validateRule(v, null)).toEqual({});
+    expect(validateRule(v)).toEqual({});
     expect(createBody(v)).toMatchObject({ kind: 'license-expiring', stages: [30, 7], packageId: null, recipients: { emails: ['ops@vendor.example'], webhooks: [] } });
-    expect(validateRule({ ...v, stages: ['0'] }, null)['stages']).toMatch(/1 to 365/);
-    expect(validateRule({ ...v, stages: ['7', '7'] }, null)['stages']).toMatch(/twice/);
-    expect(validateRule({ ...v, emails: ['nobody'] }, null)['emails']).toMatch(/nobody is not an email address/);
+    expect(validateRule({ ...v, stages: ['0'] })['stages']).toMatch(/1 to 365/);
+    expect(validateRule({ ...v, stages: ['7', '7'] })['stages']).toMatch(/twice/);
+    expect(validateRule({ ...v, emails: ['nobody'] })['emails']).toMatch(/nobody is not an email address/);
     // stages belong to expiry rules only; a parked onboarding needs its minutes
     const parked = { ...v, kind: 'onboarding-parked' as const, parkedMinutes: '' };
-    expect(validateRule(parked, null)['parkedMinutes']).toBeDefined();
+    expect(validateRule(parked)['parkedMinutes']).toBeDefined();
     expect(createBody({ ...parked, parkedMinutes: 30 })).not.toHaveProperty('stages');
   });
 
@@ -46,8 +46,8 @@ describe('the notification rule form', () => {
     const secret = generateSecret();
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(generateSecret()).not.toBe(secret);
-    const v = { ...emptyRule(), name: 'n', subject: 's', body: 'b', webhooks: [{ id: 'crm', url: 'https://crm.example/x', secrets: [{ hint: null, value: secret, generated: true }] }] };
-    expect(validateRule(v, null)).toEqual({});
+    const v = { ...emptyRule(), name: 'n', subject: 's', body: 'b', webhooks: [{ id: 'crm', url: 'https://crm.example/x', secrets: [{ hint: null, value: secret }] }] };
+    expect(validateRule(v)).toEqual({});
   });
 
   it('an edit sends only what changed, with the recipients whole only when one of them changed', () => {
@@ -55,42 +55,36 @@ describe('the notification rule form', () => {
     expect(patchBody(rule, edit((v) => (v.subject = 'Soon: {{licenseName}}')))).toEqual({ subject: 'Soon: {{licenseName}}' });
     expect(patchBody(rule, edit((v) => (v.stages = ['14'])))).toEqual({ stages: [14] });
     expect(patchBody(rule, edit((v) => (v.enabled = false)))).toEqual({ enabled: false });
-    // a held secret is not needed while the recipients stay as they are
-    expect(validateRule(edit((v) => (v.name = 'Other')), rule)).toEqual({});
   });
 
-  it('a change of recipients needs each held secret pasted (write-only), and checks it is the one that ends so', () => {
+  it('a change of recipients keeps each held secret by its hint: nothing to paste', () => {
     const more = edit((v) => v.emails.push('ops@vendor.example'));
-    expect(validateRule(more, rule)).toEqual({ 'webhooks.0.secrets.0.value': expect.stringContaining(`Paste this secret (it ends …${SECRET_A.slice(-4)})`) });
-    more.webhooks[0]!.secrets[0]!.value = SECRET_B;
-    expect(validateRule(more, rule)['webhooks.0.secrets.0.value']).toMatch(/not the secret that ends/);
-    more.webhooks[0]!.secrets[0]!.value = SECRET_A;
-    expect(validateRule(more, rule)).toEqual({});
+    expect(validateRule(more)).toEqual({});
     expect(patchBody(rule, more).recipients).toEqual({
       emails: ['renewals@vendor.example', 'ops@vendor.example'],
       roles: [],
       teamMemberIds: [],
       leadManager: false,
-      webhooks: [{ id: 'crm', url: 'https://crm.vendor.example/lma', secrets: [SECRET_A] }],
+      webhooks: [{ id: 'crm', url: 'https://crm.vendor.example/lma', secrets: [{ keep: SECRET_A.slice(-4) }] }],
     });
   });
 
-  it('rotation: a new secret beside the old one sends both, new first; dropping the old one sends the new alone', () => {
-    const rotated = edit((v) => v.webhooks[0]!.secrets.unshift({ hint: null, value: SECRET_B, generated: true }));
-    expect(validateRule(rotated, rule)['webhooks.0.secrets.1.value']).toBeDefined();
-    rotated.webhooks[0]!.secrets[1]!.value = SECRET_A;
-    expect(validateRule(rotated, rule)).toEqual({});
-    expect(patchBody(rule, rotated).recipients?.webhooks).toEqual([{ id: 'crm', url: 'https://crm.vendor.example/lma', secrets: [SECRET_B, SECRET_A] }]);
+  it('rotation: a new secret beside the old one sends both, new first; dropping the old one keeps the new alone', () => {
+    const rotated = edit((v) => v.webhooks[0]!.secrets.unshift({ hint: null, value: SECRET_B }));
+    expect(validateRule(rotated)).toEqual({});
+    expect(patchBody(rule, rotated).recipients?.webhooks).toEqual([{ id: 'crm', url: 'https://crm.vendor.example/lma', secrets: [SECRET_B, { keep: SECRET_A.slice(-4) }] }]);
 
     const both: Rule = { ...rule, recipients: { ...rule.recipients, webhooks: [{ ...rule.recipients.webhooks[0]!, secretHints: [`…${SECRET_B.slice(-4)}`, `…${SECRET_A.slice(-4)}`] }] } };
     const v = structuredClone(valuesOf(both));
     v.webhooks[0]!.secrets.splice(1, 1);
-    v.webhooks[0]!.secrets[0]!.value = SECRET_B;
-    expect(validateRule(v, both)).toEqual({});
-    expect(patchBody(both, v).recipients?.webhooks).toEqual([{ id: 'crm', url: 'https://crm.vendor.example/lma', secrets: [SECRET_B] }]);
+    expect(validateRule(v)).toEqual({});
+    expect(patchBody(both, v).recipients?.webhooks).toEqual([{ id: 'crm', url: 'https://crm.vendor.example/lma', secrets: [{ keep: SECRET_B.slice(-4) }] }]);
     // more than 3 secrets is refused before sending
-    v.webhooks[0]!.secrets = [SECRET_A, SECRET_B, SECRET_A, SECRET_B].map((value) => ({ hint: null, value, generated: true }));
-    expect(validateRule(v, both)['webhooks.0.secrets']).toMatch(/At most 3/);
+    v.webhooks[0]!.secrets = [SECRET_A, SECRET_B, SECRET_A, SECRET_B].map((value) => ({ hint: null, value }));
+    expect(validateRule(v)['webhooks.0.secrets']).toMatch(/At most 3/);
+    // two held secrets with one hint cannot be kept apart
+    const twins: Rule = { ...rule, recipients: { ...rule.recipients, webhooks: [{ ...rule.recipients.webhooks[0]!, secretHints: ['…abcd', '…abcd'] }] } };
+    expect(validateRule(valuesOf(twins))).toEqual({ 'webhooks.0.secrets.1': expect.stringContaining('Another held secret also ends …abcd') });
   });
 
   it("puts the API's refusal under the field it names", () => {
@@ -99,7 +93,7 @@ describe('the notification rule form', () => {
     expect(formFieldOf('body.recipients.teamMemberIds.1')).toBe('teamMemberIds');
     expect(formFieldOf('body.recipients')).toBe('recipients');
     expect(formFieldOf('body.recipients.webhooks.0.url')).toBe('webhooks.0.url');
-    expect(formFieldOf('body.recipients.webhooks.1.secrets.0')).toBe('webhooks.1.secrets.0.value');
+    expect(formFieldOf('body.recipients.webhooks.1.secrets.0')).toBe('webhooks.1.secrets.0');
     expect(formFieldOf('body.kind')).toBeNull();
   });
 });

@@ -9,7 +9,6 @@ import {
   Modal,
   NumberInput,
   Paper,
-  PasswordInput,
   Select,
   Stack,
   Switch,
@@ -36,7 +35,6 @@ import {
   formFieldOf,
   generateSecret,
   patchBody,
-  recipientsChanged,
   validateRule,
   valuesOf,
   type Rule,
@@ -74,7 +72,7 @@ export function RuleDialog({ ruleId, onClose }: { ruleId: string | null; onClose
 function RuleForm({ current, onDone, reload }: { current: { rule: Rule; etag: string } | null; onDone: () => void; reload: () => void }) {
   const queryClient = useQueryClient();
   const rule = current?.rule ?? null;
-  const form = useForm<RuleValues>({ initialValues: rule ? valuesOf(rule) : emptyRule(), validate: (v) => validateRule(v, rule) });
+  const form = useForm<RuleValues>({ initialValues: rule ? valuesOf(rule) : emptyRule(), validate: validateRule });
   const [unchanged, setUnchanged] = useState(false);
   // suggestions from the team directory for those who may read it; others type the ids
   const auth = useAuth();
@@ -117,7 +115,6 @@ function RuleForm({ current, onDone, reload }: { current: { rule: Rule; etag: st
   });
   const v = form.getValues();
   const stale = save.error instanceof ApiError && (save.error.status === 412 || save.error.status === 409);
-  const sendsRecipients = rule !== null && recipientsChanged(rule, v);
 
   return (
     <form onSubmit={submit} aria-label={rule ? `Edit ${rule.name}` : 'New rule'} noValidate>
@@ -174,7 +171,7 @@ function RuleForm({ current, onDone, reload }: { current: { rule: Rule; etag: st
           {...form.getInputProps('teamMemberIds')}
         />
         <Checkbox label="The package's lead manager (for new leads: the lead's owner)" {...form.getInputProps('leadManager', { type: 'checkbox' })} />
-        <Webhooks form={form} editing={rule !== null} sendsRecipients={rule === null || sendsRecipients} />
+        <Webhooks form={form} />
 
         <TextInput label="Subject" withAsterisk {...form.getInputProps('subject')} />
         <Textarea label="Body" withAsterisk autosize minRows={3} {...form.getInputProps('body')} />
@@ -220,7 +217,7 @@ type Form = ReturnType<typeof useForm<RuleValues>>;
  * one and save (every delivery is then signed with both); once the receiver uses the new one,
  * drop the old one and save.
  */
-function Webhooks({ form, editing, sendsRecipients }: { form: Form; editing: boolean; sendsRecipients: boolean }) {
+function Webhooks({ form }: { form: Form }) {
   const webhooks = form.getValues().webhooks;
   return (
     <Stack gap="xs">
@@ -229,8 +226,8 @@ function Webhooks({ form, editing, sendsRecipients }: { form: Form; editing: boo
       </Text>
       <Text size="xs" c="dimmed">
         Each delivery is signed (Standard Webhooks) with every secret of its webhook. To rotate a secret without downtime, generate a new one beside the current one and
-        save; once the receiver uses the new one, drop the old one and save. LMA keeps secrets write-only: a secret it holds shows its last 4 characters
-        {editing ? ', and a change of recipients needs each held secret pasted again' : ''}.
+        save; once the receiver uses the new one, drop the old one and save. LMA keeps secrets write-only: a secret it holds shows its last 4 characters and is
+        kept as it is.
       </Text>
       {webhooks.map((w, i) => (
         <Paper key={form.key(`webhooks.${i}`)} withBorder p="sm" aria-label={`Webhook ${w.id || i + 1}`} role="group">
@@ -246,7 +243,7 @@ function Webhooks({ form, editing, sendsRecipients }: { form: Form; editing: boo
             ) : null}
             {w.secrets.map((s, j) => (
               <Group key={form.key(`webhooks.${i}.secrets.${j}`)} align="end" wrap="nowrap">
-                {s.generated ? (
+                {s.hint === null ? (
                   <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
                     <Text size="sm" fw={500}>
                       New secret (shown only now: give it to the receiver)
@@ -265,12 +262,14 @@ function Webhooks({ form, editing, sendsRecipients }: { form: Form; editing: boo
                     </Group>
                   </Stack>
                 ) : (
-                  <PasswordInput
-                    style={{ flex: 1 }}
-                    label={`Secret ending …${s.hint}`}
-                    description={sendsRecipients ? 'Paste it: it is sent again with the recipients' : 'Kept as it is unless the recipients change'}
-                    {...form.getInputProps(`webhooks.${i}.secrets.${j}.value`)}
-                  />
+                  <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
+                    <Text size="sm">Secret ending …{s.hint} (held by LMA)</Text>
+                    {form.errors[`webhooks.${i}.secrets.${j}`] ? (
+                      <Text c="red" size="sm" role="alert">
+                        {form.errors[`webhooks.${i}.secrets.${j}`]}
+                      </Text>
+                    ) : null}
+                  </Stack>
                 )}
                 <Button
                   variant="subtle"
@@ -287,7 +286,7 @@ function Webhooks({ form, editing, sendsRecipients }: { form: Form; editing: boo
                 size="compact-sm"
                 variant="light"
                 disabled={w.secrets.length >= 3}
-                onClick={() => form.insertListItem(`webhooks.${i}.secrets`, { hint: null, value: generateSecret(), generated: true }, 0)}
+                onClick={() => form.insertListItem(`webhooks.${i}.secrets`, { hint: null, value: generateSecret() }, 0)}
               >
                 Generate a new secret
               </Button>
@@ -299,7 +298,7 @@ function Webhooks({ form, editing, sendsRecipients }: { form: Form; editing: boo
         </Paper>
       ))}
       <Group>
-        <Button variant="light" size="compact-sm" onClick={() => form.insertListItem('webhooks', { id: '', url: '', secrets: [{ hint: null, value: generateSecret(), generated: true }] })}>
+        <Button variant="light" size="compact-sm" onClick={() => form.insertListItem('webhooks', { id: '', url: '', secrets: [{ hint: null, value: generateSecret() }] })}>
           Add a webhook
         </Button>
       </Group>

@@ -32,14 +32,10 @@ export const TEMPLATE_FIELDS: Record<RuleKind, string> = {
 
 /**
  * One signing secret of a webhook in the form. LMA keeps secrets write-only: a secret the rule
- * holds is known by its last 4 characters (`hint`), and sending the webhook again needs its
- * value pasted. A secret made here (`generated`) is shown once, until the form closes.
+ * holds is known by its last 4 characters (`hint`) and sent back as `{ keep: hint }`; a secret
+ * generated here (`hint` null) is sent by its `value`, shown once, until the form closes.
  */
-export interface SecretValues {
-  hint: string | null;
-  value: string;
-  generated: boolean;
-}
+export type SecretValues = { hint: string; value?: undefined } | { hint: null; value: string };
 
 export interface WebhookValues {
   id: string;
@@ -100,7 +96,7 @@ export function valuesOf(rule: Rule): RuleValues {
     roles: rule.recipients.roles,
     teamMemberIds: rule.recipients.teamMemberIds,
     leadManager: rule.recipients.leadManager,
-    webhooks: rule.recipients.webhooks.map((w) => ({ id: w.id, url: w.url, secrets: w.secretHints.map((h) => ({ hint: hintOf(h), value: '', generated: false })) })),
+    webhooks: rule.recipients.webhooks.map((w) => ({ id: w.id, url: w.url, secrets: w.secretHints.map((h) => ({ hint: hintOf(h) })) })),
     subject: rule.subject,
     body: rule.body,
   };
@@ -112,23 +108,22 @@ export function generateSecret(random: (bytes: Uint8Array) => Uint8Array = (b) =
   return `whsec_${btoa(String.fromCharCode(...key))}`;
 }
 
-const WEBHOOK_SECRET_FORM = /^whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const WEBHOOK_ID = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PACKAGE_ID = /^033[A-Za-z0-9]{15}$/;
 
-/** The recipients as the API takes them (every webhook with the values of its secrets). */
+/** The recipients as the API takes them: held secrets kept by their hint, new ones by their value. */
 function recipientsOf(v: RuleValues): CreateBody['recipients'] {
   return {
     emails: v.emails,
     roles: v.roles,
     teamMemberIds: v.teamMemberIds,
     leadManager: v.leadManager,
-    webhooks: v.webhooks.map((w) => ({ id: w.id.trim(), url: w.url.trim(), secrets: w.secrets.map((s) => s.value.trim()) })),
+    webhooks: v.webhooks.map((w) => ({ id: w.id.trim(), url: w.url.trim(), secrets: w.secrets.map((s) => (s.hint !== null ? { keep: s.hint } : s.value)) })),
   };
 }
 
-/** Whether the recipients differ from the rule's: only then are they sent, with every webhook's secrets. */
+/** Whether the recipients differ from the rule's: only then are they sent. */
 export function recipientsChanged(rule: Rule, v: RuleValues): boolean {
   const r = rule.recipients;
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -175,10 +170,9 @@ type Errors = Record<string, string>;
 
 /**
  * What the form can tell before sending (the API checks again, and alone knows the team
- * directory and the template fields). `rule` is the rule being edited, if any: a held secret's
- * value is needed only when the recipients are sent again.
+ * directory and the template fields).
  */
-export function validateRule(v: RuleValues, rule: Rule | null): Errors {
+export function validateRule(v: RuleValues): Errors {
   const errors: Errors = {};
   if (!v.name.trim()) errors['name'] = 'Name the rule';
   if (v.packageId.trim() && !PACKAGE_ID.test(v.packageId.trim())) errors['packageId'] = 'A package id is 18 letters and digits starting with 033; leave it empty for every package';
@@ -195,7 +189,6 @@ export function validateRule(v: RuleValues, rule: Rule | null): Errors {
   if (!v.emails.length && !v.roles.length && !v.teamMemberIds.length && !v.leadManager && !v.webhooks.length) {
     errors['recipients'] = 'Name at least one recipient: an email, a role, a team member, the lead manager or a webhook';
   }
-  const sendsRecipients = rule === null || recipientsChanged(rule, v);
   const ids = new Set<string>();
   v.webhooks.forEach((w, i) => {
     if (!WEBHOOK_ID.test(w.id.trim())) errors[`webhooks.${i}.id`] = '1 to 32 lowercase letters, digits, _ or -, starting with a letter or digit';
@@ -205,11 +198,10 @@ export function validateRule(v: RuleValues, rule: Rule | null): Errors {
     if (w.secrets.length === 0) errors[`webhooks.${i}.secrets`] = 'A webhook needs a signing secret: generate one';
     if (w.secrets.length > 3) errors[`webhooks.${i}.secrets`] = 'At most 3 secrets: the current one and those being rotated out';
     w.secrets.forEach((s, j) => {
-      const value = s.value.trim();
-      if (s.hint !== null && !sendsRecipients) return;
-      if (s.hint !== null && !value) errors[`webhooks.${i}.secrets.${j}.value`] = `Paste this secret (it ends …${s.hint}): LMA keeps secrets write-only and needs every webhook's secrets when the recipients change`;
-      else if (!WEBHOOK_SECRET_FORM.test(value)) errors[`webhooks.${i}.secrets.${j}.value`] = 'whsec_ followed by base64, as the receiver has it';
-      else if (s.hint !== null && !value.endsWith(s.hint)) errors[`webhooks.${i}.secrets.${j}.value`] = `This is not the secret that ends …${s.hint}`;
+      // LMA knows a held secret only by its hint: two that share one cannot be told apart
+      if (s.hint !== null && w.secrets.findIndex((o) => o.hint === s.hint) !== j) {
+        errors[`webhooks.${i}.secrets.${j}`] = `Another held secret also ends …${s.hint}: drop both and generate a new one`;
+      }
     });
   });
   if (!v.subject.trim()) errors['subject'] = 'Write the subject';
@@ -219,12 +211,12 @@ export function validateRule(v: RuleValues, rule: Rule | null): Errors {
 
 /**
  * The form field an API error names (`body.recipients.webhooks.0.secrets.1` ->
- * `webhooks.0.secrets.1.value`), so the refusal also stands under the field it is about.
+ * `webhooks.0.secrets.1`), so the refusal also stands under the field it is about.
  */
 export function formFieldOf(apiField: string): string | null {
   const path = apiField.replace(/^body\./, '').replace(/^recipients\.(?=.)/, '');
   const secret = /^webhooks\.(\d+)\.secrets\.(\d+)$/.exec(path);
-  if (secret) return `webhooks.${secret[1]}.secrets.${secret[2]}.value`;
+  if (secret) return `webhooks.${secret[1]}.secrets.${secret[2]}`;
   const webhook = /^webhooks\.(\d+)\.(id|url|secrets)$/.exec(path);
   if (webhook) return `webhooks.${webhook[1]}.${webhook[2]}`;
   const top = /^(name|packageId|stages|parkedMinutes|emails|roles|teamMemberIds|subject|body|recipients)(?:\.\d+)?$/.exec(path);
