@@ -50,7 +50,13 @@ const WebhookEndpointInput = z.object({
     .max(2000)
     .refine((u) => /^https?:\/\//.test(u), 'must be an http or https URL'),
   secrets: z
-    .array(z.union([WebhookSecret, KeptWebhookSecret]))
+    .array(
+      z.union([WebhookSecret, KeptWebhookSecret], {
+        errorMap: (issue, ctx) => ({
+          message: issue.code === 'invalid_union' ? 'must be a new secret (whsec_…) or { "keep": "…abcd" }: a secret the webhook holds, by its hint' : ctx.defaultError,
+        }),
+      }),
+    )
     .min(1, 'must hold at least one secret')
     .max(3, 'at most 3 secrets (the current one and those being rotated out)')
     .describe(
