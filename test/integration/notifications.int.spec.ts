@@ -139,7 +139,8 @@ describe('rules', () => {
   it('keeps held webhook secrets by their hint: a change of recipients sends no secret again; an unknown or ambiguous keep is refused and the rule stays; secrets never echoed', async () => {
     const edit = ['notification-rules:edit', 'notification-rules:read'];
     const webhook = (secrets: unknown[]) => ({ webhooks: [{ id: 'crm', url: 'https://crm.partner.example/lma', secrets }] });
-    const base = { kind: 'license-uninstalled', name: 'Kept secrets', subject: 'x', body: 'y' };
+    // a package of its own: the rule never alerts for the other tests' licenses
+    const base = { kind: 'license-uninstalled', name: 'Kept secrets', packageId: ids.packageId(), subject: 'x', body: 'y' };
     const problemFields = (r: { body: Record<string, unknown> }) => Object.fromEntries(((r.body['errors'] as { field: string; reason: string }[]) ?? []).map((e) => [e.field, e.reason]));
     const a = `whsec_${randomBytes(32).toString('base64')}`;
     // two keys whose last 3 bytes (the last 4 base64 characters) are the same: the same hint
