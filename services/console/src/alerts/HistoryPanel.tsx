@@ -7,9 +7,9 @@ import type { operations } from '../api/schema';
 import { useAuth } from '../auth';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Time } from '../components/Time';
-import { PagedList } from './PagedList';
+import { PagedList } from '../components/PagedList';
 import { kindLabel } from './ruleForm';
-import { useUrlState } from './urlState';
+import { useListParams } from '../components/ListTable';
 
 type Query = NonNullable<operations['listNotifications']['parameters']['query']>;
 type Notification = Schemas['Notification'];
@@ -19,7 +19,7 @@ const OUTCOME_COLOR: Record<Schemas['DeliveryAttempt']['outcome'], string> = { s
 
 /** What was sent, newest first, by status, rule, license and package; each delivery attempt; resend. */
 export function HistoryPanel() {
-  const { get, set } = useUrlState();
+  const { get, set } = useListParams();
   const query: Query = {
     limit: 20,
     ...(get('status') ? { status: get('status') as Notification['status'] } : {}),

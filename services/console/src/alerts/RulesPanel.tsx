@@ -9,9 +9,9 @@ import type { operations } from '../api/schema';
 import { useAuth } from '../auth';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Time } from '../components/Time';
-import { PagedList } from './PagedList';
+import { PagedList } from '../components/PagedList';
 import { RULE_KINDS, kindLabel, type Rule, type RuleKind } from './ruleForm';
-import { useUrlState } from './urlState';
+import { useListParams } from '../components/ListTable';
 
 type Query = NonNullable<operations['listNotificationRules']['parameters']['query']>;
 
@@ -20,7 +20,7 @@ export function RulesPanel() {
   const auth = useAuth();
   const editable = auth.can('notification-rules:edit');
   const queryClient = useQueryClient();
-  const { get, set } = useUrlState();
+  const { get, set } = useListParams();
   const query: Query = {
     limit: 25,
     ...(get('kind') ? { kind: get('kind') as RuleKind } : {}),

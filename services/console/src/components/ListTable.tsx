@@ -81,19 +81,21 @@ export function Pager({ cursor, next, onCursor }: { cursor: string | null; next:
 }
 
 /**
- * A list's state in the URL (filters, order, cursor), so a list is a link to share. Changing a
- * filter goes back to the first page.
+ * A page's state in the URL (filters, order, cursor, open tab or record), so every view is a link
+ * to share. `set` changes some parameters and goes back to the first page, unless it names the
+ * cursor or is told to keep it (opening a record over the list).
  */
-export function useListParams(): { params: URLSearchParams; cursor: string | null; set: (changes: Record<string, string | null>) => void } {
+export function useListParams() {
   const [params, setParams] = useSearchParams();
-  const set = (changes: Record<string, string | null>) => {
+  const set = (changes: Record<string, string | null>, keepCursor = 'cursor' in changes) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(changes)) {
       if (v) next.set(k, v);
       else next.delete(k);
     }
-    if (!('cursor' in changes)) next.delete('cursor');
+    if (!keepCursor) next.delete('cursor');
     setParams(next);
   };
-  return { params, cursor: params.get('cursor'), set };
+  const get = (name: string): string | null => params.get(name) || null;
+  return { params, cursor: get('cursor'), get, set, replace: (next: Record<string, string>) => setParams(new URLSearchParams(next)) };
 }

@@ -2,7 +2,7 @@ import { Alert, Stack, Tabs, Title } from '@mantine/core';
 import { HistoryPanel } from '../alerts/HistoryPanel';
 import { RuleDialog } from '../alerts/RuleDialog';
 import { RulesPanel } from '../alerts/RulesPanel';
-import { useUrlState } from '../alerts/urlState';
+import { useListParams } from '../components/ListTable';
 import { useAuth } from '../auth';
 
 /**
@@ -12,7 +12,7 @@ import { useAuth } from '../auth';
  */
 export function AlertsPage() {
   const auth = useAuth();
-  const { get, set, replace } = useUrlState();
+  const { get, set, replace } = useListParams();
   const tab = get('tab') === 'history' ? 'history' : 'rules';
   const open = get('rule');
   return (

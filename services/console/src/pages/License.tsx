@@ -1,25 +1,15 @@
 import { Anchor, Button, Card, Code, Group, Loader, SimpleGrid, Stack, Table, Text, TextInput, Timeline, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, data, type License } from '../api/client';
 import { useAuth } from '../auth';
+import { Field } from '../components/Field';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Time } from '../components/Time';
 import { ModifyLicenseDialog } from '../licenses/ModifyLicenseDialog';
 import { StatusBadge, seatsAvailable } from '../licenses/parts';
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <div>{children}</div>
-    </div>
-  );
-}
 
 /** One license: every field, seats, links, the audit timeline, Modify License and seats (with licenses:edit). */
 export function LicensePage() {

@@ -1,11 +1,12 @@
-import { Anchor, Badge, Button, Group, Paper, Select, SegmentedControl, Skeleton, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Paper, Select, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useQuery, keepPreviousData } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { api, data, type License } from '../api/client';
 import type { operations } from '../api/schema';
-import { ProblemAlert } from '../components/ProblemAlert';
+import { useListParams } from '../components/ListTable';
+import { PagedList } from '../components/PagedList';
 import { Time } from '../components/Time';
 import { SeatsText, StatusBadge } from '../licenses/parts';
 
@@ -13,7 +14,7 @@ type Query = NonNullable<operations['listLicenses']['parameters']['query']>;
 
 /** The licenses list: every filter of GET /licenses in the URL (deep-linkable), sort, cursor pages. */
 export function LicensesPage() {
-  const [params, setParams] = useSearchParams();
+  const { params, set } = useListParams();
   const query: Query = {
     limit: 25,
     ...(params.get('status') ? { status: params.get('status') as License['status'] } : {}),
@@ -32,15 +33,6 @@ export function LicensesPage() {
   });
   const [text, setText] = useState<Record<'packageId' | 'subscriberOrgId', string>>({ packageId: params.get('packageId') ?? '', subscriberOrgId: params.get('subscriberOrgId') ?? '' });
 
-  const set = (changes: Record<string, string | null>, keepCursor = false) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
-    }
-    if (!keepCursor) next.delete('cursor');
-    setParams(next);
-  };
   const submitText = (e: FormEvent) => {
     e.preventDefault();
     set({ packageId: text.packageId.trim() || null, subscriberOrgId: text.subscriberOrgId.trim() || null });
@@ -79,77 +71,60 @@ export function LicensesPage() {
           </Group>
         </form>
       </Paper>
-      {list.error ? <ProblemAlert error={list.error} /> : null}
-      {list.isPending ? (
-        <Stack aria-label="Loading licenses" gap="xs">
-          {Array.from({ length: 6 }, (_, i) => (
-            <Skeleton key={i} h={32} />
-          ))}
-        </Stack>
-      ) : list.data && list.data.items.length === 0 ? (
-        <Paper withBorder p="xl">
-          <Text ta="center">No license matches these filters.</Text>
-        </Paper>
-      ) : list.data ? (
-        <Table.ScrollContainer minWidth={760}>
-          <Table striped highlightOnHover aria-label="Licenses" opacity={list.isPlaceholderData ? 0.6 : 1}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>License</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Package</Table.Th>
-                <Table.Th>Subscriber org</Table.Th>
-                <Table.Th>Seats (used / limit)</Table.Th>
-                <Table.Th>Expires</Table.Th>
-                <Table.Th>Installed</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.data.items.map((l) => (
-                <Table.Tr key={l.licenseId}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/licenses/${l.licenseId}`}>
-                      {l.licenseName}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={l.status} />
-                    {l.sandbox && (
-                      <Badge ml={4} variant="outline" size="sm">
-                        sandbox
-                      </Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" ff="monospace">
-                      {l.packageId}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      v{l.versionNumber}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td ff="monospace">{l.subscriberOrgId}</Table.Td>
-                  <Table.Td>
-                    <SeatsText license={l} />
-                  </Table.Td>
-                  <Table.Td>{l.expiresOn ?? 'Does not expire'}</Table.Td>
-                  <Table.Td>
-                    <Time iso={l.installDate} />
-                  </Table.Td>
+      <PagedList list={list} loadingLabel="Loading licenses" emptyText="No license matches these filters." placeholder={{ rows: 6, height: 32 }}>
+        {list.data && (
+          <Table.ScrollContainer minWidth={760}>
+            <Table striped highlightOnHover aria-label="Licenses" opacity={list.isPlaceholderData ? 0.6 : 1}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>License</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Package</Table.Th>
+                  <Table.Th>Subscriber org</Table.Th>
+                  <Table.Th>Seats (used / limit)</Table.Th>
+                  <Table.Th>Expires</Table.Th>
+                  <Table.Th>Installed</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      ) : null}
-      <Group justify="space-between">
-        <Button variant="default" disabled={!params.get('cursor')} onClick={() => set({ cursor: null })}>
-          First page
-        </Button>
-        <Button variant="default" disabled={!list.data?.nextCursor} onClick={() => set({ cursor: list.data?.nextCursor ?? null }, true)}>
-          Next page
-        </Button>
-      </Group>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.data.items.map((l) => (
+                  <Table.Tr key={l.licenseId}>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/licenses/${l.licenseId}`}>
+                        {l.licenseName}
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td>
+                      <StatusBadge status={l.status} />
+                      {l.sandbox && (
+                        <Badge ml={4} variant="outline" size="sm">
+                          sandbox
+                        </Badge>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" ff="monospace">
+                        {l.packageId}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        v{l.versionNumber}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td ff="monospace">{l.subscriberOrgId}</Table.Td>
+                    <Table.Td>
+                      <SeatsText license={l} />
+                    </Table.Td>
+                    <Table.Td>{l.expiresOn ?? 'Does not expire'}</Table.Td>
+                    <Table.Td>
+                      <Time iso={l.installDate} />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </PagedList>
     </Stack>
   );
 }

@@ -1,8 +1,8 @@
-import { Button, Group, Paper, Skeleton, Stack, Text } from '@mantine/core';
+import { Paper, Skeleton, Stack, Text } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { ProblemAlert } from '../components/ProblemAlert';
-import { useUrlState } from './urlState';
+import { Pager, useListParams } from './ListTable';
+import { ProblemAlert } from './ProblemAlert';
 
 /**
  * The frame of a cursor-paged list whose cursor is in the URL: the API's refusal, placeholders
@@ -21,7 +21,7 @@ export function PagedList({
   placeholder: { rows: number; height: number };
   children: ReactNode;
 }) {
-  const { get, set } = useUrlState();
+  const { cursor, set } = useListParams();
   return (
     <>
       {list.error ? <ProblemAlert error={list.error} /> : null}
@@ -38,14 +38,7 @@ export function PagedList({
       ) : (
         children
       )}
-      <Group justify="space-between">
-        <Button variant="default" disabled={!get('cursor')} onClick={() => set({ cursor: null })}>
-          First page
-        </Button>
-        <Button variant="default" disabled={!list.data?.nextCursor} onClick={() => set({ cursor: list.data?.nextCursor ?? null }, true)}>
-          Next page
-        </Button>
-      </Group>
+      <Pager cursor={cursor} next={list.data?.nextCursor} onCursor={(c) => set({ cursor: c })} />
     </>
   );
 }
