@@ -100,7 +100,7 @@ security_stamp() {
 # One broker (combined broker+controller) by default; `up --brokers 3` runs a three-node KRaft
 # cluster on loopback instead (each node broker+controller and a voter; topics replicated three
 # times, min.insync.replicas=2), the production shape of Kafka. The choice is kept in
-# $STATE/kafka/nodes until `down`. Node n of a cluster listens on KAFKA_PORT + 2(n-1) and
+# $STATE/kafka/nodes (later `up`, `stop-kafka`, `start-kafka` use it) until `up --brokers 1` or `reset`. Node n of a cluster listens on KAFKA_PORT + 2(n-1) and
 # KAFKA_CONTROLLER_PORT + 2(n-1), with its data, properties, pid and log of its own.
 kafka_nodes() { cat "$STATE/kafka/nodes" 2>/dev/null || echo 1; }
 node_list() { if (( $(kafka_nodes) == 1 )); then echo 0; else seq 1 "$(kafka_nodes)"; fi; } # 0: the single broker
@@ -249,8 +249,10 @@ write_env() {
 }
 
 stop_kafka() { # stop_kafka [node]: every node, or one
-  local n
+  local n f
   if [[ $# -gt 0 ]]; then stop_pidfile "$(node_name "$1")"; return; fi
+  # every node told at once: the last one of a cluster stopped alone would wait for a quorum that is gone
+  for n in $(node_list); do f="$STATE/$(node_name "$n").pid"; if pid_alive "$f"; then kill -TERM "$(cat "$f")" 2>/dev/null || true; fi; done
   for n in $(node_list); do stop_pidfile "$(node_name "$n")"; done
 }
 
