@@ -67,8 +67,22 @@ export async function insertEach(col: Collection<Document>, docs: Document[]): P
   }
 }
 
-/** Runs single-document writes by `_id` in one unordered command; any failure fails them all. */
-export async function writeEach(col: Collection<Document>, ops: AnyBulkWriteOperation<Document>[]): Promise<void[]> {
-  await col.bulkWrite(ops, { ordered: false });
-  return ops.map(() => undefined);
+/** A write by `_id`, and the time (ms since the epoch) after which it must not be sent any more. */
+export interface TimedWrite {
+  op: AnyBulkWriteOperation<Document>;
+  notAfter?: number;
+}
+
+/**
+ * Runs single-document writes by `_id` in one unordered command; any failure fails them all.
+ * A write whose `notAfter` has passed is not sent ('expired'): the check is made in the same turn
+ * of the event loop that hands the command to the driver, so a process stopped (a pause, a
+ * SIGSTOP) while its write waited in the batch never sends it late.
+ */
+export async function writeEach(col: Collection<Document>, writes: TimedWrite[]): Promise<('written' | 'expired')[]> {
+  const now = Date.now();
+  const out = writes.map((w) => (w.notAfter !== undefined && now > w.notAfter ? 'expired' : 'written'));
+  const live = writes.filter((_, i) => out[i] === 'written').map((w) => w.op);
+  if (live.length) await col.bulkWrite(live, { ordered: false });
+  return out;
 }

@@ -1,8 +1,8 @@
 import type { Connection, Model } from 'mongoose';
-import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
+import type { Collection, Db, Document } from 'mongodb';
 import { RetryableError, sleep, type Logger } from '@lma/core';
 import type { OutgoingEvent } from '@lma/kafka';
-import { Batcher, insertEach, writeEach } from './batch';
+import { Batcher, insertEach, writeEach, type TimedWrite } from './batch';
 import { DocumentLocks } from './locks';
 import { toOutboxItem, type OutboxItem } from './outbox';
 
@@ -130,7 +130,7 @@ export class Store {
   private readonly locks = new DocumentLocks();
   private readonly maxAttempts: number;
   readonly claimLeaseMs: number;
-  private readonly batchers = new Map<string, { insert: Batcher<Document, true | 'duplicate'>; write: Batcher<AnyBulkWriteOperation<Document>, void> }>();
+  private readonly batchers = new Map<string, { insert: Batcher<Document, true | 'duplicate'>; write: Batcher<TimedWrite, 'written' | 'expired'> }>();
   private hintSink: ((ref: ClaimRef, outbox: OutboxItem[]) => void) | undefined;
 
   private constructor(
@@ -168,8 +168,8 @@ export class Store {
   }
 
   /** Removes a claim (its version is published, was never written, or carried no events). */
-  dropClaim(id: string): Promise<void> {
-    return this.batch(CLAIMS_COLLECTION).write.add({ deleteOne: { filter: { _id: id as never } } });
+  async dropClaim(id: string): Promise<void> {
+    await this.batch(CLAIMS_COLLECTION).write.add({ op: { deleteOne: { filter: { _id: id as never } } } });
   }
 
   /** The relay of this store's events wants to know of every version written with events, and its outbox as written. */
@@ -247,9 +247,14 @@ export class Store {
       }
       const now = await col.findOne({ _id: id as never }, { projection: { _v: 1 } });
       if (!now || ((now['_v'] as number | undefined) ?? 0) !== ref.v - 1) return lost();
-      // past half its lease the relay may already take the claim as abandoned
-      if (Date.now() - claimedAt > this.claimLeaseMs / 2) return lost();
-      await this.batch(col.collectionName).write.add({ replaceOne: { filter: { _id: id as never }, replacement: doc } });
+      // past half its lease the relay may take the claim as abandoned and another writer the
+      // version: checked as the write leaves for the database (batch.ts), however long it waited
+      const sent = await this.batch(col.collectionName).write.add({ op: { replaceOne: { filter: { _id: id as never }, replacement: doc } }, notAfter: claimedAt + this.claimLeaseMs / 2 });
+      if (sent === 'expired') {
+        // the claim is left for the relay: by now it may be another writer's
+        this.logger.warn({ aggregate: `${col.collectionName}/${id}`, version: ref.v }, 'write not sent: its claim outlived half its lease (the process was paused or the database slow); deciding again');
+        return false;
+      }
     } catch (err) {
       // whether the write landed is unknown: a claim of a version that was not written would
       // hold the aggregate until its lease ends, so it goes now if the document says so

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import mongoose, { type Connection } from 'mongoose';
 import { Kafka, logLevel } from 'kafkajs';
 import { LicenseEventType, eventOf } from '@lma/contracts';
@@ -120,6 +120,52 @@ describe('the aggregate store', () => {
     expect((await counters.get('stuck'))!.n).toBe(2);
     await until('the event of version 2', () => published('stuck').length === 1);
     expect(published('stuck')).toEqual([2]);
+  });
+
+  it('never sends a write that waited past half its claim\'s lease (a paused writer), and the version stays free for another writer', async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+    // the writer's clock jumps 600 ms right after its version check, before its batched write
+    // leaves: what the write sees when its process was stopped (SIGSTOP, a long pause) there
+    let skew = 0;
+    const realNow = Date.now.bind(Date);
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + skew);
+    try {
+      const pausing = new Proxy(conn.db!, {
+        get(db, p) {
+          if (p !== 'collection') return Reflect.get(db, p) as unknown;
+          return (name: string) => {
+            const col = db.collection(name);
+            if (name !== 'counters') return col;
+            return new Proxy(col, {
+              get(c, q) {
+                if (q === 'findOne') {
+                  return async (filter: object, opts?: { projection?: Record<string, number> }) => {
+                    const found = await c.findOne(filter, opts);
+                    if (opts?.projection?.['_v'] === 1) setImmediate(() => (skew += 600));
+                    return found;
+                  };
+                }
+                const v = Reflect.get(c, q) as unknown;
+                return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(c) : v;
+              },
+            });
+          };
+        },
+      });
+      const paused = await Store.open({ db: pausing } as unknown as Connection, { logger, strategy: 'claim', claimLeaseMs: 1_000, maxAttempts: 1 });
+      const counters = paused.aggregates<Counter>('counters');
+      await counters.insertOnce({ _id: 'paused', n: 1 });
+      await expect(counters.update('paused', (c) => ({ state: { ...c!, n: 99 } }))).rejects.toBeInstanceOf(ConcurrentWriteError);
+    } finally {
+      clock.mockRestore();
+    }
+    const other = await replica({ leaseMs: 1_000, graceMs: 100 });
+    const counters = other.aggregates<Counter>('counters');
+    expect((await counters.get('paused'))!.n).toBe(1);
+    // the claim of version 2 stays until its lease is over (it is not the late writer's to drop: it may be another's by then)
+    await until('the abandoned claim removed', async () => (await conn.db!.collection(CLAIMS_COLLECTION).countDocuments({ _id: 'counters/paused@2' as never })) === 0, 15_000);
+    await counters.update('paused', (c) => ({ state: { ...c!, n: c!.n + 1 } }));
+    expect((await counters.get('paused'))!.n).toBe(2);
   });
 
   it('takes a unique key once', async () => {
