@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { ZodError } from 'zod';
 import { context, trace, type Context, type Span } from '@opentelemetry/api';
@@ -116,10 +117,21 @@ export interface DeadLetterDetails {
   field: string | null;
 }
 
-/** Where a consumer group notes the records it has dead-lettered (libs/service keeps it in the service's database). */
+/**
+ * Where a consumer group notes the records it has dead-lettered (libs/service keeps it in the
+ * service's database), so that a record read again (its offset not committed before a crash, a
+ * rebalance or a broker restart) is dead-lettered once. Each attempt to dead-letter a record is an
+ * `owner`; one owner at a time holds a record, for a lease.
+ */
 export interface DeadLetterLedger {
-  /** Notes that `id` is about to be dead-lettered, with what it is and why; 'sent' when it was dead-lettered before. */
-  begin(id: string, note: DeadLetterDetails): Promise<'new' | 'sent' | 'unsure'>;
+  /**
+   * Takes `id` for `owner`, noting what it is and why: 'send' when this owner holds it (a new
+   * note, or one whose owner's lease ran out), 'sent' when it was dead-lettered before, 'busy'
+   * while another owner holds it within its lease.
+   */
+  claim(id: string, owner: string, note: DeadLetterDetails): Promise<'send' | 'sent' | 'busy'>;
+  /** Whether `owner` still holds `id`: asked right before the send, so an owner paused past its lease does not send. */
+  holds(id: string, owner: string): Promise<boolean>;
   /** Notes that `id` is on the dead-letter topic. */
   sent(id: string): Promise<void>;
 }
@@ -168,6 +180,8 @@ export function metricType(type: string | undefined): string {
 }
 
 const AUTO_COMMIT_INTERVAL_MS = 500;
+/** How long a dead letter sent keeps trying to note so in its ledger (a database restart takes seconds). */
+const SENT_NOTE_PATIENCE_MS = 30_000;
 
 /**
  * Consumes with awaited handlers; a record's offset is resolved only after its handler finished
@@ -188,8 +202,8 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   const types = opts.types ? new Set(opts.types) : undefined;
   const ownsUnreadable = opts.deadLettersUnreadable ?? (() => true);
   /** A record this group cannot read: dead-lettered if the topic's unreadable records are its to dead-letter, else left to that group. */
-  async function unreadable(topic: string, type: string, partition: number, message: KafkaMessage, err: unknown, attempts: number): Promise<void> {
-    if (ownsUnreadable(topic, headerString(message.headers, 'ce_type'))) return await deadLetter(topic, type, partition, message, err, attempts, 'invalid');
+  async function unreadable(topic: string, type: string, partition: number, message: KafkaMessage, err: unknown, attempts: number, halted: () => boolean): Promise<void> {
+    if (ownsUnreadable(topic, headerString(message.headers, 'ce_type'))) return await deadLetter(topic, type, partition, message, err, attempts, 'invalid', halted);
     log.warn({ topic, partition, offset: message.offset, reason: failureReason(err).reason, event_id: headerString(message.headers, 'ce_id') }, 'unreadable record skipped: the dead-letter topic gets it from the group that owns the topic');
   }
   const sessionTimeout = opts.sessionTimeoutMs ?? 30_000;
@@ -223,7 +237,26 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   await consumer.connect();
   for (const topic of topics) await consumer.subscribe({ topic: names.physical(topic), fromBeginning: opts.fromBeginning ?? true });
 
-  async function deadLetter(topic: string, type: string, partition: number, message: KafkaMessage, err: unknown, attempts: number, why: DeadLetterClass) {
+  /**
+   * Runs `fn` until it answers what `done` accepts, retrying with the consumer's backoff when it
+   * fails (its database restarting) or answers too early; stops when `halted` (the record comes
+   * back to whoever holds its partition next).
+   */
+  async function persist<T>(what: string, fn: () => Promise<T>, halted: () => boolean, done: (v: T) => boolean = () => true): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const v = await fn();
+        if (done(v)) return v;
+      } catch (err) {
+        log.warn({ err, attempt }, `${what}: will retry`);
+      }
+      if (halted()) throw new StopRequested();
+      await sleep(Math.min(backoff.maxMs, backoff.initialMs * 2 ** (attempt - 1)));
+      if (halted()) throw new StopRequested();
+    }
+  }
+
+  async function deadLetter(topic: string, type: string, partition: number, message: KafkaMessage, err: unknown, attempts: number, why: DeadLetterClass, halted: () => boolean) {
     const { reason, field } = failureReason(err);
     const headers: IHeaders = { ...(message.headers ?? {}) };
     headers['lma_dlq_reason'] = reason;
@@ -237,17 +270,23 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     // the record keeps its original headers (traceparent included) for a replay; the span
     // only shows the dead-lettering inside the process span
     const dlq = dlqTopic(topic);
-    // the same record of the same group comes back when its offset was not committed: once is enough
+    // the same record of the same group comes back when its offset was not committed: once is
+    // enough. The ledger decides who sends it; while it cannot be read (its database restarting)
+    // the record waits, as a handler's database call would
+    const ledger = opts.deadLetterLedger;
     const ledgerId = `${groupId}|${topic}|${partition}|${message.offset}`;
-    // a ledger that cannot be read (its database restarting) leaves the dead letter at least once
-    const details = { group: groupId, topic, partition, offset: message.offset, eventId: headerString(message.headers, 'ce_id') ?? null, type: headerString(message.headers, 'ce_type') ?? null, reason, field: field ?? null };
-    const noted = await opts.deadLetterLedger?.begin(ledgerId, details).catch((err: unknown) => {
-      log.warn({ err, topic, partition, offset: message.offset }, 'dead-letter ledger not read: dead-lettering anyway');
-      return 'unsure' as const;
-    });
-    if (noted === 'sent') {
-      log.info({ topic, partition, offset: message.offset, event_id: headerString(message.headers, 'ce_id') }, 'record dead-lettered before: not again');
-      return;
+    const at = { topic, partition, offset: message.offset, event_id: headerString(message.headers, 'ce_id') };
+    if (ledger) {
+      const owner = randomUUID();
+      const details = { group: groupId, topic, partition, offset: message.offset, eventId: headerString(message.headers, 'ce_id') ?? null, type: headerString(message.headers, 'ce_type') ?? null, reason, field: field ?? null };
+      for (;;) {
+        const taken = await persist('dead-letter ledger not read', () => ledger.claim(ledgerId, owner, details), halted, (t) => t !== 'busy');
+        if (taken === 'sent') {
+          log.info(at, 'record dead-lettered before: not again');
+          return;
+        }
+        if (await persist('dead-letter ledger not read', () => ledger.holds(ledgerId, owner), halted)) break;
+      }
     }
     const span = startProducerSpan(
       dlq,
@@ -262,9 +301,16 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     } finally {
       span.end();
     }
-    await opts.deadLetterLedger?.sent(ledgerId).catch((err: unknown) => log.warn({ err, topic, partition, offset: message.offset }, 'dead letter not noted in the ledger: a redelivery sends it again'));
     metrics?.deadLettered({ topic, type, group: groupId, reason: why });
-    log.warn({ topic, partition, offset: message.offset, reason, event_id: headerString(message.headers, 'ce_id') }, 'record dead-lettered');
+    log.warn({ ...at, reason }, 'record dead-lettered');
+    // noted even when the batch has ended meanwhile: until it is, a redelivery could send it again
+    // (after the lease); bounded, as a stop waits for this
+    if (ledger) {
+      const giveUp = Date.now() + SENT_NOTE_PATIENCE_MS;
+      await persist('dead letter not noted in the ledger', () => ledger.sent(ledgerId), () => Date.now() > giveUp).catch(() =>
+        log.error(at, 'dead letter not noted in the ledger: a redelivery after its lease sends it again'),
+      );
+    }
   }
 
   /**
@@ -308,7 +354,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     } catch (err) {
       metrics?.consumed({ topic, type: 'unknown', group: groupId });
       failSpan(span, err);
-      await unreadable(topic, 'unknown', partition, message, err, 1);
+      await unreadable(topic, 'unknown', partition, message, err, 1, halted);
       return;
     }
     const labels: RecordLabels = { topic, type: metricType(event.type), group: groupId };
@@ -330,14 +376,14 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
         metrics?.handlerDuration(labels, (performance.now() - started) / 1000);
         if (isPermanent(err)) {
           failSpan(span, err);
-          if (err instanceof LmaError && err.kind !== 'validation') await deadLetter(topic, labels.type, partition, message, err, attempt, 'rejected');
-          else await unreadable(topic, labels.type, partition, message, err, attempt);
+          if (err instanceof LmaError && err.kind !== 'validation') await deadLetter(topic, labels.type, partition, message, err, attempt, 'rejected', halted);
+          else await unreadable(topic, labels.type, partition, message, err, attempt, halted);
           return;
         }
         const transient = isTransient(err);
         if (!transient && attempt >= maxAttempts) {
           failSpan(span, err);
-          await deadLetter(topic, labels.type, partition, message, new Error(`failed after ${attempt} attempts: ${failureReason(err).reason}`), attempt, 'exhausted');
+          await deadLetter(topic, labels.type, partition, message, new Error(`failed after ${attempt} attempts: ${failureReason(err).reason}`), attempt, 'exhausted', halted);
           return;
         }
         span.addEvent('retry', { attempt, 'exception.message': err instanceof Error ? err.message : String(err) });

@@ -14,11 +14,14 @@ interface DeadLetterNote extends Partial<DeadLetterDetails> {
   /** `<group>|<topic>|<partition>|<offset>` */
   _id: string;
   state: 'sending' | 'sent';
+  /** When it was taken (while sending) or sent. */
   at: Date;
+  /** The attempt that holds it while sending (absent on notes written before owners). */
+  owner?: string;
 }
 
 const DeadLetterNoteSchema = new Schema<DeadLetterNote>(
-  { _id: String, state: String, at: Date, group: String, topic: String, partition: Number, offset: String, eventId: String, type: String, reason: String, field: String, ...storedPaths },
+  { _id: String, state: String, at: Date, owner: String, group: String, topic: String, partition: Number, offset: String, eventId: String, type: String, reason: String, field: String, ...storedPaths },
   { versionKey: false, collection: COLLECTION },
 );
 DeadLetterNoteSchema.index({ at: -1, _id: -1 });
@@ -39,23 +42,40 @@ export const deadLetterQueries: readonly DeclaredQuery[] = [
   },
 ];
 
+/** How long an attempt holds a record it is dead-lettering before another may take it over. */
+export const DEAD_LETTER_LEASE_MS = 60_000;
+
 /**
  * The records the service's consumer groups have dead-lettered, in its database (`dead_letters`,
- * written by `_id`): a record whose offset was not committed before a crash or a broker restart
- * comes back, and is not dead-lettered a second time. Only a crash between the dead-letter topic's
- * acknowledgement and the note can still give two. Each note keeps what the dead letter is and why,
- * for the listing; notes older than the retention are pruned.
+ * written by `_id` through the store): a record whose offset was not committed before a crash, a
+ * rebalance or a broker restart comes back, and is not dead-lettered a second time. One attempt
+ * at a time holds a record (its `owner`): another takes it over only once the holder's lease is
+ * over (the holder crashed, or was paused longer than a consumer session), and a holder asks
+ * whether it still holds the record right before it sends. Only a crash between the dead-letter
+ * topic's acknowledgement and the note can still give two, after the lease. Each note keeps what
+ * the dead letter is and why, for the listing; notes older than the retention are pruned.
  */
-export function deadLetterLedgerOf(store: Store): DeadLetterLedger {
+export function deadLetterLedgerOf(store: Store, leaseMs = DEAD_LETTER_LEASE_MS): DeadLetterLedger {
   const notes = store.aggregates<DeadLetterNote>(COLLECTION);
   return {
-    async begin(id, details) {
+    async claim(id, owner, details) {
       const note = { ...details, reason: details.reason.slice(0, MAX_REASON) };
-      if (await notes.insertOnce({ _id: id, state: 'sending', at: new Date(), ...note })) return 'new';
-      return (await notes.get(id))?.state === 'sent' ? 'sent' : 'unsure';
+      const r = await notes.update<'send' | 'sent' | 'busy'>(id, (n) => {
+        const now = new Date();
+        if (!n) return { state: { _id: id, state: 'sending', at: now, owner, ...note }, result: 'send' };
+        if (n.state === 'sent') return { result: 'sent' };
+        if (n.owner === owner) return { result: 'send' };
+        if (now.getTime() - n.at.getTime() < leaseMs) return { result: 'busy' };
+        return { state: { ...n, owner, at: now }, result: 'send' };
+      });
+      return r.result!;
+    },
+    async holds(id, owner) {
+      const n = await notes.get(id);
+      return n?.state === 'sending' && n.owner === owner;
     },
     async sent(id) {
-      await notes.update(id, (n) => (n ? { state: { ...n, state: 'sent', at: new Date() } } : null));
+      await notes.update(id, (n) => (n && n.state !== 'sent' ? { state: { ...n, state: 'sent', at: new Date() } } : null));
     },
   };
 }

@@ -3,7 +3,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { Kafka, logLevel } from 'kafkajs';
 import { dlqTopic } from '@lma/contracts';
 import { createLogger } from '@lma/core';
-import { createKafka, startConsumer, topicNames, type ConsumerOptions, type RunningConsumer } from '@lma/kafka';
+import { createKafka, startConsumer, topicNames, type ConsumerOptions, type DeadLetterLedger, type RunningConsumer } from '@lma/kafka';
 import { Store } from '@lma/store';
 import { TestKafka, eventually, infraEnv, kafkaClientAuth, uniquePrefix } from '@lma/testing';
 import { deadLetterLedgerOf } from '../src';
@@ -88,5 +88,46 @@ describe('dead letters', () => {
     // the same redelivery without a ledger: dead-lettered again (what the ledger prevents)
     await consume({});
     await eventually('a second dead letter without the ledger', () => deadLetters(key).length === 2);
+  });
+  it('while its ledger cannot be read (the database restarting) a record waits, and is dead-lettered once when it can', async () => {
+    const key = `junk-${Math.random().toString(36).slice(2)}`;
+    const headers = { ce_specversion: '1.0', ce_id: key, ce_source: 'test', ce_type: 'lma.test.junk', ce_time: new Date().toISOString(), 'content-type': 'application/json' };
+    const real = deadLetterLedgerOf(store);
+    let refused = 0;
+    let down = true;
+    const ledger: DeadLetterLedger = {
+      ...real,
+      claim: (id, owner, note) => {
+        if (!down) return real.claim(id, owner, note);
+        refused++;
+        return Promise.reject(new Error('connection closed'));
+      },
+    };
+    await Promise.all(consumers.splice(0).map((c) => c.stop()));
+    await tk.publishRaw(topic, { key, value: 'not json', headers });
+    await consume({ deadLetterLedger: ledger, backoff: { initialMs: 20, maxMs: 100 } });
+    await eventually('the ledger asked three times', () => refused >= 3);
+    expect(deadLetters(key)).toHaveLength(0);
+    down = false;
+    await eventually('the dead letter', () => deadLetters(key).length === 1);
+    await tk.waitForGroupToPass(group, topic);
+    expect(deadLetters(key)).toHaveLength(1);
+  });
+
+  it('one attempt at a time holds a record: another takes it over only after the lease, and the first then knows it lost it', async () => {
+    const ledger = deadLetterLedgerOf(store, 300);
+    const id = `${group}|junk|0|${Math.floor(Math.random() * 1e9)}`;
+    const note = { group, topic, partition: 0, offset: '1', eventId: null, type: null, reason: 'not valid JSON', field: null };
+    expect(await ledger.claim(id, 'a', note)).toBe('send');
+    expect(await ledger.claim(id, 'b', note)).toBe('busy');
+    expect(await ledger.holds(id, 'a')).toBe(true);
+    // a paused past its lease: b takes over, and a, waking before its send, does not send
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await ledger.claim(id, 'b', note)).toBe('send');
+    expect(await ledger.holds(id, 'a')).toBe(false);
+    expect(await ledger.holds(id, 'b')).toBe(true);
+    await ledger.sent(id);
+    expect(await ledger.claim(id, 'c', note)).toBe('sent');
+    expect(await ledger.holds(id, 'b')).toBe(false);
   });
 });
