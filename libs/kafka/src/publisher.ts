@@ -1,6 +1,7 @@
-import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type ICustomPartitioner, type Kafka, type Message, type Producer, type RecordMetadata, type TopicMessages } from 'kafkajs';
 import { trace, type Span } from '@opentelemetry/api';
 import { encodeCloudEvent, type CloudEvent, type EncodedRecord } from '@lma/contracts';
+import type { Logger } from '@lma/core';
 import { topicNames, type TopicNames } from './client';
 import { activeSpanContext, contextFrom, failSpan, messagingAttributes, startProducerSpan, traceContextOf } from './tracing';
 
@@ -56,8 +57,63 @@ export function requestsOf<T extends { record: EncodedRecord }>(records: readonl
   return out;
 }
 
-export async function createPublisher(kafka: Kafka, names: TopicNames = topicNames(), maxRequestBytes = MAX_REQUEST_BYTES): Promise<Publisher> {
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+/** How many times records whose partition was not acknowledged are sent again before the publish fails. */
+const MAX_UNACKNOWLEDGED_SENDS = 5;
+
+/**
+ * kafkajs's default partitioner, noting the partition it chose for each message: a send is
+ * answered per partition, and `sendAcknowledged` checks the answer message by message.
+ */
+export function notingPartitioner(chosen: WeakMap<Message, number>): ICustomPartitioner {
+  return () => {
+    const partition = Partitioners.DefaultPartitioner();
+    return (args) => {
+      const p = partition(args);
+      chosen.set(args.message, p);
+      return p;
+    };
+  };
+}
+
+/**
+ * Sends `topicMessages` until every message's partition has acknowledged it, sending again only
+ * the messages whose partition did not. kafkajs (2.2.4) can resolve a send without having sent
+ * some of its records: when a request to one broker fails and the retry finds that broker's
+ * partitions led by another broker which had already answered for its own, it skips that broker
+ * (its `sendMessages` sends only to brokers without an answer) and the records for the moved
+ * partitions are never sent, silently (kafkajs issue #1303; seen here when a broker of a
+ * three-node cluster was killed). The answer names the partitions that were written, so the
+ * check is exact; the idempotent producer keeps a re-send of a record the broker did write from
+ * being written twice.
+ */
+export async function sendAcknowledged(
+  send: (topicMessages: TopicMessages[]) => Promise<RecordMetadata[]>,
+  topicMessages: TopicMessages[],
+  partitionOf: (m: Message) => number | undefined,
+  onResend?: (unacknowledged: number, attempt: number) => void,
+): Promise<void> {
+  let pending = topicMessages;
+  for (let attempt = 1; ; attempt++) {
+    const answers = await send(pending);
+    const acknowledged = new Set(answers.filter((a) => a.errorCode === 0).map((a) => `${a.partition}|${a.topicName}`));
+    pending = pending
+      .map(({ topic, messages }) => ({ topic, messages: messages.filter((m) => !acknowledged.has(`${partitionOf(m)}|${topic}`)) }))
+      .filter((t) => t.messages.length > 0);
+    if (!pending.length) return;
+    const count = pending.reduce((n, t) => n + t.messages.length, 0);
+    if (attempt >= MAX_UNACKNOWLEDGED_SENDS) {
+      throw new Error(`${count} record(s) to ${pending.map((t) => t.topic).join(', ')} not acknowledged by their partitions after ${attempt} sends`);
+    }
+    onResend?.(count, attempt);
+  }
+}
+
+export async function createPublisher(kafka: Kafka, names: TopicNames = topicNames(), maxRequestBytes = MAX_REQUEST_BYTES, log?: Logger): Promise<Publisher> {
+  const chosen = new WeakMap<Message, number>();
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: notingPartitioner(chosen) });
+  const send = (topicMessages: TopicMessages[]) => producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages });
+  const onResend = (unacknowledged: number, attempt: number) =>
+    log?.warn({ unacknowledged, attempt }, 'records whose partitions did not acknowledge them (a leader moved during the send): sending them again');
   let isConnected = false;
   producer.on(producer.events.CONNECT, () => (isConnected = true));
   producer.on(producer.events.DISCONNECT, () => (isConnected = false));
@@ -82,11 +138,7 @@ export async function createPublisher(kafka: Kafka, names: TopicNames = topicNam
         for (const chunk of requestsOf(records, maxRequestBytes)) {
           const byTopic = new Map<string, EncodedRecord[]>();
           for (const { topic, record } of chunk) byTopic.set(topic, [...(byTopic.get(topic) ?? []), record]);
-          await producer.sendBatch({
-            acks: -1,
-            compression: CompressionTypes.None,
-            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-          });
+          await sendAcknowledged(send, [...byTopic].map(([topic, messages]) => ({ topic, messages })), (m) => chosen.get(m), onResend);
         }
       } catch (err) {
         for (const s of spans) failSpan(s, err);

@@ -111,7 +111,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       names,
     );
   }
-  const publisher = await createPublisher(kafka, names);
+  const publisher = await createPublisher(kafka, names, undefined, logger);
   const store = await Store.open(db, { logger });
   const relay = createOutboxRelay({ store, publisher, logger, scanMs: config.OUTBOX_SCAN_MS });
   relay.start();
