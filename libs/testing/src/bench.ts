@@ -106,13 +106,14 @@ export class BenchStack {
   async stopProcesses(): Promise<void> {
     for (const c of this.cleanups.splice(0).reverse()) await c().catch(() => undefined);
     for (const s of [...this.started].reverse()) await s.stop();
+    // BENCH_LOG_DIR: each process's log, named by service and start (a restarted replica is another start)
+    const logDir = process.env['BENCH_LOG_DIR'];
+    if (logDir) this.started.forEach((s, k) => writeFileSync(path.join(logDir, `${s.name}-${this.started.slice(0, k + 1).filter((x) => x.name === s.name).length}.log`), s.logs.join('\n')));
   }
 
   /** Stops everything, keeps the logs when asked, removes the run's databases and topics. */
   async stop(): Promise<void> {
     await this.stopProcesses();
-    const logDir = process.env['BENCH_LOG_DIR'];
-    if (logDir) this.started.forEach((s, k) => writeFileSync(path.join(logDir, `${s.name}-${this.started.slice(0, k + 1).filter((x) => x.name === s.name).length}.log`), s.logs.join('\n')));
     for (const name of new Set(this.started.map((s) => s.name))) await this.db(name).dropDatabase();
     await this.mongo.close();
     runKafkaProvisioning(this.env, { removeAcls: true });
