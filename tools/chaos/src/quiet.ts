@@ -34,7 +34,7 @@ async function totalLag(admin: Admin, prefix: string): Promise<number> {
 
 /**
  * Waits until the system is quiet: no consumer group of the run has anything left to read, no
- * onboarding is between steps, no notification waits for delivery and no store claim is open,
+ * onboarding is between steps or parked, no notification waits for delivery and no store claim is open,
  * three times in a row two seconds apart. Returns the seconds it took, or null at the limit.
  */
 export async function waitForQuiet(world: World, admin: Admin, limitSeconds: number): Promise<{ seconds: number | null; last: Record<string, number> }> {
@@ -47,6 +47,10 @@ export async function waitForQuiet(world: World, admin: Admin, limitSeconds: num
       last = {
         lag: await totalLag(admin, world.stack.prefix),
         sagasInFlight: await onboardings.countDocuments({ state: { $in: ['lead_requested', 'license_requested', 'withdrawing_lead'] } }),
+        // the load registers every package and uploads every version it installs, so a parked
+        // onboarding (its create-license ran ahead of the version's upload on another partition)
+        // resumes, on the upload's trigger or at its retry time: not quiet until it has
+        sagasParked: await onboardings.countDocuments({ state: 'parked' }),
         pendingDeliveries: await world.stack.db('notification').collection('pending_deliveries').countDocuments(),
         openClaims: (await Promise.all(['install-intake', 'lead', 'license', 'notification', 'refresh'].map((s) => world.stack.db(s as 'lead').collection('store_claims').countDocuments()))).reduce((a, b) => a + b, 0),
       };
