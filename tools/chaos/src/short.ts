@@ -102,7 +102,7 @@ export async function runShort(opts: { actions?: number; junkEvery?: number; see
     await admin?.disconnect().catch(() => undefined);
     await watch?.close().catch(() => undefined);
     await world.kill();
-    await world.stop(false);
+    await world.stop(process.env['CHAOS_KEEP'] === '1');
     phase('stopped');
   }
 }
