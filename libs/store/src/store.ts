@@ -53,18 +53,9 @@ export interface Aggregates<S extends { _id: string }> {
    * When another writer got there first, `decide` runs again on the fresh state; after
    * `maxAttempts` lost races it throws a retryable error naming the aggregate.
    */
-  update<R = undefined>(id: string, decide: (current: S | null) => Change<S, R> | null | undefined, opts?: UpdateOptions<S>): Promise<Updated<S, R>>;
+  update<R = undefined>(id: string, decide: (current: S | null) => Change<S, R> | null | undefined): Promise<Updated<S, R>>;
   /** Inserts the aggregate with its events unless one with its `_id` exists; true if this call inserted it. */
   insertOnce(state: S, events?: OutgoingEvent[]): Promise<boolean>;
-}
-
-export interface UpdateOptions<S> {
-  /**
-   * Runs after `decide` chose a new state and before it is written (again on every attempt that
-   * decides anew): what must exist before that state does (a timer, a listing) is written here,
-   * from the state as loaded, without a read of its own. A failure fails the update unwritten.
-   */
-  beforeWrite?: (next: S, current: S | null) => Promise<void>;
 }
 
 /** A claim of an aggregate's version (also the relay's marker of unpublished events). */
@@ -189,8 +180,8 @@ export class Store {
   aggregates<S extends { _id: string }>(model: Model<never> | Model<S> | string): Aggregates<S> {
     const name = typeof model === 'string' ? model : model.collection.collectionName;
     const col = this.db.collection<Document>(name);
-    const update = <R>(id: string, decide: (current: S | null) => Change<S, R> | null | undefined, opts?: UpdateOptions<S>) =>
-      this.locks.run(`${name}/${id}`, () => this.updateUnlocked<S, R>(col, name, id, decide, opts));
+    const update = <R>(id: string, decide: (current: S | null) => Change<S, R> | null | undefined) =>
+      this.locks.run(`${name}/${id}`, () => this.updateUnlocked<S, R>(col, name, id, decide));
     return {
       name,
       get: async (id) => {
@@ -198,8 +189,7 @@ export class Store {
         return doc ? withoutStoredFields<S>(doc) : null;
       },
       update,
-      // no read first: the insert itself answers whether the aggregate exists (a unique `_id`)
-      insertOnce: (state, events = []) => this.locks.run(`${name}/${state._id}`, () => this.insertUnlocked(col, name, state, events)),
+      insertOnce: async (state, events = []) => (await update(state._id, (cur) => (cur ? null : { state, events, result: true }))).result === true,
     };
   }
 
@@ -216,7 +206,6 @@ export class Store {
     name: string,
     id: string,
     decide: (current: S | null) => Change<S, R> | null | undefined,
-    opts?: UpdateOptions<S>,
   ): Promise<Updated<S, R>> {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const loaded = await col.findOne({ _id: id as never });
@@ -224,7 +213,6 @@ export class Store {
       const current = loaded ? withoutStoredFields<S>(loaded) : null;
       const change = decide(current);
       if (!change?.state) return { state: current, result: change?.result, written: false };
-      await opts?.beforeWrite?.(change.state, current);
       const events = change.events ?? [];
       const ref = { c: name, a: id, v: v + 1 };
       const carried = loaded ? await this.unpublished(name, id, (loaded['outbox'] as OutboxItem[] | undefined) ?? []) : [];
@@ -237,19 +225,6 @@ export class Store {
       await sleep(Math.random() * Math.min(250, 2 ** attempt));
     }
     throw new ConcurrentWriteError(name, id, this.maxAttempts);
-  }
-
-  private async insertUnlocked<S extends { _id: string }>(col: Collection<Document>, name: string, state: S, events: OutgoingEvent[]): Promise<boolean> {
-    const ref = { c: name, a: state._id, v: 1 };
-    const doc: Document = { ...state, _v: 1, outbox: events.map((e) => toOutboxItem(e, 1)) };
-    if (await this.write(col, ref, false, doc, events.length > 0)) {
-      if (events.length) this.hintSink?.(ref, doc['outbox'] as OutboxItem[]);
-      return true;
-    }
-    // refused: it exists, or another writer holds its first version's claim (and may have died
-    // holding it): the read-and-decide path tells the two apart
-    const r = await this.updateUnlocked<S, true>(col, name, state._id, (cur) => (cur ? null : { state, events, result: true }));
-    return r.result === true;
   }
 
   /** One conditional write of version `ref.v` over `ref.v - 1`; false if another writer won. */

@@ -168,29 +168,6 @@ describe('the aggregate store', () => {
     expect((await counters.get('paused'))!.n).toBe(2);
   });
 
-  it('runs beforeWrite with the state it is about to write, before writing it; a failing one leaves the aggregate as it was', async () => {
-    const store = await replica({ relay: false });
-    const counters = store.aggregates<Counter>('counters');
-    await counters.insertOnce({ _id: 'prepared', n: 1 });
-    const seen: { next: number; current: number | undefined; stored: number | undefined }[] = [];
-    await counters.update('prepared', (c) => ({ state: { ...c!, n: c!.n + 1 } }), {
-      beforeWrite: async (next, current) => {
-        seen.push({ next: next.n, current: current?.n, stored: (await counters.get('prepared'))?.n });
-      },
-    });
-    expect(seen).toEqual([{ next: 2, current: 1, stored: 1 }]);
-    await expect(
-      counters.update('prepared', (c) => ({ state: { ...c!, n: 10 } }), {
-        beforeWrite: () => Promise.reject(new Error('the timer could not be written')),
-      }),
-    ).rejects.toThrow('the timer could not be written');
-    expect((await counters.get('prepared'))!.n).toBe(2);
-    // nothing to write: not called
-    let called = false;
-    await counters.update('prepared', () => null, { beforeWrite: async () => void (called = true) });
-    expect(called).toBe(false);
-  });
-
   it('takes a unique key once', async () => {
     const store = await replica({ relay: false });
     const results = await Promise.all([1, 2, 3].map(() => store.claimKey('keys', { _id: 'k1', by: 'x' })));

@@ -99,28 +99,22 @@ export function createSagaStore(deps: { store: Store; models: Models; stepTimeou
     },
 
     async transition(sagaId, decide, now, trace = {}) {
-      // the timer the transition needs, and a parked or failed saga's listing, written before
-      // the saga (beforeWrite, from the saga as loaded for the write): no crash leaves a saga
-      // without its timer, or unlisted
-      let expected: SagaTimer | null = null;
-      let attention: OnboardingAttention | null = null;
-      const r = await sagas.update<Onboarding>(
-        sagaId,
-        (saga) => {
-          const t = saga && decide(saga);
-          if (!saga || !t) return null;
-          const sagaTrace = trace.traceparent ? trace : traceContext(saga);
-          return { state: applyTransition(saga, t), events: transitionEvents(saga, t, now, sagaTrace), result: saga };
-        },
-        {
-          beforeWrite: async (next, current) => {
-            expected = timerFor(next);
-            if (expected) await putTimer(expected);
-            attention = attentionOf(next);
-            if (attention && !sameAttention(attention, current && attentionOf(current))) await putAttention(attention);
-          },
-        },
-      );
+      const current = await sagas.get(sagaId);
+      const predicted = current && decide(current);
+      if (!current || !predicted) return { moved: false, saga: current };
+      // the timer the transition needs, before the write that needs it
+      const next = applyTransition(current, predicted);
+      const expected = timerFor(next);
+      if (expected) await putTimer(expected);
+      // parked or failed: listed before the write, so no crash leaves such a saga unlisted
+      const attention = attentionOf(next);
+      if (attention && !sameAttention(attention, attentionOf(current))) await putAttention(attention);
+      const r = await sagas.update<Onboarding>(sagaId, (saga) => {
+        const t = saga && decide(saga);
+        if (!saga || !t) return null;
+        const sagaTrace = trace.traceparent ? trace : traceContext(saga);
+        return { state: applyTransition(saga, t), events: transitionEvents(saga, t, now, sagaTrace), result: saga };
+      });
       if (!r.written || !r.state || !r.result) {
         // another writer moved it first and nothing was left to do: fit the timer to what it wrote
         if (expected) await realignTimer(sagaId, r.state);
