@@ -5,9 +5,8 @@ export type { Db };
 /** Direct database access for assertions about what a service stored. */
 export class TestMongo {
   private readonly client: MongoClient;
-  /** `maxPoolSize`: connections this client may open (the driver's default, 100, when absent). */
-  constructor(uri: string, opts: { maxPoolSize?: number } = {}) {
-    this.client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, ...opts });
+  constructor(uri: string) {
+    this.client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
   }
   async connect(): Promise<this> {
     await this.client.connect();
