@@ -197,6 +197,8 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
   const concurrency = opts.concurrency ?? 16;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`consumer ${groupId}: concurrency must be a whole number of at least 1, not ${concurrency}`);
   const backoff = opts.backoff ?? { initialMs: 100, maxMs: 5_000 };
+  /** The wait before attempt `attempt + 1`: doubling from `initialMs`, at most `maxMs`. */
+  const delayAfter = (attempt: number) => Math.min(backoff.maxMs, backoff.initialMs * 2 ** (attempt - 1));
   const names = opts.topicNames ?? topicNames();
   const log = logger.child({ consumer: groupId });
   const types = opts.types ? new Set(opts.types) : undefined;
@@ -251,7 +253,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
         log.warn({ err, attempt }, `${what}: will retry`);
       }
       if (halted()) throw new StopRequested();
-      await sleep(Math.min(backoff.maxMs, backoff.initialMs * 2 ** (attempt - 1)));
+      await sleep(delayAfter(attempt));
       if (halted()) throw new StopRequested();
     }
   }
@@ -389,7 +391,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
         span.addEvent('retry', { attempt, 'exception.message': err instanceof Error ? err.message : String(err) });
         if (halted()) throw new StopRequested();
         metrics?.retried(labels);
-        const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** (attempt - 1));
+        const delay = delayAfter(attempt);
         eventLog.warn({ err, attempt, delay, transient }, 'handler failed: retrying');
         await sleep(delay);
         if (halted()) throw new StopRequested();

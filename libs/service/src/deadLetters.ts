@@ -55,13 +55,15 @@ export const DEAD_LETTER_LEASE_MS = 60_000;
  * topic's acknowledgement and the note can still give two, after the lease. Each note keeps what
  * the dead letter is and why, for the listing; notes older than the retention are pruned.
  */
-export function deadLetterLedgerOf(store: Store, leaseMs = DEAD_LETTER_LEASE_MS): DeadLetterLedger {
+export function deadLetterLedgerOf(store: Store, opts: { leaseMs?: number; clock?: () => Date } = {}): DeadLetterLedger {
   const notes = store.aggregates<DeadLetterNote>(COLLECTION);
+  const leaseMs = opts.leaseMs ?? DEAD_LETTER_LEASE_MS;
+  const clock = opts.clock ?? (() => new Date());
   return {
     async claim(id, owner, details) {
       const note = { ...details, reason: details.reason.slice(0, MAX_REASON) };
+      const now = clock();
       const r = await notes.update<'send' | 'sent' | 'busy'>(id, (n) => {
-        const now = new Date();
         if (!n) return { state: { _id: id, state: 'sending', at: now, owner, ...note }, result: 'send' };
         if (n.state === 'sent') return { result: 'sent' };
         if (n.owner === owner) return { result: 'send' };
@@ -75,7 +77,8 @@ export function deadLetterLedgerOf(store: Store, leaseMs = DEAD_LETTER_LEASE_MS)
       return n?.state === 'sending' && n.owner === owner;
     },
     async sent(id) {
-      await notes.update(id, (n) => (n && n.state !== 'sent' ? { state: { ...n, state: 'sent', at: new Date() } } : null));
+      const now = clock();
+      await notes.update(id, (n) => (n && n.state !== 'sent' ? { state: { ...n, state: 'sent', at: now } } : null));
     },
   };
 }

@@ -115,14 +115,15 @@ describe('dead letters', () => {
   });
 
   it('one attempt at a time holds a record: another takes it over only after the lease, and the first then knows it lost it', async () => {
-    const ledger = deadLetterLedgerOf(store, 300);
+    let now = Date.now();
+    const ledger = deadLetterLedgerOf(store, { leaseMs: 300, clock: () => new Date(now) });
     const id = `${group}|junk|0|${Math.floor(Math.random() * 1e9)}`;
     const note = { group, topic, partition: 0, offset: '1', eventId: null, type: null, reason: 'not valid JSON', field: null };
     expect(await ledger.claim(id, 'a', note)).toBe('send');
     expect(await ledger.claim(id, 'b', note)).toBe('busy');
     expect(await ledger.holds(id, 'a')).toBe(true);
     // a paused past its lease: b takes over, and a, waking before its send, does not send
-    await new Promise((r) => setTimeout(r, 350));
+    now += 350;
     expect(await ledger.claim(id, 'b', note)).toBe('send');
     expect(await ledger.holds(id, 'a')).toBe(false);
     expect(await ledger.holds(id, 'b')).toBe(true);
