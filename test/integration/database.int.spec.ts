@@ -42,4 +42,30 @@ describe('test database', () => {
     await col.updateOne({ _id: 'thing-1999' }, { $set: { n: -1 } });
     expect((await col.findOne({ _id: 'thing-1999' }))?.n).toBe(-1);
   });
+  it('keeps answering a burst of batched writes from many connections at once (no database runs out of SQLite connections)', async () => {
+    // 60 connections, each sending bulk writes of four upserts and an insert without pause: on
+    // FerretDB 1.24 alone each statement of an update holds a SQLite connection until its command
+    // ends, and such a burst holds all 100 of a database and hangs it for good; the Go program's
+    // gate (deploy/local/ferretdb/limit.go) admits only what fits
+    const client = await new TestMongo(infra.MONGODB_URI, { maxPoolSize: 60 }).connect();
+    try {
+      const col = client.db(dbName).collection<{ _id: string; n: number; pad?: string }>('burst');
+      const pad = 'x'.repeat(2_000);
+      const until = Date.now() + 4_000;
+      let rounds = 0;
+      const worker = async (w: number) => {
+        for (let r = 0; Date.now() < until; r++) {
+          await col.bulkWrite([0, 1, 2, 3].map((k) => ({ replaceOne: { filter: { _id: `d${w}-${k}` }, replacement: { n: r, pad }, upsert: true } })), { ordered: false });
+          await col.insertOne({ _id: `w${w}-r${r}`, n: r });
+          rounds++;
+        }
+      };
+      const finished = Promise.all(Array.from({ length: 60 }, (_, w) => worker(w)));
+      const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 60_000).unref());
+      expect(await Promise.race([finished.then(() => 'answered' as const), hung])).toBe('answered');
+      expect(await col.countDocuments({ _id: { $regex: '^w' } })).toBe(rounds);
+    } finally {
+      await client.close();
+    }
+  }, 90_000);
 });
