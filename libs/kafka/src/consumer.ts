@@ -130,8 +130,6 @@ export interface DeadLetterLedger {
    * while another owner holds it within its lease.
    */
   claim(id: string, owner: string, note: DeadLetterDetails): Promise<'send' | 'sent' | 'busy'>;
-  /** Whether `owner` still holds `id`: asked right before the send, so an owner paused past its lease does not send. */
-  holds(id: string, owner: string): Promise<boolean>;
   /** Notes that `id` is on the dead-letter topic. */
   sent(id: string): Promise<void>;
 }
@@ -281,13 +279,11 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     if (ledger) {
       const owner = randomUUID();
       const details = { group: groupId, topic, partition, offset: message.offset, eventId: headerString(message.headers, 'ce_id') ?? null, type: headerString(message.headers, 'ce_type') ?? null, reason, field: field ?? null };
-      for (;;) {
-        const taken = await persist('dead-letter ledger not read', () => ledger.claim(ledgerId, owner, details), halted, (t) => t !== 'busy');
-        if (taken === 'sent') {
-          log.info(at, 'record dead-lettered before: not again');
-          return;
-        }
-        if (await persist('dead-letter ledger not read', () => ledger.holds(ledgerId, owner), halted)) break;
+      // 'send': this attempt holds the record now; another may take it over only after the lease
+      const taken = await persist('dead-letter ledger not read', () => ledger.claim(ledgerId, owner, details), halted, (t) => t !== 'busy');
+      if (taken === 'sent') {
+        log.info(at, 'record dead-lettered before: not again');
+        return;
       }
     }
     const span = startProducerSpan(

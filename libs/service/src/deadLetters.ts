@@ -50,8 +50,8 @@ export const DEAD_LETTER_LEASE_MS = 60_000;
  * written by `_id` through the store): a record whose offset was not committed before a crash, a
  * rebalance or a broker restart comes back, and is not dead-lettered a second time. One attempt
  * at a time holds a record (its `owner`): another takes it over only once the holder's lease is
- * over (the holder crashed, or was paused longer than a consumer session), and a holder asks
- * whether it still holds the record right before it sends. Only a crash between the dead-letter
+ * over (the holder crashed, or was paused longer than a consumer session); the claim is taken
+ * right before the send. Only a crash between the dead-letter
  * topic's acknowledgement and the note can still give two, after the lease. Each note keeps what
  * the dead letter is and why, for the listing; notes older than the retention are pruned.
  */
@@ -71,10 +71,6 @@ export function deadLetterLedgerOf(store: Store, opts: { leaseMs?: number; clock
         return { state: { ...n, owner, at: now }, result: 'send' };
       });
       return r.result!;
-    },
-    async holds(id, owner) {
-      const n = await notes.get(id);
-      return n?.state === 'sending' && n.owner === owner;
     },
     async sent(id) {
       const now = clock();
