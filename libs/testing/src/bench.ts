@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -108,7 +108,9 @@ export class BenchStack {
     for (const s of [...this.started].reverse()) await s.stop();
     // BENCH_LOG_DIR: each process's log, named by service and start (a restarted replica is another start)
     const logDir = process.env['BENCH_LOG_DIR'];
-    if (logDir) this.started.forEach((s, k) => writeFileSync(path.join(logDir, `${s.name}-${this.started.slice(0, k + 1).filter((x) => x.name === s.name).length}.log`), s.logs.join('\n')));
+    if (!logDir) return;
+    mkdirSync(logDir, { recursive: true });
+    this.started.forEach((s, k) => writeFileSync(path.join(logDir, `${s.name}-${this.started.slice(0, k + 1).filter((x) => x.name === s.name).length}.log`), s.logs.join('\n')));
   }
 
   /** Stops everything, keeps the logs when asked, removes the run's databases and topics. */
