@@ -51,9 +51,10 @@ export const DEAD_LETTER_LEASE_MS = 60_000;
  * rebalance or a broker restart comes back, and is not dead-lettered a second time. One attempt
  * at a time holds a record (its `owner`): another takes it over only once the holder's lease is
  * over (the holder crashed, or was paused longer than a consumer session); the claim is taken
- * right before the send. Only a crash between the dead-letter
- * topic's acknowledgement and the note can still give two, after the lease. Each note keeps what
- * the dead letter is and why, for the listing; notes older than the retention are pruned.
+ * right before the send. Only a crash between the dead-letter topic's acknowledgement and the
+ * note, or a holder paused past the lease between its claim and its send, can still give two.
+ * Each note keeps what the dead letter is and why, for the listing; notes older than the
+ * retention are pruned.
  */
 export function deadLetterLedgerOf(store: Store, opts: { leaseMs?: number; clock?: () => Date } = {}): DeadLetterLedger {
   const notes = store.aggregates<DeadLetterNote>(COLLECTION);
