@@ -124,10 +124,12 @@ export interface DeadLetterDetails {
  * `owner`; one owner at a time holds a record, for a lease.
  */
 export interface DeadLetterLedger {
+  /** How long an owner holds a record after its last claim (its claims while it holds it renew it). */
+  readonly leaseMs: number;
   /**
-   * Takes `id` for `owner`, noting what it is and why: 'send' when this owner holds it (a new
-   * note, or one whose owner's lease ran out), 'sent' when it was dead-lettered before, 'busy'
-   * while another owner holds it within its lease.
+   * Takes `id` for `owner`, or renews its hold, noting what it is and why: 'send' when this owner
+   * holds it (a new note, its own, or one whose owner's lease ran out), 'sent' when it was
+   * dead-lettered before, 'busy' while another owner holds it within its lease.
    */
   claim(id: string, owner: string, note: DeadLetterDetails): Promise<'send' | 'sent' | 'busy'>;
   /** Notes that `id` is on the dead-letter topic. */
@@ -276,15 +278,30 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
     const ledger = opts.deadLetterLedger;
     const ledgerId = `${groupId}|${topic}|${partition}|${message.offset}`;
     const at = { topic, partition, offset: message.offset, event_id: headerString(message.headers, 'ce_id') };
+    let renewing: NodeJS.Timeout | undefined;
     if (ledger) {
       const owner = randomUUID();
       const details = { group: groupId, topic, partition, offset: message.offset, eventId: headerString(message.headers, 'ce_id') ?? null, type: headerString(message.headers, 'ce_type') ?? null, reason, field: field ?? null };
-      // 'send': this attempt holds the record now; another may take it over only after the lease
-      const taken = await persist('dead-letter ledger not read', () => ledger.claim(ledgerId, owner, details), halted, (t) => t !== 'busy');
+      let waited = false;
+      const taken = await persist('dead-letter ledger not read', () => ledger.claim(ledgerId, owner, details), halted, (t) => {
+        if (t === 'busy' && !waited) log.info(at, 'record held by another attempt at dead-lettering it: waiting for it to finish or its lease to end');
+        waited ||= t === 'busy';
+        return t !== 'busy';
+      });
       if (taken === 'sent') {
         log.info(at, 'record dead-lettered before: not again');
         return;
       }
+      if (waited) log.warn(at, 'record taken over from an attempt whose lease ended: dead-lettering it');
+      // 'send': this owner holds the record; while the send lasts (the broker restarting) the hold
+      // is renewed, so nobody takes over from a sender that is still alive
+      renewing = setInterval(() => {
+        ledger.claim(ledgerId, owner, details).then(
+          (t) => t === 'busy' && log.error(at, 'dead-letter hold lost while sending: the record may be dead-lettered twice'),
+          (err: unknown) => log.warn({ ...at, err }, 'dead-letter hold not renewed: will retry'),
+        );
+      }, ledger.leaseMs / 4);
+      renewing.unref();
     }
     const span = startProducerSpan(
       dlq,
@@ -297,6 +314,7 @@ export async function startConsumer(opts: ConsumerOptions): Promise<RunningConsu
       failSpan(span, e);
       throw e;
     } finally {
+      clearInterval(renewing);
       span.end();
     }
     metrics?.deadLettered({ topic, type, group: groupId, reason: why });

@@ -51,8 +51,9 @@ export const DEAD_LETTER_LEASE_MS = 60_000;
  * rebalance or a broker restart comes back, and is not dead-lettered a second time. One attempt
  * at a time holds a record (its `owner`): another takes it over only once the holder's lease is
  * over (the holder crashed, or was paused longer than a consumer session); the claim is taken
- * right before the send. Only a crash between the dead-letter topic's acknowledgement and the
- * note, or a holder paused past the lease between its claim and its send, can still give two.
+ * right before the send, and renewed while the send lasts. Only a crash between the dead-letter
+ * topic's acknowledgement and the note, or a holder paused past the lease between its claim and
+ * its send, can still give two.
  * Each note keeps what the dead letter is and why, for the listing; notes older than the
  * retention are pruned.
  */
@@ -61,13 +62,14 @@ export function deadLetterLedgerOf(store: Store, opts: { leaseMs?: number; clock
   const leaseMs = opts.leaseMs ?? DEAD_LETTER_LEASE_MS;
   const clock = opts.clock ?? (() => new Date());
   return {
+    leaseMs,
     async claim(id, owner, details) {
       const note = { ...details, reason: details.reason.slice(0, MAX_REASON) };
       const now = clock();
       const r = await notes.update<'send' | 'sent' | 'busy'>(id, (n) => {
         if (!n) return { state: { _id: id, state: 'sending', at: now, owner, ...note }, result: 'send' };
         if (n.state === 'sent') return { result: 'sent' };
-        if (n.owner === owner) return { result: 'send' };
+        if (n.owner === owner) return { state: { ...n, at: now }, result: 'send' };
         if (now.getTime() - n.at.getTime() < leaseMs) return { result: 'busy' };
         return { state: { ...n, owner, at: now }, result: 'send' };
       });

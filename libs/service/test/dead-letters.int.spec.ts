@@ -129,4 +129,21 @@ describe('dead letters', () => {
     expect(await ledger.claim(id, 'c', note)).toBe('sent');
     expect(await ledger.claim(id, 'b', note)).toBe('sent');
   });
+
+  it('a holder whose send lasts (the broker restarting) renews its hold, and nobody takes over while it does', async () => {
+    let now = Date.now();
+    const ledger = deadLetterLedgerOf(store, { leaseMs: 300, clock: () => new Date(now) });
+    const id = `${group}|junk|0|${Math.floor(Math.random() * 1e9)}`;
+    const note = { group, topic, partition: 0, offset: '2', eventId: null, type: null, reason: 'not valid JSON', field: null };
+    expect(await ledger.claim(id, 'a', note)).toBe('send');
+    // three renewals a quarter-lease apart: a second attempt finds the record held well past the first lease
+    for (let k = 0; k < 3; k++) {
+      now += 200;
+      expect(await ledger.claim(id, 'a', note)).toBe('send');
+      expect(await ledger.claim(id, 'b', note)).toBe('busy');
+    }
+    // the holder gone quiet: the record is free once a lease has passed since its last renewal
+    now += 350;
+    expect(await ledger.claim(id, 'b', note)).toBe('send');
+  });
 });
