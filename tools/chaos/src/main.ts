@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { LICENSE_EVENTS_TOPIC, TOPICS, dlqTopic } from '@lma/contracts';
+import { LICENSE_EVENTS_TOPIC, MARKETPLACE_EVENTS_TOPIC, TOPICS, dlqTopic } from '@lma/contracts';
 import { BenchStack, TestKafka, kafkaClientAuth, repoRoot } from '@lma/testing';
 import { runChecks, type Check } from './checks';
 import { junkCorpus } from './corpus';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     console.log(`started ${world.all().length} processes (2 replicas of each service, 1 gateway) under ${world.stack.prefix}`);
     const dlqTopics = [...TOPICS.keys()].map(dlqTopic);
     const watch = new TestKafka(world.stack.infra.KAFKA_BROKERS, `${world.stack.prefix}.`);
-    await watch.watch([LICENSE_EVENTS_TOPIC, ...dlqTopics]);
+    await watch.watch([LICENSE_EVENTS_TOPIC, MARKETPLACE_EVENTS_TOPIC, ...dlqTopics]);
     const packageIds = await setUp(world, packages);
 
     const writes: ApiWrite[] = [];
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     const admin = new Kafka({ clientId: 'chaos-quiet', brokers: world.stack.infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaClientAuth('admin', world.stack.infra.KAFKA_BROKERS) }).admin();
     await admin.connect();
     const quiet = await waitForQuiet(world, admin, quietLimit);
-    await waitForWatch(admin, watch, world.stack.prefix, [LICENSE_EVENTS_TOPIC, ...dlqTopics]);
+    await waitForWatch(admin, watch, world.stack.prefix, [LICENSE_EVENTS_TOPIC, MARKETPLACE_EVENTS_TOPIC, ...dlqTopics]);
     await admin.disconnect();
     console.log(quiet.seconds === null ? `not quiet after ${quietLimit} s: ${JSON.stringify(quiet.last)}` : `quiet ${quiet.seconds} s after the load`);
 

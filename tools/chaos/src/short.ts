@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { LICENSE_EVENTS_TOPIC, TOPICS, dlqTopic } from '@lma/contracts';
+import { LICENSE_EVENTS_TOPIC, MARKETPLACE_EVENTS_TOPIC, TOPICS, dlqTopic } from '@lma/contracts';
 import { TestKafka, kafkaClientAuth } from '@lma/testing';
 import { runChecks } from './checks';
 import { junkCorpus } from './corpus';
@@ -36,7 +36,7 @@ export async function runShort(opts: { actions?: number; junkEvery?: number; see
     await world.start();
     phase('11 processes started');
     watch = new TestKafka(world.stack.infra.KAFKA_BROKERS, `${world.stack.prefix}.`);
-    await watch.watch([LICENSE_EVENTS_TOPIC, ...dlqTopics]);
+    await watch.watch([LICENSE_EVENTS_TOPIC, MARKETPLACE_EVENTS_TOPIC, ...dlqTopics]);
     admin = new Kafka({ clientId: 'chaos-short', brokers: world.stack.infra.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING, ...kafkaClientAuth('admin', world.stack.infra.KAFKA_BROKERS) }).admin();
     await admin.connect();
     const packageIds = await setUp(world, 2);
@@ -90,7 +90,7 @@ export async function runShort(opts: { actions?: number; junkEvery?: number; see
     await runLoad(world, watch, packageIds, { seconds: 0, rate: 0, junk, actions, between, random: seededRandom(opts.seed ?? 16) }, writes);
     phase('load done');
     const quiet = await waitForQuiet(world, admin, quietLimit);
-    await waitForWatch(admin, watch, world.stack.prefix, [LICENSE_EVENTS_TOPIC, ...dlqTopics]);
+    await waitForWatch(admin, watch, world.stack.prefix, [LICENSE_EVENTS_TOPIC, MARKETPLACE_EVENTS_TOPIC, ...dlqTopics]);
     phase('quiet');
     const checks = await runChecks({ world, records: watch.received, junkKeys: new Set(junk.map((j) => j.key)), writes, dlqTopics });
     return { ...report(world, faults, checks, { junk: junk.length, apiWrites: writes.length, quietSeconds: quiet.seconds, quietLimit, at: 'at record' }), faults };
