@@ -20,6 +20,7 @@ import (
 	"log"
 	"net"
 	"sync"
+	"time"
 )
 
 // MongoDB wire protocol: a message starts with its length (int32, little-endian, the header
@@ -247,9 +248,65 @@ func moreToComeOf(msg []byte) bool {
 	return binary.LittleEndian.Uint32(msg[12:16]) == opMsg && len(msg) >= 20 && binary.LittleEndian.Uint32(msg[16:20])&moreToCome != 0
 }
 
+// clients are the gate's client connections, so that a shutdown can drain them.
+type clients struct {
+	mu       sync.Mutex
+	conns    map[net.Conn]struct{}
+	draining bool
+	wg       sync.WaitGroup
+}
+
+func newClients() *clients { return &clients{conns: map[net.Conn]struct{}{}} }
+
+// add registers a client; false once draining (the connection is refused).
+func (cs *clients) add(c net.Conn) bool {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.draining {
+		return false
+	}
+	cs.conns[c] = struct{}{}
+	cs.wg.Add(1)
+	return true
+}
+
+func (cs *clients) remove(c net.Conn) {
+	cs.mu.Lock()
+	delete(cs.conns, c)
+	cs.mu.Unlock()
+	cs.wg.Done()
+}
+
+// drain stops every client connection at its next request: a command under way finishes and
+// its reply is delivered, no further one is read. It returns once all have ended, or at the
+// deadline (then the rest are closed). FerretDB is only stopped after this, so no command runs
+// while FerretDB shuts down; a client sees its connection closed between commands and retries
+// once the database is back.
+func (cs *clients) drain(timeout time.Duration) {
+	cs.mu.Lock()
+	cs.draining = true
+	for c := range cs.conns {
+		// unblocks a relay waiting for the next request; one writing a reply is not affected
+		_ = c.SetReadDeadline(time.Now())
+	}
+	cs.mu.Unlock()
+	done := make(chan struct{})
+	go func() { cs.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(timeout):
+		cs.mu.Lock()
+		log.Printf("gate: %d client connection(s) still busy after %s: closed", len(cs.conns), timeout)
+		for c := range cs.conns {
+			_ = c.Close()
+		}
+		cs.mu.Unlock()
+	}
+}
+
 // serveGated accepts clients on ln and relays each one's commands to FerretDB at backend
 // (a Unix socket) through the gate g.
-func serveGated(ln net.Listener, backend string, g *gate) error {
+func serveGated(ln net.Listener, backend string, g *gate, cs *clients) error {
 	for {
 		client, err := ln.Accept()
 		if err != nil {
@@ -258,7 +315,14 @@ func serveGated(ln net.Listener, backend string, g *gate) error {
 			}
 			return err
 		}
-		go relay(client, backend, g)
+		if !cs.add(client) {
+			client.Close()
+			continue
+		}
+		go func() {
+			defer cs.remove(client)
+			relay(client, backend, g)
+		}()
 	}
 }
 

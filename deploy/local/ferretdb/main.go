@@ -58,7 +58,11 @@ func main() {
 		log.Fatalf("configure ferretdb: %v", err)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	// a signal first drains the gate's clients (limit.go), then stops FerretDB: no command runs
+	// while FerretDB shuts down (it keeps serving open connections after its context ends)
+	signals, stopSignals := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stopSignals()
+	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 
 	done := make(chan error, 1)
@@ -82,14 +86,22 @@ func main() {
 		if err != nil {
 			log.Fatalf("listen on %s: %v", *listen, err)
 		}
+		cs := newClients()
 		go func() {
-			<-ctx.Done()
+			<-signals.Done()
 			ln.Close()
+			cs.drain(10 * time.Second)
+			stop()
 		}()
 		go func() {
-			if err := serveGated(ln, socket, newGate(*connBudget)); err != nil {
+			if err := serveGated(ln, socket, newGate(*connBudget), cs); err != nil {
 				log.Fatalf("gate stopped: %v", err)
 			}
+		}()
+	} else {
+		go func() {
+			<-signals.Done()
+			stop()
 		}()
 	}
 
