@@ -32,6 +32,18 @@ interface Inputs {
   dlqTopics: string[];
 }
 
+/** `items` by `keyOf`, each group in the order given. */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = keyOf(item);
+    const group = out.get(k);
+    if (group) group.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
 /** Distinct license events (a redelivery repeats the ce_id) in topic order, per license. */
 function licenseStreams(records: ReceivedRecord[]): Map<string, { id: string; type: string; data: LicenseV1 }[]> {
   const seen = new Set<string>();
@@ -85,11 +97,7 @@ export async function runChecks({ world, records, junkKeys, writes, dlqTopics }:
   // 2. one lead or contact per install
   {
     const leads = await stack.db('lead').collection('leads').find({}).toArray();
-    const byInstall = new Map<string, Doc[]>();
-    for (const l of leads) {
-      const k = `${String(l['packageId'])}:${String(l['subscriberOrgId'])}`;
-      byInstall.set(k, [...(byInstall.get(k) ?? []), l]);
-    }
+    const byInstall = groupBy(leads as Doc[], (l) => `${String(l['packageId'])}:${String(l['subscriberOrgId'])}`);
     const lost: string[] = [];
     const duplicated: string[] = [];
     let counted = 0;
@@ -207,8 +215,7 @@ export async function runChecks({ world, records, junkKeys, writes, dlqTopics }:
   // 7. every uninstall alert delivered once
   {
     const notifications = (await stack.db('notification').collection('notifications').find({ kind: 'license-uninstalled' }).toArray()) as Doc[];
-    const byLicense = new Map<string, Doc[]>();
-    for (const n of notifications) byLicense.set(String(n['licenseId']), [...(byLicense.get(String(n['licenseId'])) ?? []), n]);
+    const byLicense = groupBy(notifications, (n) => String(n['licenseId']));
     const mailIds = new Map<string, Set<string>>();
     for (const m of world.mails) mailIds.set(m.notificationId, (mailIds.get(m.notificationId) ?? new Set()).add(m.messageId));
     const lost: string[] = [];
@@ -242,24 +249,27 @@ export async function runChecks({ world, records, junkKeys, writes, dlqTopics }:
     const duplicated: string[] = [];
     const other: string[] = [];
     const dead = records.filter((r) => dlqTopics.includes(r.topic));
-    const copies = new Map<string, ReceivedRecord[]>();
-    for (const r of records) if (r.topic === MARKETPLACE_EVENTS_TOPIC && junkKeys.has(r.key ?? '')) copies.set(r.key ?? '', [...(copies.get(r.key ?? '') ?? []), r]);
-    const sourceOf = (g: ReceivedRecord) => `${g.headers['lma_dlq_topic']}/${g.headers['lma_dlq_partition']}@${g.headers['lma_dlq_offset']}`;
-    const bySource = new Map<string, ReceivedRecord[]>();
-    for (const r of dead) bySource.set(sourceOf(r), [...(bySource.get(sourceOf(r)) ?? []), r]);
+    const positionOf = (r: ReceivedRecord) => `${r.topic}/${r.partition}@${r.offset}`;
+    // the record a dead letter names, as positionOf writes it
+    const sourceOf = (d: ReceivedRecord) => `${d.headers['lma_dlq_topic']}/${d.headers['lma_dlq_partition']}@${d.headers['lma_dlq_offset']}`;
+    const copies = groupBy(
+      records.filter((r) => r.topic === MARKETPLACE_EVENTS_TOPIC && junkKeys.has(r.key ?? '')),
+      (r) => r.key ?? '',
+    );
+    const bySource = groupBy(dead, sourceOf);
     let twice = 0;
     for (const k of junkKeys) {
       const onTopic = copies.get(k) ?? [];
       if (onTopic.length === 0) other.push(`${k} never reached ${MARKETPLACE_EVENTS_TOPIC}`);
       if (onTopic.length > 1) twice++;
       for (const c of onTopic) {
-        const got = bySource.get(`${c.topic}/${c.partition}@${c.offset}`) ?? [];
-        if (got.length === 0) lost.push(`${k} (${c.topic}/${c.partition}@${c.offset}) not dead-lettered`);
-        if (got.length > 1) duplicated.push(`${k} (${c.topic}/${c.partition}@${c.offset}) dead-lettered ${got.length} times (${got.map((g) => `${g.topic}/${g.partition}@${g.offset} by ${g.headers['lma_dlq_consumer_group']} at ${g.headers['lma_dlq_failed_at']}`).join('; ')})`);
+        const got = bySource.get(positionOf(c)) ?? [];
+        if (got.length === 0) lost.push(`${k} (${positionOf(c)}) not dead-lettered`);
+        if (got.length > 1) duplicated.push(`${k} (${positionOf(c)}) dead-lettered ${got.length} times (${got.map((g) => `${positionOf(g)} by ${g.headers['lma_dlq_consumer_group']} at ${g.headers['lma_dlq_failed_at']}`).join('; ')})`);
         if (got.some((g) => !g.headers['lma_dlq_reason'])) other.push(`${k} without a reason`);
       }
     }
-    const sources = new Set([...copies.values()].flat().map((c) => `${c.topic}/${c.partition}@${c.offset}`));
+    const sources = new Set([...copies.values()].flat().map(positionOf));
     for (const r of dead) if (!sources.has(sourceOf(r))) other.push(`${r.topic} holds ${r.key} from ${sourceOf(r)}: ${r.headers['lma_dlq_reason']}`);
     const onTopic = [...copies.values()].reduce((n, c) => n + c.length, 0);
     checks.push(
